@@ -1,0 +1,120 @@
+//! Centers and their packages.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::extract::{Path, Query, State as AxumState};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::{json, Value};
+
+use crate::{business_error, State};
+
+pub(crate) async fn list_centers(AxumState(state): AxumState<Arc<State>>) -> Response {
+    let centers: Vec<&Value> = state.org.centers.iter().map(|c| &c.center).collect();
+    let total = centers.len();
+    Json(json!({
+        "centers": centers,
+        "requested_centers": [],
+        "page_info": {"total": total, "page": 1, "size": total},
+        "error": null,
+    }))
+    .into_response()
+}
+
+/// Query parameter names are case-insensitive in Zenoti (ASP.NET), so they are matched that way.
+fn param<'a>(query: &'a HashMap<String, String>, name: &str) -> Option<&'a str> {
+    query
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+}
+
+fn package_type_code(text: &str) -> Option<i64> {
+    match text.to_ascii_lowercase().as_str() {
+        "1" | "day" | "daypackage" => Some(1),
+        "2" | "series" | "seriespackage" => Some(2),
+        "3" | "promo" | "promopackage" => Some(3),
+        "4" | "custom" | "custompackage" => Some(4),
+        _ => None,
+    }
+}
+
+fn series_type_code(text: &str) -> Option<i64> {
+    match text.to_ascii_lowercase().as_str() {
+        "1" | "regular" => Some(1),
+        "2" | "offer" => Some(2),
+        "3" | "custom" => Some(3),
+        _ => None,
+    }
+}
+
+pub(crate) async fn list_packages(
+    AxumState(state): AxumState<Arc<State>>,
+    Path(center_id): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    let Some(center) = state.org.center(&center_id) else {
+        return business_error(502, 502, "invalid center_id.");
+    };
+    let number = |name: &str, default: i64| -> Option<i64> {
+        match param(&query, name) {
+            None | Some("") => Some(default),
+            Some(v) => v.parse().ok(),
+        }
+    };
+    let (Some(page), Some(size)) = (number("page", 1), number("size", 10)) else {
+        return business_error(400, 400, "The request is invalid.");
+    };
+    if size > 100 {
+        return business_error(422, 422, "You cannot request more than 100 items.");
+    }
+    if page < 1 || size < 1 {
+        return business_error(400, 400, "The request is invalid.");
+    }
+    let search = param(&query, "search_text")
+        .map(str::to_lowercase)
+        .filter(|s| !s.is_empty());
+    let active_only = param(&query, "is_active").is_some_and(|v| v.eq_ignore_ascii_case("true"));
+    let package_type = match param(&query, "PackageType").filter(|v| !v.is_empty()) {
+        None => None,
+        Some(v) => match package_type_code(v) {
+            Some(code) => Some(code),
+            None => return business_error(400, 400, "The request is invalid."),
+        },
+    };
+    let series_type = match param(&query, "series_package_type").filter(|v| !v.is_empty()) {
+        None => None,
+        Some(v) => match series_type_code(v) {
+            Some(code) => Some(code),
+            None => return business_error(400, 400, "The request is invalid."),
+        },
+    };
+    let matching: Vec<&Value> = center
+        .packages
+        .iter()
+        .filter(|p| !active_only || p["active"] == true)
+        .filter(|p| package_type.is_none_or(|t| p["type"] == t))
+        .filter(|p| series_type.is_none_or(|t| p["series_package"]["type"] == t))
+        .filter(|p| {
+            search.as_deref().is_none_or(|s| {
+                ["name", "code", "description"]
+                    .iter()
+                    .any(|f| p[*f].as_str().is_some_and(|v| v.to_lowercase().contains(s)))
+            })
+        })
+        .collect();
+    let total = matching.len();
+    let start = ((page - 1) * size) as usize;
+    let packages: Vec<&Value> = matching
+        .into_iter()
+        .skip(start)
+        .take(size as usize)
+        .collect();
+    Json(json!({
+        "packages": packages,
+        "page_info": {"total": total, "page": page, "size": size},
+        "error": null,
+    }))
+    .into_response()
+}

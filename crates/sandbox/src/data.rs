@@ -1,0 +1,354 @@
+//! Seeded, deterministic demo data: the same seed always gives the same organization.
+
+use serde_json::{json, Value};
+
+/// One center and its packages, as Zenoti's JSON.
+pub struct CenterData {
+    pub center: Value,
+    pub id: String,
+    pub packages: Vec<Value>,
+}
+
+/// The organization: its centers, each with its catalog.
+pub struct Organization {
+    pub centers: Vec<CenterData>,
+}
+
+impl Organization {
+    pub fn center(&self, id: &str) -> Option<&CenterData> {
+        self.centers.iter().find(|c| c.id.eq_ignore_ascii_case(id))
+    }
+}
+
+struct CenterSpec {
+    code: &'static str,
+    name: &'static str,
+    city: &'static str,
+    street: &'static str,
+    zip: &'static str,
+    currency: (i64, &'static str, &'static str),
+    tax_percent: f64,
+    packages: usize,
+}
+
+const CENTERS: [CenterSpec; 4] = [
+    CenterSpec {
+        code: "SDS-DT",
+        name: "Serenity Day Spa - Downtown",
+        city: "Austin",
+        street: "401 Congress Ave",
+        zip: "78701",
+        currency: (148, "USD", "$"),
+        tax_percent: 8.25,
+        packages: 1240,
+    },
+    CenterSpec {
+        code: "SMS-LS",
+        name: "Serenity Med Spa - Lakeside",
+        city: "Austin",
+        street: "2100 Lakeshore Blvd",
+        zip: "78741",
+        currency: (148, "USD", "$"),
+        tax_percent: 8.25,
+        packages: 240,
+    },
+    CenterSpec {
+        code: "SSH-HP",
+        name: "Serenity Salon - Harbor Point",
+        city: "Corpus Christi",
+        street: "12 Harbor Point Dr",
+        zip: "78401",
+        currency: (148, "USD", "$"),
+        tax_percent: 8.25,
+        packages: 60,
+    },
+    CenterSpec {
+        code: "SSQ-TO",
+        name: "Serenity Spa - Queen Street",
+        city: "Toronto",
+        street: "310 Queen St W",
+        zip: "M5V 2A2",
+        currency: (36, "CAD", "$"),
+        tax_percent: 13.0,
+        packages: 0,
+    },
+];
+
+const TREATMENTS: [&str; 24] = [
+    "Swedish Massage",
+    "Deep Tissue Massage",
+    "Hot Stone Massage",
+    "Aromatherapy Massage",
+    "Prenatal Massage",
+    "Signature Facial",
+    "HydraFacial",
+    "Oxygen Facial",
+    "Microdermabrasion",
+    "Chemical Peel",
+    "LED Light Therapy",
+    "Laser Hair Removal",
+    "Botox Touch-up",
+    "Dermal Filler Consult",
+    "Body Scrub",
+    "Seaweed Body Wrap",
+    "Gel Manicure",
+    "Spa Pedicure",
+    "Brow Lamination",
+    "Lash Lift",
+    "Balayage",
+    "Keratin Treatment",
+    "Blowout",
+    "Infrared Sauna",
+];
+
+const MOODS: [&str; 16] = [
+    "Lavender",
+    "Eucalyptus",
+    "Serenity",
+    "Radiance",
+    "Rose Quartz",
+    "Citrus",
+    "Ocean Mist",
+    "Golden Hour",
+    "Bamboo",
+    "Moonlight",
+    "Sage",
+    "Velvet",
+    "Alpine",
+    "Jasmine",
+    "Amber",
+    "Coconut",
+];
+
+const DAY_THEMES: [&str; 8] = [
+    "Retreat Day",
+    "Escape",
+    "Renewal Day",
+    "Half-Day Ritual",
+    "Couples Day",
+    "Bridal Day",
+    "Detox Day",
+    "Pamper Day",
+];
+const SEASONS: [&str; 6] = [
+    "Spring",
+    "Summer",
+    "Autumn",
+    "Holiday",
+    "New Year",
+    "Valentine's",
+];
+const SESSION_COUNTS: [i64; 7] = [3, 4, 5, 6, 8, 10, 12];
+const TAGS: [&str; 6] = [
+    "bestseller",
+    "new",
+    "gift idea",
+    "members favourite",
+    "seasonal",
+    "med-spa",
+];
+const CATEGORIES: [&str; 5] = [
+    "Massage",
+    "Skin Care",
+    "Medical Aesthetics",
+    "Nails & Beauty",
+    "Hair",
+];
+
+/// A deterministic GUID from the generator.
+fn guid(rng: &mut fastrand::Rng) -> String {
+    format!(
+        "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
+        rng.u32(..),
+        rng.u16(..),
+        rng.u16(..0x1000),
+        rng.u16(0x8000..0xc000),
+        rng.u64(..1 << 48)
+    )
+}
+
+fn money(cents: i64) -> Value {
+    json!(cents as f64 / 100.0)
+}
+
+pub fn generate(seed: u64) -> Organization {
+    let mut rng = fastrand::Rng::with_seed(seed);
+    let category_ids: Vec<String> = CATEGORIES.iter().map(|_| guid(&mut rng)).collect();
+    let service_ids: Vec<String> = TREATMENTS.iter().map(|_| guid(&mut rng)).collect();
+    let centers = CENTERS
+        .iter()
+        .map(|spec| {
+            let id = guid(&mut rng);
+            let center = json!({
+                "id": id,
+                "code": spec.code,
+                "name": spec.name,
+                "display_name": spec.name,
+                "description": format!("{} in {}", spec.name, spec.city),
+                "online_booking_start_date": null,
+                "enable_parallel_services_at_center": false,
+                "culture_code_at_center": if spec.currency.1 == "CAD" { "en-CA" } else { "en-US" },
+                "currency": {"id": spec.currency.0, "code": spec.currency.1, "symbol": spec.currency.2},
+                "address_info": {"address_1": spec.street, "city": spec.city, "zip_code": spec.zip},
+                "contact_info": {"phone": "+1 512 555 0100", "email": "frontdesk@serenity.example"},
+            });
+            let packages = (0..spec.packages)
+                .map(|i| package(&mut rng, i, &id, spec, &category_ids, &service_ids))
+                .collect();
+            CenterData { center, id, packages }
+        })
+        .collect();
+    Organization { centers }
+}
+
+fn package(
+    rng: &mut fastrand::Rng,
+    index: usize,
+    center_id: &str,
+    spec: &CenterSpec,
+    category_ids: &[String],
+    service_ids: &[String],
+) -> Value {
+    let t = rng.usize(..TREATMENTS.len());
+    let treatment = TREATMENTS[t];
+    let mood = MOODS[rng.usize(..MOODS.len())];
+    let roll = rng.u8(..100);
+    // Package types as the sandbox writes them: see `PackageType` in the client for the reading.
+    let (kind, name, cents) = match roll {
+        0..=34 => {
+            let theme = DAY_THEMES[rng.usize(..DAY_THEMES.len())];
+            (
+                1,
+                format!("{mood} {theme} with {treatment}"),
+                rng.i64(150..600) * 100,
+            )
+        }
+        35..=74 => {
+            let sessions = SESSION_COUNTS[rng.usize(..SESSION_COUNTS.len())];
+            let per_session = rng.i64(60..260);
+            let price = per_session * sessions * 85; // 15% off the single-session price
+            (
+                2,
+                format!("{treatment} Series - {sessions} sessions ({mood})"),
+                price - price % 50,
+            )
+        }
+        75..=89 => {
+            let season = SEASONS[rng.usize(..SEASONS.len())];
+            (
+                3,
+                format!("{season} {treatment} Promo ({mood})"),
+                rng.i64(49..199) * 100 - 1,
+            )
+        }
+        _ => (
+            4,
+            format!("Custom {treatment} Plan ({mood})"),
+            rng.i64(30..250) * 1000,
+        ),
+    };
+    let price_with_tax = (cents as f64 * (1.0 + spec.tax_percent / 100.0)).round() as i64;
+    let active = rng.u8(..100) < 90;
+    let sessions = if kind == 2 {
+        SESSION_COUNTS[rng.usize(..SESSION_COUNTS.len())]
+    } else {
+        1
+    };
+    let second = (t + 1 + rng.usize(..TREATMENTS.len() - 1)) % TREATMENTS.len();
+    let mut services = vec![json!({
+        "id": service_ids[t], "name": treatment, "item_type": 1, "quantity": sessions, "order": 1, "recognize_revenue": true
+    })];
+    if kind == 1 || kind == 4 {
+        services.push(json!({
+            "id": service_ids[second], "name": TREATMENTS[second], "item_type": 1, "quantity": 1, "order": 2, "recognize_revenue": true
+        }));
+    }
+    let series_package = (kind == 2).then(|| {
+        let series_type = 1 + rng.i64(..3);
+        let expiry_days = [90, 180, 365][rng.usize(..3)];
+        json!({
+            "type": series_type,
+            "cost_to_center": null,
+            "initial_recognization": 0,
+            "freeze_count": rng.i64(0..3),
+            "validity": if rng.bool() {
+                json!({"expiry_date": null, "expiry": expiry_days, "grace_period": "30 days", "validity_id": null})
+            } else {
+                json!({"expiry_date": "2027-12-31T00:00:00", "expiry": null, "grace_period": null, "validity_id": null})
+            },
+            "validate_first_redemption": rng.u8(..100) < 30,
+            "transfer_service_credits": rng.u8(..100) < 20,
+            "terms_and_conditions": "Sessions are non-refundable and must be used within the validity period.",
+            "schedule": {"days_for_first_payment": null, "payment_frequency": null, "payment_frequency_type": null, "number_of_instalments": null},
+        })
+    });
+    let category = rng.usize(..category_ids.len());
+    json!({
+        "id": guid(rng),
+        "code": format!("PKG-{:04}", index + 1),
+        "name": name,
+        "description": format!("{treatment}: {sessions} session(s), {} minutes each.", 30 + 15 * (t % 6)),
+        "html_description": format!("<p><strong>{treatment}</strong> by our senior therapists.</p><ul><li>{sessions} session(s)</li><li>Herbal tea and robe included</li></ul>"),
+        "type": kind,
+        "active": active,
+        "category_id": category_ids[category],
+        "business_unit_id": null,
+        "version_id": guid(rng),
+        "time": 30 + 15 * (t % 6) as i64,
+        "booking_start_date": null,
+        "booking_end_date": null,
+        "sac": null,
+        "commission": {"eligible": true, "factor": 1, "type": 1, "value": 0},
+        "day_package": null,
+        "promo_package": null,
+        "series_package": series_package,
+        "preferences": {
+            "allow_cancellation_fee": rng.bool(),
+            "allow_cancellation_comission": false,
+            "allow_no_show_fee": rng.bool(),
+            "allow_no_show_comission": false,
+            "allow_membership_redemption": rng.bool(),
+            "allow_giftcard_redemption": rng.u8(..100) < 70,
+            "enforce_otp": rng.u8(..100) < 20,
+        },
+        "catalog_info": {"show_in_catalog": active},
+        "centers": [{
+            "center_id": center_id,
+            "currency_id": spec.currency.0,
+            "sale_price": money(cents),
+            "price_with_tax": money(price_with_tax),
+            "tax_id": null,
+            "auto_renewal": false,
+            "discount_price": null,
+        }],
+        "tags": [TAGS[rng.usize(..TAGS.len())]],
+        "benefits": {"services": services, "products": [], "bundled_products": []},
+        "discounts": null,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_seed_same_data() {
+        let a = generate(7);
+        let b = generate(7);
+        assert_eq!(a.centers[0].packages[5], b.centers[0].packages[5]);
+        assert_ne!(generate(8).centers[0].id, a.centers[0].id);
+    }
+
+    #[test]
+    fn the_big_center_has_every_type() {
+        let org = generate(1);
+        let big = &org.centers[0];
+        assert!(big.packages.len() >= 1200);
+        for kind in 1..=4 {
+            assert!(
+                big.packages.iter().any(|p| p["type"] == kind),
+                "no package of type {kind}"
+            );
+        }
+    }
+}

@@ -1,0 +1,231 @@
+//! A Zenoti-compatible HTTP server with seeded data and fault injection.
+//!
+//! It serves the endpoints Front Desk uses, enforces the documented rules and answers with the
+//! documented errors. Demo mode starts it in-process; every test talks to it over loopback.
+//!
+//! Test hooks, outside the Zenoti API: `POST /_sandbox/faults` adds a [`Fault`],
+//! `DELETE /_sandbox/faults` clears them, `GET /_sandbox/stats` returns [`Stats`].
+
+mod auth;
+mod catalog;
+pub mod data;
+mod faults;
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::routing::{get, post};
+use axum::Router;
+use serde::Serialize;
+use tokio::net::TcpListener;
+
+pub use faults::{Fault, FaultAction};
+
+/// The demo organization's API key. Not a secret: it opens only the sandbox.
+pub const DEMO_API_KEY: &str = "demo-frontdesk-key";
+
+/// The demo organization's employee login (also not a secret).
+#[derive(Debug, Clone)]
+pub struct EmployeeAccount {
+    pub account_name: String,
+    pub user_name: String,
+    pub password: String,
+    pub app_id: String,
+    pub app_secret: String,
+}
+
+impl Default for EmployeeAccount {
+    fn default() -> Self {
+        EmployeeAccount {
+            account_name: "serenity".into(),
+            user_name: "frontdesk".into(),
+            password: "demo-pass".into(),
+            app_id: "5d2c8f0e-6a1b-4c3d-9e8f-0a1b2c3d4e5f".into(),
+            app_secret: "demo-app-secret".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Added before every API response.
+    pub latency: Duration,
+    pub seed: u64,
+    /// Lifetime of issued access tokens.
+    pub token_ttl: Duration,
+    pub api_key: String,
+    pub employee: EmployeeAccount,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            latency: Duration::ZERO,
+            seed: 1,
+            token_ttl: Duration::from_secs(10 * 3600),
+            api_key: DEMO_API_KEY.into(),
+            employee: EmployeeAccount::default(),
+        }
+    }
+}
+
+/// What the sandbox has seen, for tests.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Stats {
+    pub password_grants: u32,
+    pub refresh_grants: u32,
+    pub unauthorized: u32,
+    pub requests: Vec<RecordedRequest>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RecordedRequest {
+    pub method: String,
+    pub path: String,
+    pub query: String,
+}
+
+pub(crate) struct State {
+    pub config: Config,
+    pub org: data::Organization,
+    pub tokens: Mutex<auth::Tokens>,
+    pub faults: Mutex<Vec<Fault>>,
+    pub stats: Mutex<Stats>,
+}
+
+/// A running sandbox. Dropping it stops the server.
+pub struct Sandbox {
+    addr: SocketAddr,
+    state: Arc<State>,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Sandbox {
+    /// Starts on `addr` (port 0 picks a free port) in the current tokio runtime.
+    pub async fn start(config: Config, addr: SocketAddr) -> std::io::Result<Sandbox> {
+        let listener = TcpListener::bind(addr).await?;
+        let addr = listener.local_addr()?;
+        let state = Arc::new(State {
+            org: data::generate(config.seed),
+            config,
+            tokens: Mutex::default(),
+            faults: Mutex::default(),
+            stats: Mutex::default(),
+        });
+        let app = router(state.clone());
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(async move {
+            let serve = axum::serve(listener, app).with_graceful_shutdown(async {
+                let _ = rx.await;
+            });
+            if let Err(err) = serve.await {
+                tracing::error!(%err, "sandbox server stopped");
+            }
+        });
+        Ok(Sandbox {
+            addr,
+            state,
+            shutdown: Some(tx),
+        })
+    }
+
+    /// Starts on a free loopback port.
+    pub async fn start_local(config: Config) -> std::io::Result<Sandbox> {
+        Sandbox::start(config, SocketAddr::from(([127, 0, 0, 1], 0))).await
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:PORT`
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.state.config
+    }
+
+    pub fn inject(&self, fault: Fault) {
+        self.state.faults.lock().unwrap().push(fault);
+    }
+
+    pub fn clear_faults(&self) {
+        self.state.faults.lock().unwrap().clear();
+    }
+
+    pub fn stats(&self) -> Stats {
+        self.state.stats.lock().unwrap().clone()
+    }
+
+    /// Requests seen whose path starts with `prefix`.
+    pub fn requests_to(&self, prefix: &str) -> Vec<RecordedRequest> {
+        self.stats()
+            .requests
+            .into_iter()
+            .filter(|r| r.path.starts_with(prefix))
+            .collect()
+    }
+
+    /// The seeded organization.
+    pub fn organization(&self) -> &data::Organization {
+        &self.state.org
+    }
+
+    /// Ids of the seeded centers, the largest catalog first.
+    pub fn center_ids(&self) -> Vec<String> {
+        self.state
+            .org
+            .centers
+            .iter()
+            .map(|c| c.id.clone())
+            .collect()
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+fn router(state: Arc<State>) -> Router {
+    let api = Router::new()
+        .route("/v1/centers", get(catalog::list_centers))
+        .route(
+            "/v1/centers/{center_id}/packages",
+            get(catalog::list_packages),
+        )
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::require_auth,
+        ));
+    Router::new()
+        .route("/v1/tokens", post(auth::tokens))
+        .merge(api)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            faults::apply,
+        ))
+        .route("/_sandbox/faults", post(faults::add).delete(faults::clear))
+        .route("/_sandbox/stats", get(faults::stats))
+        .with_state(state)
+}
+
+/// A Zenoti business error. UNKNOWN in the docs: whether the HTTP status of a "code 502" error
+/// is also 502. The sandbox answers with HTTP 502 and the body code; the client reads the body
+/// whatever the status.
+pub(crate) fn business_error(status: u16, code: i64, message: &str) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let status =
+        axum::http::StatusCode::from_u16(status).unwrap_or(axum::http::StatusCode::BAD_GATEWAY);
+    (
+        status,
+        axum::Json(serde_json::json!({"error": {"code": code, "message": message}})),
+    )
+        .into_response()
+}

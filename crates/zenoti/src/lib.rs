@@ -1,0 +1,23 @@
+//! A typed client for the Zenoti API: one [`Client`] that owns the HTTP connection pool, the
+//! authentication state and the retry policy, with one module per API area.
+//!
+//! Where Zenoti's documentation leaves a detail open, the choice made is marked `UNKNOWN` in a
+//! comment beside the one place that depends on it.
+
+mod auth;
+mod centers;
+mod client;
+mod enums;
+mod error;
+mod packages;
+
+pub use auth::{Credentials, EmployeeLogin};
+pub use centers::{Address, Center, Currency};
+pub use client::{decode, parse_base_url, Client, ClientConfig, RetryPolicy, DEFAULT_BASE_URL};
+pub use error::{find_api_error, ApiError, Error, Result};
+pub use packages::{
+    BenefitItem, Benefits, Commission, CommissionType, Package, PackagePage, PackagePreferences,
+    PackagePrice, PackageQuery, PackageSchedule, PackageType, PageInfo, SeriesPackage,
+    SeriesPackageType, SeriesValidity, MAX_PAGE_SIZE,
+};
+pub use secrecy::{ExposeSecret, SecretString};
