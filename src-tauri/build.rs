@@ -1,0 +1,19 @@
+// Declares the app's commands so that capabilities can grant them one by one.
+const COMMANDS: &[&str] = &[
+    "app_settings",
+    "restore_session",
+    "sign_in",
+    "start_demo",
+    "sign_out",
+    "list_centers",
+    "select_center",
+    "list_packages",
+];
+
+fn main() {
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+    )
+    .expect("tauri build script failed");
+}

@@ -1,0 +1,6 @@
+//! Thin IPC commands, one module per domain: each takes its input, calls the session, and
+//! returns `{code, message, detail}` on failure.
+
+pub mod auth;
+pub mod centers;
+pub mod packages;

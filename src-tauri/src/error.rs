@@ -1,0 +1,226 @@
+//! The one error type that crosses IPC: `{code, message, detail}` with a stable code.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+/// Stable codes the UI can branch on. Add new ones at the end; never rename.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ErrorCode {
+    /// Input refused before anything was sent.
+    InvalidInput,
+    NotSignedIn,
+    /// Zenoti refused the credentials.
+    Unauthorized,
+    /// A write met an expired session; the app signed in again and did not resend it.
+    SessionRenewed,
+    InvalidCenter,
+    /// Any other error Zenoti reported; `detail` has its code and message.
+    ZenotiError,
+    RateLimited,
+    ServerUnavailable,
+    Timeout,
+    Network,
+    UnexpectedResponse,
+    /// No keychain service (Secret Service, Keychain, Credential Manager) could be reached.
+    KeychainUnavailable,
+    /// The keychain is there but locked.
+    KeychainLocked,
+    KeychainError,
+    SettingsError,
+    DemoUnavailable,
+    Internal,
+}
+
+/// What a failed command returns to the UI. `message` says what happened and what to do next;
+/// `detail` holds the raw cause for support (never a secret).
+#[derive(Debug, Clone, PartialEq, Serialize, TS, thiserror::Error)]
+#[ts(export)]
+#[error("{message}")]
+pub struct IpcError {
+    pub code: ErrorCode,
+    pub message: String,
+    pub detail: Option<String>,
+}
+
+impl IpcError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        IpcError {
+            code,
+            message: message.into(),
+            detail: None,
+        }
+    }
+
+    pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = Some(detail.into());
+        self
+    }
+
+    pub fn not_signed_in() -> Self {
+        IpcError::new(
+            ErrorCode::NotSignedIn,
+            "You are not signed in. Sign in to Zenoti or try the demo.",
+        )
+    }
+}
+
+pub type CommandResult<T> = Result<T, IpcError>;
+
+impl From<zenoti::Error> for IpcError {
+    fn from(err: zenoti::Error) -> Self {
+        use zenoti::Error as Z;
+        let raw = err.to_string();
+        match err {
+            Z::InvalidInput(message) => IpcError::new(ErrorCode::InvalidInput, message),
+            Z::Unauthorized { message } => IpcError::new(
+                ErrorCode::Unauthorized,
+                format!("Zenoti refused the sign-in: \"{message}\" Check the API key or the employee login, then sign in again."),
+            )
+            .with_detail(raw),
+            Z::Reauthenticated => IpcError::new(
+                ErrorCode::SessionRenewed,
+                "Your Zenoti session had expired and has been renewed. Nothing was sent twice: press the button again.",
+            ),
+            Z::Api { message, .. } if message.eq_ignore_ascii_case("invalid center_id.") || message.eq_ignore_ascii_case("Invalid CenterId.") => {
+                IpcError::new(
+                    ErrorCode::InvalidCenter,
+                    "Zenoti does not know this center (it may have been closed or renamed). Choose the center again.",
+                )
+                .with_detail(raw)
+            }
+            Z::Api { message, .. } => IpcError::new(
+                ErrorCode::ZenotiError,
+                format!("Zenoti answered: \"{message}\" Check what you entered and try again; if it keeps happening, tell your Zenoti administrator."),
+            )
+            .with_detail(raw),
+            Z::RateLimited { retry_after } => {
+                let wait = retry_after.map(|d| d.as_secs().max(1)).unwrap_or(60);
+                IpcError::new(
+                    ErrorCode::RateLimited,
+                    format!("Zenoti is busy: your organization made too many requests. Wait {wait} seconds and try again."),
+                )
+                .with_detail(raw)
+            }
+            Z::Server { .. } => IpcError::new(
+                ErrorCode::ServerUnavailable,
+                "Zenoti is not answering properly right now. Wait a minute and try again.",
+            )
+            .with_detail(raw),
+            Z::Timeout => IpcError::new(
+                ErrorCode::Timeout,
+                "Zenoti did not answer in time. Check the internet connection and try again.",
+            ),
+            Z::Connect(_) | Z::Network(_) => IpcError::new(
+                ErrorCode::Network,
+                "Could not reach Zenoti. Check the internet connection and the data-center address, then try again.",
+            )
+            .with_detail(raw),
+            Z::Decode { .. } => IpcError::new(
+                ErrorCode::UnexpectedResponse,
+                "Zenoti sent an answer Front Desk does not understand. Try again; if it keeps happening, send the details to support.",
+            )
+            .with_detail(raw),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crosses_ipc_as_code_message_detail() {
+        let err = IpcError::from(zenoti::Error::Api {
+            status: 502,
+            code: Some("502".into()),
+            message: "invalid center_id.".into(),
+        });
+        let json = serde_json::to_value(&err).unwrap();
+        assert_eq!(json["code"], "invalid_center");
+        assert!(json["message"]
+            .as_str()
+            .unwrap()
+            .contains("Choose the center again"));
+        assert_eq!(json["detail"], "Zenoti error 502: invalid center_id.");
+    }
+
+    #[test]
+    fn codes_are_stable_snake_case() {
+        let names: Vec<String> = [
+            ErrorCode::InvalidInput,
+            ErrorCode::NotSignedIn,
+            ErrorCode::Unauthorized,
+            ErrorCode::SessionRenewed,
+            ErrorCode::InvalidCenter,
+            ErrorCode::ZenotiError,
+            ErrorCode::RateLimited,
+            ErrorCode::ServerUnavailable,
+            ErrorCode::Timeout,
+            ErrorCode::Network,
+            ErrorCode::UnexpectedResponse,
+            ErrorCode::KeychainUnavailable,
+            ErrorCode::KeychainLocked,
+            ErrorCode::KeychainError,
+            ErrorCode::SettingsError,
+            ErrorCode::DemoUnavailable,
+            ErrorCode::Internal,
+        ]
+        .iter()
+        .map(|c| {
+            serde_json::to_value(c)
+                .unwrap()
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+        assert_eq!(
+            names.join(","),
+            "invalid_input,not_signed_in,unauthorized,session_renewed,invalid_center,zenoti_error,rate_limited,\
+             server_unavailable,timeout,network,unexpected_response,keychain_unavailable,keychain_locked,\
+             keychain_error,settings_error,demo_unavailable,internal"
+        );
+    }
+
+    #[test]
+    fn every_zenoti_error_has_a_message_with_a_next_step() {
+        use std::time::Duration;
+        use zenoti::Error as Z;
+        let all = [
+            Z::InvalidInput("Enter the API key.".into()),
+            Z::Unauthorized {
+                message: "Authorization has been denied for this request.".into(),
+            },
+            Z::Reauthenticated,
+            Z::Api {
+                status: 502,
+                code: Some("502".into()),
+                message: "Invalid points.".into(),
+            },
+            Z::RateLimited {
+                retry_after: Some(Duration::from_secs(7)),
+            },
+            Z::Server { status: 503 },
+            Z::Timeout,
+            Z::Connect("connection refused".into()),
+            Z::Network("reset".into()),
+            Z::Decode {
+                path: "centers[0].name".into(),
+                message: "invalid type".into(),
+            },
+        ];
+        for err in all {
+            let ipc = IpcError::from(err);
+            let m = ipc.message.to_lowercase();
+            assert!(
+                ["try again", "sign in", "choose", "enter", "press"]
+                    .iter()
+                    .any(|step| m.contains(step)),
+                "no next step in {:?}",
+                ipc.message
+            );
+        }
+    }
+}

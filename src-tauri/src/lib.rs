@@ -1,0 +1,55 @@
+//! Front Desk's desktop shell: thin commands over the Zenoti client, the keychain and the
+//! workstation settings.
+
+pub mod commands;
+pub mod error;
+pub mod secrets;
+pub mod session;
+pub mod settings;
+
+use tauri::Manager;
+
+use crate::secrets::SecretStore;
+use crate::session::{AppState, ClientTuning};
+use crate::settings::SettingsStore;
+
+/// Starts the app. Blocks until the last window closes.
+pub fn run() {
+    #[cfg(target_os = "linux")]
+    if std::env::var_os("WEBKIT_DISABLE_DMABUF_RENDERER").is_none() {
+        // WebKitGTK's DMA-BUF renderer draws blank windows on many GPUs and virtual displays.
+        // SAFETY: called before any other thread of the app starts.
+        unsafe { std::env::set_var("WEBKIT_DISABLE_DMABUF_RENDERER", "1") };
+    }
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,frontdesk_lib=info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+
+    tauri::Builder::default()
+        .setup(|app| {
+            let config_dir = app.path().app_config_dir()?;
+            let identifier = app.config().identifier.clone();
+            app.manage(AppState::new(
+                SecretStore::new(&identifier),
+                SettingsStore::open(&config_dir),
+                ClientTuning::default(),
+            ));
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::auth::app_settings,
+            commands::auth::restore_session,
+            commands::auth::sign_in,
+            commands::auth::start_demo,
+            commands::auth::sign_out,
+            commands::centers::list_centers,
+            commands::centers::select_center,
+            commands::packages::list_packages,
+        ])
+        .run(tauri::generate_context!())
+        .expect("Front Desk failed to start");
+}

@@ -1,0 +1,280 @@
+//! The only place secrets are stored: the OS keychain, through the `keyring` crate (Secret
+//! Service on Linux, Keychain on macOS, Credential Manager on Windows).
+//!
+//! One entry, named after the app identifier, holds the saved credentials as JSON. There is no
+//! fallback: when the keychain cannot be used, the user is told, and nothing is kept elsewhere.
+
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{ErrorCode, IpcError};
+
+/// The keychain account name of the entry.
+const ENTRY_USER: &str = "zenoti-credentials";
+
+/// What is saved to sign in again after a restart.
+#[derive(Debug, Clone)]
+pub enum SavedCredentials {
+    ApiKey {
+        base_url: String,
+        api_key: SecretString,
+    },
+    Employee {
+        base_url: String,
+        account_name: String,
+        user_name: String,
+        password: SecretString,
+        app_id: String,
+        app_secret: SecretString,
+    },
+}
+
+/// The stored form; built only to be written to, or read from, the keychain.
+#[derive(Serialize, Deserialize)]
+#[serde(tag = "method", rename_all = "snake_case")]
+enum Stored {
+    ApiKey {
+        base_url: String,
+        api_key: String,
+    },
+    Employee {
+        base_url: String,
+        account_name: String,
+        user_name: String,
+        password: String,
+        app_id: String,
+        app_secret: String,
+    },
+}
+
+impl SavedCredentials {
+    fn to_stored(&self) -> Stored {
+        match self {
+            SavedCredentials::ApiKey { base_url, api_key } => Stored::ApiKey {
+                base_url: base_url.clone(),
+                api_key: api_key.expose_secret().to_owned(),
+            },
+            SavedCredentials::Employee {
+                base_url,
+                account_name,
+                user_name,
+                password,
+                app_id,
+                app_secret,
+            } => Stored::Employee {
+                base_url: base_url.clone(),
+                account_name: account_name.clone(),
+                user_name: user_name.clone(),
+                password: password.expose_secret().to_owned(),
+                app_id: app_id.clone(),
+                app_secret: app_secret.expose_secret().to_owned(),
+            },
+        }
+    }
+
+    fn from_stored(stored: Stored) -> Self {
+        match stored {
+            Stored::ApiKey { base_url, api_key } => SavedCredentials::ApiKey {
+                base_url,
+                api_key: api_key.into(),
+            },
+            Stored::Employee {
+                base_url,
+                account_name,
+                user_name,
+                password,
+                app_id,
+                app_secret,
+            } => SavedCredentials::Employee {
+                base_url,
+                account_name,
+                user_name,
+                password: password.into(),
+                app_id,
+                app_secret: app_secret.into(),
+            },
+        }
+    }
+}
+
+/// The app's keychain entry. Holds one `keyring::Entry` for its whole life (keyring's mock store,
+/// used in unit tests, keeps a secret only inside the `Entry` that wrote it).
+pub struct SecretStore {
+    entry: Result<keyring::Entry, keyring::Error>,
+}
+
+impl SecretStore {
+    /// `service` is the app identifier, which namespaces the entry.
+    pub fn new(service: &str) -> Self {
+        SecretStore {
+            entry: keyring::Entry::new(service, ENTRY_USER),
+        }
+    }
+
+    fn entry(&self) -> Result<&keyring::Entry, IpcError> {
+        self.entry.as_ref().map_err(|e| keychain_error(e, "open"))
+    }
+
+    pub fn save(&self, credentials: &SavedCredentials) -> Result<(), IpcError> {
+        let json = serde_json::to_string(&credentials.to_stored()).map_err(|e| {
+            IpcError::new(
+                ErrorCode::Internal,
+                "Could not prepare the sign-in for saving.",
+            )
+            .with_detail(e.to_string())
+        })?;
+        let json = SecretString::from(json);
+        self.entry()?
+            .set_password(json.expose_secret())
+            .map_err(|e| keychain_error(&e, "save"))
+    }
+
+    /// The saved credentials; `None` when nothing is saved.
+    pub fn load(&self) -> Result<Option<SavedCredentials>, IpcError> {
+        match self.entry()?.get_password() {
+            Ok(json) => {
+                let json = SecretString::from(json);
+                serde_json::from_str::<Stored>(json.expose_secret())
+                    .map(|s| Some(SavedCredentials::from_stored(s)))
+                    // The text is never shown: it holds secrets.
+                    .map_err(|_| {
+                        IpcError::new(
+                            ErrorCode::KeychainError,
+                            "The saved sign-in in the keychain could not be read. Sign in again to replace it.",
+                        )
+                    })
+            }
+            Err(keyring::Error::NoEntry) => Ok(None),
+            Err(e) => Err(keychain_error(&e, "read")),
+        }
+    }
+
+    /// Removes the saved credentials; succeeds when there were none.
+    pub fn delete(&self) -> Result<(), IpcError> {
+        match self.entry()?.delete_credential() {
+            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+            Err(e) => Err(keychain_error(&e, "remove")),
+        }
+    }
+}
+
+/// A keychain failure in words a receptionist (and the IT person they call) can act on.
+fn keychain_error(err: &keyring::Error, action: &str) -> IpcError {
+    let detail = format!("could not {action} the keychain entry: {err}");
+    let text = err.to_string();
+    let unavailable = text.contains("org.freedesktop.secrets")
+        || text.contains("autolaunch")
+        || text.contains("D-Bus")
+        || text.contains("dbus")
+        || matches!(err, keyring::Error::PlatformFailure(_));
+    match err {
+        keyring::Error::NoStorageAccess(_) => IpcError::new(
+            ErrorCode::KeychainLocked,
+            "The system keychain is locked or refused access. Unlock it (sign in to this computer's desktop again), then try again.",
+        ),
+        _ if unavailable => IpcError::new(
+            ErrorCode::KeychainUnavailable,
+            "No system keychain is available on this computer, so the sign-in cannot be kept safely. Ask IT to enable the keychain (GNOME Keyring or KWallet on Linux), then try again.",
+        ),
+        _ => IpcError::new(
+            ErrorCode::KeychainError,
+            "The system keychain could not be used. Try again; if it keeps happening, restart the computer.",
+        ),
+    }
+    .with_detail(detail)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Once;
+
+    fn mock_store() -> SecretStore {
+        static INIT: Once = Once::new();
+        INIT.call_once(|| {
+            keyring::set_default_credential_builder(keyring::mock::default_credential_builder())
+        });
+        SecretStore::new("com.frontdesk.client.test")
+    }
+
+    fn employee() -> SavedCredentials {
+        SavedCredentials::Employee {
+            base_url: "https://api.zenoti.com".into(),
+            account_name: "spabliss".into(),
+            user_name: "anna".into(),
+            password: "pw-123".into(),
+            app_id: "app".into(),
+            app_secret: "app-secret".into(),
+        }
+    }
+
+    #[test]
+    fn save_load_delete() {
+        let store = mock_store();
+        assert!(store.load().unwrap().is_none());
+        store.save(&employee()).unwrap();
+        match store.load().unwrap() {
+            Some(SavedCredentials::Employee {
+                user_name,
+                password,
+                app_secret,
+                ..
+            }) => {
+                assert_eq!(user_name, "anna");
+                assert_eq!(password.expose_secret(), "pw-123");
+                assert_eq!(app_secret.expose_secret(), "app-secret");
+            }
+            other => panic!("{other:?}"),
+        }
+        store.delete().unwrap();
+        assert!(store.load().unwrap().is_none());
+        store.delete().unwrap();
+    }
+
+    #[test]
+    fn debug_never_shows_secrets() {
+        let text = format!("{:?}", employee());
+        assert!(
+            !text.contains("pw-123") && !text.contains("app-secret"),
+            "{text}"
+        );
+    }
+
+    fn with_error(err: keyring::Error) -> IpcError {
+        let store = mock_store();
+        let entry = store.entry.as_ref().unwrap();
+        let mock: &keyring::mock::MockCredential = entry.get_credential().downcast_ref().unwrap();
+        mock.set_error(err);
+        store.save(&employee()).unwrap_err()
+    }
+
+    #[test]
+    fn a_locked_keychain_says_unlock_it() {
+        let err = with_error(keyring::Error::NoStorageAccess("locked".into()));
+        assert_eq!(err.code, ErrorCode::KeychainLocked);
+        assert!(err.message.contains("Unlock"));
+    }
+
+    #[test]
+    fn a_missing_secret_service_says_so() {
+        let err = with_error(keyring::Error::PlatformFailure(
+            "The name org.freedesktop.secrets was not provided by any .service files".into(),
+        ));
+        assert_eq!(err.code, ErrorCode::KeychainUnavailable);
+        assert!(err.message.contains("No system keychain"));
+    }
+
+    #[test]
+    fn unreadable_content_never_echoes_it() {
+        let store = mock_store();
+        store
+            .entry
+            .as_ref()
+            .unwrap()
+            .set_password("{not json with secret-xyz")
+            .unwrap();
+        let err = store.load().unwrap_err();
+        assert_eq!(err.code, ErrorCode::KeychainError);
+        assert!(!format!("{err:?}").contains("secret-xyz"));
+    }
+}

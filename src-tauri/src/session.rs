@@ -1,0 +1,603 @@
+//! The signed-in session and what the commands do with it, free of Tauri so it can be tested
+//! directly.
+
+use std::time::Duration;
+
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+use tokio::sync::RwLock;
+use ts_rs::TS;
+use zenoti::{Center, Client, ClientConfig, Credentials, EmployeeLogin, PackagePage, PackageQuery};
+use zenoti_sandbox::Sandbox;
+
+use crate::error::{CommandResult, ErrorCode, IpcError};
+use crate::secrets::{SavedCredentials, SecretStore};
+use crate::settings::{CenterChoice, SettingsStore, SignInHint, SignInMethod};
+
+/// The settings key of the demo connection's center choice.
+const DEMO_CONNECTION: &str = "demo";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum SessionMode {
+    ApiKey,
+    Employee,
+    Demo,
+}
+
+/// The signed-in session as the UI sees it.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct SessionInfo {
+    pub mode: SessionMode,
+    pub base_url: String,
+    pub user_name: Option<String>,
+    /// The center chosen on this workstation for this connection, if any.
+    pub center: Option<CenterChoice>,
+}
+
+/// A sign-in form as sent by the UI. The secrets are wrapped as soon as they are decoded.
+#[derive(Debug, Deserialize, TS)]
+#[serde(tag = "method", rename_all = "snake_case")]
+#[ts(export)]
+pub enum SignInRequest {
+    ApiKey {
+        base_url: String,
+        #[ts(type = "string")]
+        api_key: SecretString,
+    },
+    Employee {
+        base_url: String,
+        account_name: String,
+        user_name: String,
+        #[ts(type = "string")]
+        password: SecretString,
+        app_id: String,
+        #[ts(type = "string")]
+        app_secret: SecretString,
+    },
+}
+
+/// What the sign-in screen shows before anyone signs in.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct AppSettings {
+    pub base_url: String,
+    pub sign_in_hint: SignInHint,
+}
+
+struct Session {
+    client: Client,
+    mode: SessionMode,
+    user_name: Option<String>,
+    /// Settings key of this connection's center choice.
+    connection: String,
+    /// The in-process sandbox of demo mode; dropping it stops the server.
+    _demo: Option<Sandbox>,
+}
+
+/// Timeouts for the Zenoti client; tests shorten them.
+#[derive(Debug, Clone)]
+pub struct ClientTuning {
+    pub connect_timeout: Duration,
+    pub timeout: Duration,
+    pub retry: zenoti::RetryPolicy,
+}
+
+impl Default for ClientTuning {
+    fn default() -> Self {
+        let defaults = ClientConfig::new(
+            zenoti::DEFAULT_BASE_URL.parse().unwrap(),
+            Credentials::ApiKey("-".into()),
+        );
+        ClientTuning {
+            connect_timeout: defaults.connect_timeout,
+            timeout: defaults.timeout,
+            retry: defaults.retry,
+        }
+    }
+}
+
+pub struct AppState {
+    secrets: SecretStore,
+    settings: SettingsStore,
+    session: RwLock<Option<Session>>,
+    tuning: ClientTuning,
+}
+
+impl AppState {
+    pub fn new(secrets: SecretStore, settings: SettingsStore, tuning: ClientTuning) -> Self {
+        AppState {
+            secrets,
+            settings,
+            session: RwLock::new(None),
+            tuning,
+        }
+    }
+
+    pub fn app_settings(&self) -> AppSettings {
+        let s = self.settings.get();
+        AppSettings {
+            base_url: s.base_url,
+            sign_in_hint: s.sign_in_hint,
+        }
+    }
+
+    fn client(
+        &self,
+        base_url: &url::Url,
+        credentials: Credentials,
+    ) -> Result<Client, zenoti::Error> {
+        Client::new(ClientConfig {
+            base_url: base_url.clone(),
+            credentials,
+            connect_timeout: self.tuning.connect_timeout,
+            timeout: self.tuning.timeout,
+            retry: self.tuning.retry.clone(),
+        })
+    }
+
+    fn info(&self, session: &Session) -> SessionInfo {
+        SessionInfo {
+            mode: session.mode,
+            base_url: session
+                .client
+                .base_url()
+                .as_str()
+                .trim_end_matches('/')
+                .to_owned(),
+            user_name: session.user_name.clone(),
+            center: self
+                .settings
+                .get()
+                .centers
+                .get(&session.connection)
+                .cloned(),
+        }
+    }
+
+    /// The session already open, or one from the credentials saved in the keychain. Sends
+    /// nothing: a saved employee login gets its token on the first call.
+    pub async fn restore_session(&self) -> CommandResult<Option<SessionInfo>> {
+        let mut slot = self.session.write().await;
+        if let Some(session) = slot.as_ref() {
+            return Ok(Some(self.info(session)));
+        }
+        let Some(saved) = self.secrets.load()? else {
+            return Ok(None);
+        };
+        let (base_url, credentials, mode, user_name) = match saved {
+            SavedCredentials::ApiKey { base_url, api_key } => (
+                base_url,
+                Credentials::ApiKey(api_key),
+                SessionMode::ApiKey,
+                None,
+            ),
+            SavedCredentials::Employee {
+                base_url,
+                account_name,
+                user_name,
+                password,
+                app_id,
+                app_secret,
+            } => (
+                base_url,
+                Credentials::Employee(EmployeeLogin {
+                    account_name,
+                    user_name: user_name.clone(),
+                    password,
+                    app_id,
+                    app_secret,
+                    device_id: self.settings.get().device_id,
+                }),
+                SessionMode::Employee,
+                Some(user_name),
+            ),
+        };
+        let url = zenoti::parse_base_url(&base_url)?;
+        let client = self.client(&url, credentials)?;
+        tracing::info!(mode = ?mode, base_url = %url, "session restored from the keychain");
+        let session = Session {
+            client,
+            mode,
+            user_name,
+            connection: connection_key(&url),
+            _demo: None,
+        };
+        let info = self.info(&session);
+        *slot = Some(session);
+        Ok(Some(info))
+    }
+
+    /// Checks the form, proves the credentials against Zenoti, then saves them to the keychain.
+    /// Nothing is saved unless all of that succeeded.
+    pub async fn sign_in(&self, request: SignInRequest) -> CommandResult<SessionInfo> {
+        let device_id = self.settings.get().device_id;
+        let (url, credentials, saved, hint) = match request {
+            SignInRequest::ApiKey { base_url, api_key } => {
+                let url = zenoti::parse_base_url(&base_url)?;
+                let key = SecretString::from(api_key.expose_secret().trim().to_owned());
+                let saved = SavedCredentials::ApiKey {
+                    base_url: url.to_string(),
+                    api_key: key.clone(),
+                };
+                let hint = SignInHint {
+                    method: Some(SignInMethod::ApiKey),
+                    ..self.settings.get().sign_in_hint
+                };
+                (url, Credentials::ApiKey(key), saved, hint)
+            }
+            SignInRequest::Employee {
+                base_url,
+                account_name,
+                user_name,
+                password,
+                app_id,
+                app_secret,
+            } => {
+                let url = zenoti::parse_base_url(&base_url)?;
+                let login = EmployeeLogin {
+                    account_name: account_name.trim().to_owned(),
+                    user_name: user_name.trim().to_owned(),
+                    password,
+                    app_id: app_id.trim().to_owned(),
+                    app_secret: SecretString::from(app_secret.expose_secret().trim().to_owned()),
+                    device_id,
+                };
+                let saved = SavedCredentials::Employee {
+                    base_url: url.to_string(),
+                    account_name: login.account_name.clone(),
+                    user_name: login.user_name.clone(),
+                    password: login.password.clone(),
+                    app_id: login.app_id.clone(),
+                    app_secret: login.app_secret.clone(),
+                };
+                let hint = SignInHint {
+                    method: Some(SignInMethod::Employee),
+                    account_name: Some(login.account_name.clone()),
+                    user_name: Some(login.user_name.clone()),
+                    app_id: Some(login.app_id.clone()),
+                };
+                (url, Credentials::Employee(login), saved, hint)
+            }
+        };
+        let (mode, user_name) = match &credentials {
+            Credentials::ApiKey(_) => (SessionMode::ApiKey, None),
+            Credentials::Employee(login) => (SessionMode::Employee, Some(login.user_name.clone())),
+        };
+        let client = self.client(&url, credentials)?;
+        // Listing centers proves the credentials and the address in one call.
+        client.list_centers().await?;
+        self.secrets.save(&saved)?;
+        self.settings.update(|s| {
+            s.base_url = url.as_str().trim_end_matches('/').to_owned();
+            s.sign_in_hint = hint;
+        })?;
+        tracing::info!(mode = ?mode, base_url = %url, "signed in");
+        let session = Session {
+            client,
+            mode,
+            user_name,
+            connection: connection_key(&url),
+            _demo: None,
+        };
+        let info = self.info(&session);
+        *self.session.write().await = Some(session);
+        Ok(info)
+    }
+
+    /// Starts the embedded sandbox on a free loopback port and signs in to it. Saves nothing.
+    pub async fn start_demo(&self) -> CommandResult<SessionInfo> {
+        let sandbox = Sandbox::start_local(zenoti_sandbox::Config::default())
+            .await
+            .map_err(|e| {
+                IpcError::new(
+                    ErrorCode::DemoUnavailable,
+                    "The demo could not start on this computer. Restart Front Desk and try again.",
+                )
+                .with_detail(e.to_string())
+            })?;
+        let url: url::Url = sandbox.base_url().parse().expect("sandbox URL");
+        let key = SecretString::from(sandbox.config().api_key.clone());
+        let client = self.client(&url, Credentials::ApiKey(key))?;
+        tracing::info!(base_url = %url, "demo started");
+        let session = Session {
+            client,
+            mode: SessionMode::Demo,
+            user_name: None,
+            connection: DEMO_CONNECTION.into(),
+            _demo: Some(sandbox),
+        };
+        let info = self.info(&session);
+        *self.session.write().await = Some(session);
+        Ok(info)
+    }
+
+    /// Ends the session and removes the saved credentials from the keychain.
+    pub async fn sign_out(&self) -> CommandResult<()> {
+        let ended = self.session.write().await.take();
+        tracing::info!(mode = ?ended.as_ref().map(|s| s.mode), "signed out");
+        self.secrets.delete().map_err(|err| IpcError {
+            message: format!(
+                "You are signed out, but the saved sign-in could not be removed. {}",
+                err.message
+            ),
+            ..err
+        })
+    }
+
+    async fn current(&self) -> CommandResult<(Client, String)> {
+        let slot = self.session.read().await;
+        let session = slot.as_ref().ok_or_else(IpcError::not_signed_in)?;
+        Ok((session.client.clone(), session.connection.clone()))
+    }
+
+    pub async fn list_centers(&self) -> CommandResult<Vec<Center>> {
+        let (client, _) = self.current().await?;
+        Ok(client.list_centers().await?)
+    }
+
+    /// Remembers the center for this workstation and connection.
+    pub async fn select_center(&self, center: CenterChoice) -> CommandResult<SessionInfo> {
+        if center.id.trim().is_empty() {
+            return Err(IpcError::new(
+                ErrorCode::InvalidInput,
+                "Choose a center from the list.",
+            ));
+        }
+        let (_, connection) = self.current().await?;
+        self.settings.update(|s| {
+            s.centers.insert(connection, center);
+        })?;
+        let slot = self.session.read().await;
+        let session = slot.as_ref().ok_or_else(IpcError::not_signed_in)?;
+        Ok(self.info(session))
+    }
+
+    pub async fn list_packages(
+        &self,
+        center_id: String,
+        page: u32,
+        size: u32,
+    ) -> CommandResult<PackagePage> {
+        let (client, _) = self.current().await?;
+        Ok(client
+            .list_packages(&center_id, &PackageQuery::page(page, size))
+            .await?)
+    }
+}
+
+/// The settings key for a connection: its base URL.
+fn connection_key(url: &url::Url) -> String {
+    url.as_str().trim_end_matches('/').to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Once;
+    use zenoti_sandbox::{Config, Sandbox};
+
+    fn state(dir: &std::path::Path, secrets: SecretStore) -> AppState {
+        let tuning = ClientTuning {
+            connect_timeout: Duration::from_secs(2),
+            timeout: Duration::from_secs(5),
+            retry: zenoti::RetryPolicy {
+                max_retries: 1,
+                base_delay: Duration::from_millis(5),
+                max_delay: Duration::from_millis(20),
+                max_retry_after: Duration::from_secs(1),
+            },
+        };
+        AppState::new(secrets, SettingsStore::open(dir), tuning)
+    }
+
+    fn mock_secrets() -> SecretStore {
+        static INIT: Once = Once::new();
+        INIT.call_once(|| {
+            keyring::set_default_credential_builder(keyring::mock::default_credential_builder())
+        });
+        SecretStore::new("com.frontdesk.client.test")
+    }
+
+    fn api_key_request(base_url: &str, key: &str) -> SignInRequest {
+        SignInRequest::ApiKey {
+            base_url: base_url.into(),
+            api_key: key.to_owned().into(),
+        }
+    }
+
+    #[tokio::test]
+    async fn api_key_sign_in_saves_to_the_keychain_and_lists() {
+        let sandbox = Sandbox::start_local(Config::default()).await.unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let app = state(dir.path(), mock_secrets());
+        let info = app
+            .sign_in(api_key_request(
+                &sandbox.base_url(),
+                "  demo-frontdesk-key ",
+            ))
+            .await
+            .unwrap();
+        assert_eq!(info.mode, SessionMode::ApiKey);
+        assert_eq!(info.center, None);
+        match app.secrets.load().unwrap() {
+            Some(SavedCredentials::ApiKey { api_key, .. }) => {
+                assert_eq!(api_key.expose_secret(), "demo-frontdesk-key")
+            }
+            other => panic!("{other:?}"),
+        }
+        let centers = app.list_centers().await.unwrap();
+        let first = &centers[0];
+        let choice = CenterChoice {
+            id: first.id.clone(),
+            name: first.label().into(),
+            currency: Some("USD".into()),
+        };
+        let info = app.select_center(choice.clone()).await.unwrap();
+        assert_eq!(info.center, Some(choice));
+        let page = app.list_packages(first.id.clone(), 1, 25).await.unwrap();
+        assert_eq!(page.packages.len(), 25);
+
+        let settings = std::fs::read_to_string(dir.path().join("settings.json")).unwrap();
+        assert!(
+            !settings.contains("demo-frontdesk-key"),
+            "the key leaked into settings"
+        );
+        assert!(settings.contains(&sandbox.base_url()));
+
+        app.sign_out().await.unwrap();
+        assert!(app.secrets.load().unwrap().is_none());
+        assert_eq!(
+            app.list_centers().await.unwrap_err().code,
+            ErrorCode::NotSignedIn
+        );
+    }
+
+    #[tokio::test]
+    async fn saved_credentials_restore_the_session_and_its_center() {
+        let sandbox = Sandbox::start_local(Config::default()).await.unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let secrets = mock_secrets();
+        let account = &sandbox.config().employee;
+        secrets
+            .save(&SavedCredentials::Employee {
+                base_url: sandbox.base_url(),
+                account_name: account.account_name.clone(),
+                user_name: account.user_name.clone(),
+                password: account.password.clone().into(),
+                app_id: account.app_id.clone(),
+                app_secret: account.app_secret.clone().into(),
+            })
+            .unwrap();
+        let app = state(dir.path(), secrets);
+        let info = app.restore_session().await.unwrap().unwrap();
+        assert_eq!(info.mode, SessionMode::Employee);
+        assert_eq!(info.user_name.as_deref(), Some("frontdesk"));
+        assert!(
+            sandbox.requests_to("/v1/").is_empty(),
+            "restoring sends nothing"
+        );
+        assert!(!app.list_centers().await.unwrap().is_empty());
+        assert_eq!(sandbox.stats().password_grants, 1);
+    }
+
+    #[tokio::test]
+    async fn nothing_saved_means_no_session() {
+        let dir = tempfile::tempdir().unwrap();
+        let app = state(dir.path(), mock_secrets());
+        assert_eq!(app.restore_session().await.unwrap(), None);
+    }
+
+    #[tokio::test]
+    async fn bad_input_is_refused_before_sending_and_nothing_is_saved() {
+        let sandbox = Sandbox::start_local(Config::default()).await.unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let app = state(dir.path(), mock_secrets());
+        let base = sandbox.base_url();
+        let cases = [
+            api_key_request(&base, ""),
+            api_key_request(&base, "   "),
+            api_key_request(&base, "two words"),
+            api_key_request("", "demo-frontdesk-key"),
+            api_key_request("api.zenoti.com", "demo-frontdesk-key"),
+            api_key_request("http://api.zenoti.com", "demo-frontdesk-key"),
+            SignInRequest::Employee {
+                base_url: base.clone(),
+                account_name: " ".into(),
+                user_name: "frontdesk".into(),
+                password: "demo-pass".to_owned().into(),
+                app_id: "x".into(),
+                app_secret: "y".to_owned().into(),
+            },
+            SignInRequest::Employee {
+                base_url: base.clone(),
+                account_name: "serenity".into(),
+                user_name: "frontdesk".into(),
+                password: "".to_owned().into(),
+                app_id: "x".into(),
+                app_secret: "y".to_owned().into(),
+            },
+        ];
+        for request in cases {
+            let err = app.sign_in(request).await.unwrap_err();
+            assert_eq!(err.code, ErrorCode::InvalidInput, "{err:?}");
+            assert!(!err.message.is_empty());
+        }
+        assert!(sandbox.stats().requests.is_empty(), "a request was sent");
+        assert!(app.secrets.load().unwrap().is_none());
+        assert!(!dir.path().join("settings.json").exists());
+    }
+
+    #[tokio::test]
+    async fn a_refused_key_or_a_dead_server_saves_nothing() {
+        let sandbox = Sandbox::start_local(Config::default()).await.unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let app = state(dir.path(), mock_secrets());
+        let err = app
+            .sign_in(api_key_request(&sandbox.base_url(), "wrong-key"))
+            .await
+            .unwrap_err();
+        assert_eq!(err.code, ErrorCode::Unauthorized);
+        assert!(err.message.contains("Authorization has been denied"));
+
+        let dead = sandbox.base_url();
+        drop(sandbox);
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let err = app
+            .sign_in(api_key_request(&dead, "demo-frontdesk-key"))
+            .await
+            .unwrap_err();
+        assert_eq!(err.code, ErrorCode::Network, "{err:?}");
+        assert!(app.secrets.load().unwrap().is_none());
+        assert_eq!(app.restore_session().await.unwrap(), None);
+    }
+
+    #[tokio::test]
+    async fn employee_sign_in_keeps_no_secret_in_settings() {
+        let sandbox = Sandbox::start_local(Config::default()).await.unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let app = state(dir.path(), mock_secrets());
+        let account = sandbox.config().employee.clone();
+        let info = app
+            .sign_in(SignInRequest::Employee {
+                base_url: sandbox.base_url(),
+                account_name: account.account_name.clone(),
+                user_name: account.user_name.clone(),
+                password: account.password.clone().into(),
+                app_id: account.app_id.clone(),
+                app_secret: account.app_secret.clone().into(),
+            })
+            .await
+            .unwrap();
+        assert_eq!(info.mode, SessionMode::Employee);
+        let settings = std::fs::read_to_string(dir.path().join("settings.json")).unwrap();
+        assert!(settings.contains("\"user_name\": \"frontdesk\""));
+        assert!(!settings.contains(&account.password) && !settings.contains(&account.app_secret));
+        assert_eq!(
+            app.app_settings().sign_in_hint.method,
+            Some(SignInMethod::Employee)
+        );
+    }
+
+    #[tokio::test]
+    async fn the_demo_runs_without_credentials_and_saves_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let app = state(dir.path(), mock_secrets());
+        let info = app.start_demo().await.unwrap();
+        assert_eq!(info.mode, SessionMode::Demo);
+        assert!(info.base_url.starts_with("http://127.0.0.1:"));
+        let centers = app.list_centers().await.unwrap();
+        assert!(centers.len() >= 3);
+        assert!(app.secrets.load().unwrap().is_none());
+        app.sign_out().await.unwrap();
+        // The demo server stopped with the session.
+        assert!(reqwest_free_get(&info.base_url).await.is_err());
+    }
+
+    async fn reqwest_free_get(base: &str) -> std::io::Result<()> {
+        let addr = base.trim_start_matches("http://");
+        tokio::net::TcpStream::connect(addr).await.map(|_| ())
+    }
+}

@@ -1,0 +1,156 @@
+//! Workstation settings: a JSON file in the app's config folder. Never a secret.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::error::{ErrorCode, IpcError};
+
+/// The center chosen on this workstation for one connection.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct CenterChoice {
+    pub id: String,
+    pub name: String,
+    /// ISO 4217 code, for formatting prices.
+    pub currency: Option<String>,
+}
+
+/// The kind of sign-in last used, to open the sign-in form where the user left it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum SignInMethod {
+    ApiKey,
+    Employee,
+}
+
+/// What the sign-in form may show again: no secret.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct SignInHint {
+    pub method: Option<SignInMethod>,
+    pub account_name: Option<String>,
+    pub user_name: Option<String>,
+    pub app_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// The data-center base URL.
+    pub base_url: String,
+    /// Identifies this workstation to Zenoti (`device_id` of the token request).
+    pub device_id: String,
+    pub sign_in_hint: SignInHint,
+    /// The chosen center per connection (a base URL, or "demo").
+    pub centers: BTreeMap<String, CenterChoice>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            base_url: zenoti::DEFAULT_BASE_URL.to_owned(),
+            device_id: format!("frontdesk-{:016x}", fastrand::u64(..)),
+            sign_in_hint: SignInHint::default(),
+            centers: BTreeMap::new(),
+        }
+    }
+}
+
+/// The settings file, read once and written on every change.
+pub struct SettingsStore {
+    path: PathBuf,
+    current: Mutex<Settings>,
+}
+
+impl SettingsStore {
+    /// Reads `dir/settings.json`; a missing or unreadable file gives the defaults (and the
+    /// unreadable one is kept aside as `settings.json.bad` for support).
+    pub fn open(dir: &Path) -> Self {
+        let path = dir.join("settings.json");
+        let current = match std::fs::read(&path) {
+            Ok(bytes) => serde_json::from_slice(&bytes).unwrap_or_else(|err| {
+                tracing::warn!(%err, "settings file unreadable; starting from defaults");
+                let _ = std::fs::rename(&path, path.with_extension("json.bad"));
+                Settings::default()
+            }),
+            Err(_) => Settings::default(),
+        };
+        SettingsStore {
+            path,
+            current: Mutex::new(current),
+        }
+    }
+
+    pub fn get(&self) -> Settings {
+        self.current.lock().unwrap().clone()
+    }
+
+    /// Applies a change and writes the file (atomically, through a temporary file).
+    pub fn update(&self, change: impl FnOnce(&mut Settings)) -> Result<Settings, IpcError> {
+        let mut current = self.current.lock().unwrap();
+        let mut next = current.clone();
+        change(&mut next);
+        let json = serde_json::to_vec_pretty(&next).expect("settings serialize");
+        let write = || -> std::io::Result<()> {
+            if let Some(dir) = self.path.parent() {
+                std::fs::create_dir_all(dir)?;
+            }
+            let tmp = self.path.with_extension("json.tmp");
+            std::fs::write(&tmp, &json)?;
+            std::fs::rename(&tmp, &self.path)
+        };
+        write().map_err(|e| {
+            IpcError::new(
+                ErrorCode::SettingsError,
+                "The settings could not be saved on this computer. Check that the disk is not full, then try again.",
+            )
+            .with_detail(format!("{}: {e}", self.path.display()))
+        })?;
+        *current = next.clone();
+        Ok(next)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip_and_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SettingsStore::open(dir.path());
+        assert_eq!(store.get().base_url, "https://api.zenoti.com");
+        let device = store.get().device_id;
+        store
+            .update(|s| {
+                s.base_url = "https://api.zenoti.eu".into();
+                s.centers.insert(
+                    "demo".into(),
+                    CenterChoice {
+                        id: "c1".into(),
+                        name: "Downtown".into(),
+                        currency: None,
+                    },
+                );
+            })
+            .unwrap();
+        let again = SettingsStore::open(dir.path()).get();
+        assert_eq!(again.base_url, "https://api.zenoti.eu");
+        assert_eq!(again.device_id, device);
+        assert_eq!(again.centers["demo"].name, "Downtown");
+    }
+
+    #[test]
+    fn a_corrupt_file_is_set_aside() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("settings.json"), b"{oops").unwrap();
+        let store = SettingsStore::open(dir.path());
+        assert_eq!(store.get().base_url, "https://api.zenoti.com");
+        assert!(dir.path().join("settings.json.bad").exists());
+    }
+}
