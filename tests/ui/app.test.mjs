@@ -1,0 +1,187 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startHarness, CENTERS, packagePage } from './harness.mjs';
+
+let harness;
+before(async () => { harness = await startHarness(); });
+after(async () => { await harness?.close(); });
+
+const SETTINGS = { base_url: 'https://api.zenoti.com', sign_in_hint: { method: null, account_name: null, user_name: null, app_id: null } };
+const API_SESSION = { mode: 'api_key', base_url: 'https://api.zenoti.com', user_name: null, center: null };
+const WITH_CENTER = { ...API_SESSION, center: { id: 'c-1', name: 'Serenity Day Spa - Downtown', currency: 'USD' } };
+
+/** A backend with no saved session; `overrides` replace single commands. */
+function backend(overrides = {}) {
+  const base = {
+    app_settings: () => SETTINGS,
+    restore_session: () => null,
+    sign_in: () => API_SESSION,
+    start_demo: () => ({ ...API_SESSION, mode: 'demo', base_url: 'http://127.0.0.1:4000' }),
+    sign_out: () => null,
+    list_centers: () => CENTERS,
+    select_center: ({ center }) => ({ ...API_SESSION, center }),
+    list_packages: ({ page, size, centerId }) => packagePage(page, size, 1240, centerId),
+  };
+  const all = { ...base, ...overrides };
+  return (cmd, args) => {
+    if (!all[cmd]) throw { code: 'internal', message: `no mock for ${cmd}`, detail: null };
+    return all[cmd](args ?? {});
+  };
+}
+
+test('the sign-in screen focuses the API key and refuses empty fields without calling the backend', async () => {
+  const app = await harness.open(backend());
+  const { page } = app;
+  await page.getByRole('heading', { name: 'Sign in to Zenoti' }).waitFor();
+  await page.waitForFunction(() => document.activeElement?.id === 'apiKey');
+  await app.shot('sign-in');
+  await page.keyboard.press('Enter');
+  await page.getByText('Enter the API key.').waitFor();
+  await page.fill('#apiKey', '   ');
+  await page.keyboard.press('Enter');
+  await page.getByText('Enter the API key.').waitFor();
+
+  await page.selectOption('#dataCenter', 'custom');
+  await page.fill('#apiKey', 'abc');
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.getByText('Enter the data-center address.').waitFor();
+  assert.equal(app.named('sign_in').length, 0);
+  assert.deepEqual(app.errors, []);
+  await page.close();
+});
+
+test('the employee form asks for each missing field', async () => {
+  const app = await harness.open(backend());
+  const { page } = app;
+  await page.getByRole('tab', { name: 'Employee login' }).click();
+  await page.waitForFunction(() => document.activeElement?.id === 'accountName');
+  await page.keyboard.press('Enter');
+  for (const text of ['Enter the account name.', 'Enter your user name.', 'Enter your password.', 'Enter the app id.', 'Enter the app secret.']) {
+    await page.getByText(text).waitFor();
+  }
+  assert.equal(app.named('sign_in').length, 0);
+  await page.fill('#accountName', 'serenity');
+  await page.fill('#userName', 'frontdesk');
+  await page.fill('#password', 'pw');
+  await page.fill('#appId', 'app');
+  await page.fill('#appSecret', 'secret');
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { name: 'Choose your center' }).waitFor();
+  assert.deepEqual(app.named('sign_in')[0].args.request, {
+    method: 'employee', base_url: 'https://api.zenoti.com', account_name: 'serenity', user_name: 'frontdesk',
+    password: 'pw', app_id: 'app', app_secret: 'secret',
+  });
+  await page.close();
+});
+
+test('a refused sign-in shows the message, its details, and keeps the form', async () => {
+  const app = await harness.open(backend({
+    sign_in: () => { throw { code: 'unauthorized', message: 'Zenoti refused the sign-in: "Authorization has been denied for this request." Check the API key or the employee login, then sign in again.', detail: 'Zenoti refused the credentials' }; },
+  }));
+  const { page } = app;
+  await page.fill('#apiKey', 'wrong-key');
+  await page.keyboard.press('Enter');
+  const banner = page.getByRole('alert');
+  await banner.getByText('Check the API key').waitFor();
+  assert.equal(await banner.getAttribute('data-code'), 'unauthorized');
+  await banner.getByRole('button', { name: 'Details' }).click();
+  await banner.getByText('unauthorized: Zenoti refused the credentials').waitFor();
+  assert.equal(await page.inputValue('#apiKey'), 'wrong-key');
+  await app.shot('sign-in-error');
+  await page.close();
+});
+
+test('sign in with Enter, pick a center, see its packages with prices in its currency, page on', async () => {
+  const app = await harness.open(backend());
+  const { page } = app;
+  await page.fill('#apiKey', 'the-key');
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { name: 'Choose your center' }).waitFor();
+  assert.deepEqual(app.named('sign_in')[0].args.request, { method: 'api_key', base_url: 'https://api.zenoti.com', api_key: 'the-key' });
+  await page.getByText('Serenity Spa - Queen Street').waitFor();
+  await app.shot('centers');
+
+  await page.fill('input[aria-label="Filter centers"]', 'lakeside');
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { name: 'Packages' }).waitFor();
+  assert.deepEqual(app.named('select_center')[0].args.center, { id: 'c-2', name: 'Serenity Med Spa - Lakeside', currency: 'USD' });
+  await page.getByText('1,240 packages at Serenity Med Spa - Lakeside').waitFor();
+  await page.getByRole('cell', { name: 'Package number 1', exact: true }).waitFor();
+  await page.getByRole('cell', { name: '$1,001.50' }).waitFor();
+  await page.getByText('Page 1 of 25').waitFor();
+  await page.getByText('Other (9)').first().waitFor();
+  await app.shot('packages');
+
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByText('Page 2 of 25').waitFor();
+  await page.getByRole('cell', { name: 'Package number 51', exact: true }).waitFor();
+  assert.deepEqual(app.named('list_packages').map((c) => c.args.page), [1, 2]);
+  assert.ok(app.named('list_packages').every((c) => c.args.centerId === 'c-2' && c.args.size === 50));
+  await page.close();
+});
+
+test('a saved session with a center opens straight on its packages; sign out returns to sign-in', async () => {
+  const app = await harness.open(backend({ restore_session: () => WITH_CENTER }));
+  const { page } = app;
+  await page.getByText('1,240 packages at Serenity Day Spa - Downtown').waitFor();
+  await page.getByRole('button', { name: 'Change center' }).click();
+  await page.getByRole('heading', { name: 'Choose your center' }).waitFor();
+  await page.locator('.center.current').getByText('Current').waitFor();
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('heading', { name: 'Sign in to Zenoti' }).waitFor();
+  assert.equal(app.named('sign_out').length, 1);
+  await page.close();
+});
+
+test('the demo starts from the sign-in screen and is labelled as a demo', async () => {
+  const app = await harness.open(backend());
+  const { page } = app;
+  await page.getByTestId('try-demo').click();
+  await page.getByRole('heading', { name: 'Choose your center' }).waitFor();
+  await page.locator('.mode.demo').getByText('Demo').waitFor();
+  assert.equal(app.named('start_demo').length, 1);
+  await page.close();
+});
+
+test('a failing package list shows what to do and retries; an empty center says so', async () => {
+  let fail = true;
+  const app = await harness.open(backend({
+    restore_session: () => WITH_CENTER,
+    list_packages: ({ page, size }) => {
+      if (fail) { fail = false; throw { code: 'network', message: 'Could not reach Zenoti. Check the internet connection and the data-center address, then try again.', detail: 'connection refused' }; }
+      return packagePage(page, size, 0);
+    },
+  }));
+  const { page } = app;
+  await page.getByText('Could not reach Zenoti.').waitFor();
+  await app.shot('packages-error');
+  await page.getByRole('button', { name: 'Try again' }).click();
+  await page.getByText('This center has no packages in Zenoti yet.').waitFor();
+  await page.close();
+});
+
+test('a failing center list offers a retry', async () => {
+  let fail = true;
+  const app = await harness.open(backend({
+    restore_session: () => API_SESSION,
+    list_centers: () => {
+      if (fail) { fail = false; throw { code: 'rate_limited', message: 'Zenoti is busy: your organization made too many requests. Wait 30 seconds and try again.', detail: null }; }
+      return CENTERS;
+    },
+  }));
+  const { page } = app;
+  await page.getByText('Zenoti is busy').waitFor();
+  await page.getByRole('button', { name: 'Try again' }).click();
+  await page.getByText('Serenity Day Spa - Downtown').waitFor();
+  await page.close();
+});
+
+test('an error the UI does not know is still shown plainly', async () => {
+  const app = await harness.open(backend({ start_demo: () => { throw new Error('boom'); } }));
+  const { page } = app;
+  await page.getByTestId('try-demo').click();
+  const banner = page.getByRole('alert');
+  await banner.getByText('Something went wrong inside Front Desk').waitFor();
+  assert.equal(await banner.getAttribute('data-code'), 'internal');
+  await page.close();
+});
