@@ -434,6 +434,7 @@ mod tests {
             id: first.id.clone(),
             name: first.label().into(),
             currency: Some("USD".into()),
+            culture: Some("en-US".into()),
         };
         let info = app.select_center(choice.clone()).await.unwrap();
         assert_eq!(info.center, Some(choice));

@@ -17,6 +17,9 @@ pub struct CenterChoice {
     pub name: String,
     /// ISO 4217 code, for formatting prices.
     pub currency: Option<String>,
+    /// The center's culture (such as "en-US"), for formatting numbers and prices.
+    #[serde(default)]
+    pub culture: Option<String>,
 }
 
 /// The kind of sign-in last used, to open the sign-in form where the user left it.
@@ -135,6 +138,7 @@ mod tests {
                         id: "c1".into(),
                         name: "Downtown".into(),
                         currency: None,
+                        culture: None,
                     },
                 );
             })

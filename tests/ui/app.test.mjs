@@ -8,7 +8,7 @@ after(async () => { await harness?.close(); });
 
 const SETTINGS = { base_url: 'https://api.zenoti.com', sign_in_hint: { method: null, account_name: null, user_name: null, app_id: null } };
 const API_SESSION = { mode: 'api_key', base_url: 'https://api.zenoti.com', user_name: null, center: null };
-const WITH_CENTER = { ...API_SESSION, center: { id: 'c-1', name: 'Serenity Day Spa - Downtown', currency: 'USD' } };
+const WITH_CENTER = { ...API_SESSION, center: { id: 'c-1', name: 'Serenity Day Spa - Downtown', currency: 'USD', culture: 'en-US' } };
 
 /** A backend with no saved session; `overrides` replace single commands. */
 function backend(overrides = {}) {
@@ -104,7 +104,7 @@ test('sign in with Enter, pick a center, see its packages with prices in its cur
   await page.fill('input[aria-label="Filter centers"]', 'lakeside');
   await page.keyboard.press('Enter');
   await page.getByRole('heading', { name: 'Packages' }).waitFor();
-  assert.deepEqual(app.named('select_center')[0].args.center, { id: 'c-2', name: 'Serenity Med Spa - Lakeside', currency: 'USD' });
+  assert.deepEqual(app.named('select_center')[0].args.center, { id: 'c-2', name: 'Serenity Med Spa - Lakeside', currency: 'USD', culture: 'en-US' });
   await page.getByText('1,240 packages at Serenity Med Spa - Lakeside').waitFor();
   await page.getByRole('cell', { name: 'Package number 1', exact: true }).waitFor();
   await page.getByRole('cell', { name: '$1,001.50' }).waitFor();

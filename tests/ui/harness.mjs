@@ -67,11 +67,11 @@ export async function startHarness() {
 }
 
 export const CENTERS = [
-  { id: 'c-1', code: 'SDS-DT', name: 'Serenity Day Spa - Downtown', display_name: 'Serenity Day Spa - Downtown', description: null,
+  { id: 'c-1', code: 'SDS-DT', name: 'Serenity Day Spa - Downtown', display_name: 'Serenity Day Spa - Downtown', description: null, culture_code_at_center: 'en-US',
     currency: { id: 148, code: 'USD', symbol: '$' }, address_info: { address_1: '401 Congress Ave', city: 'Austin', zip_code: '78701' } },
-  { id: 'c-2', code: 'SMS-LS', name: 'Serenity Med Spa - Lakeside', display_name: null, description: null,
+  { id: 'c-2', code: 'SMS-LS', name: 'Serenity Med Spa - Lakeside', display_name: null, description: null, culture_code_at_center: 'en-US',
     currency: { id: 148, code: 'USD', symbol: '$' }, address_info: { address_1: null, city: 'Austin', zip_code: null } },
-  { id: 'c-3', code: 'SSQ-TO', name: 'Serenity Spa - Queen Street', display_name: null, description: null,
+  { id: 'c-3', code: 'SSQ-TO', name: 'Serenity Spa - Queen Street', display_name: null, description: null, culture_code_at_center: 'en-CA',
     currency: { id: 36, code: 'CAD', symbol: '$' }, address_info: null },
 ];
 

@@ -101,6 +101,12 @@ fn issue(state: &State, revoke_others: bool) -> Response {
         tokens.access.insert(access.clone(), expiry);
         tokens.refresh.insert(refresh.clone(), refresh_expiry);
     }
+    state
+        .stats
+        .lock()
+        .unwrap()
+        .issued_tokens
+        .extend([access.clone(), refresh.clone()]);
     // Zenoti's sample shows no offset; the sandbox writes UTC without one.
     let fmt = "%Y-%m-%dT%H:%M:%S%.3f";
     Json(json!({

@@ -76,6 +76,8 @@ pub struct Stats {
     pub password_grants: u32,
     pub refresh_grants: u32,
     pub unauthorized: u32,
+    /// Every access and refresh token issued, so tests can look for them where they must not be.
+    pub issued_tokens: Vec<String>,
     pub requests: Vec<RecordedRequest>,
 }
 

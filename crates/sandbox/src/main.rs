@@ -24,6 +24,12 @@ struct Args {
     /// Lifetime of issued access tokens, in seconds.
     #[arg(long, default_value_t = 36_000)]
     token_ttl_secs: u64,
+    /// The API key to accept instead of the demo key.
+    #[arg(long)]
+    api_key: Option<String>,
+    /// The employee password to accept instead of the demo one.
+    #[arg(long)]
+    employee_password: Option<String>,
 }
 
 #[tokio::main]
@@ -32,12 +38,18 @@ async fn main() -> std::io::Result<()> {
         .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
         .init();
     let args = Args::parse();
-    let config = Config {
+    let mut config = Config {
         latency: Duration::from_millis(args.latency_ms),
         seed: args.seed,
         token_ttl: Duration::from_secs(args.token_ttl_secs),
         ..Config::default()
     };
+    if let Some(key) = args.api_key {
+        config.api_key = key;
+    }
+    if let Some(password) = args.employee_password {
+        config.employee.password = password;
+    }
     let sandbox = Sandbox::start(config, SocketAddr::new(args.host, args.port)).await?;
     let login = &sandbox.config().employee;
     println!("zenoti-sandbox listening on {}", sandbox.base_url());

@@ -18,6 +18,9 @@ pub struct Center {
     pub display_name: Option<String>,
     #[serde(default)]
     pub description: Option<String>,
+    /// The center's culture, such as "en-US": how its numbers and money are written.
+    #[serde(default)]
+    pub culture_code_at_center: Option<String>,
     #[serde(default)]
     pub currency: Option<Currency>,
     #[serde(default)]

@@ -5,4 +5,8 @@ import type { Currency } from "./Currency";
 /**
  * A center (a spa or salon location) of the organization.
  */
-export type Center = { id: string, code: string | null, name: string | null, display_name: string | null, description: string | null, currency: Currency | null, address_info: Address | null, };
+export type Center = { id: string, code: string | null, name: string | null, display_name: string | null, description: string | null, 
+/**
+ * The center's culture, such as "en-US": how its numbers and money are written.
+ */
+culture_code_at_center: string | null, currency: Currency | null, address_info: Address | null, };

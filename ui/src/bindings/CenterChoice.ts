@@ -7,4 +7,8 @@ export type CenterChoice = { id: string, name: string,
 /**
  * ISO 4217 code, for formatting prices.
  */
-currency: string | null, };
+currency: string | null, 
+/**
+ * The center's culture (such as "en-US"), for formatting numbers and prices.
+ */
+culture: string | null, };

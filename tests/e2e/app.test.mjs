@@ -1,0 +1,162 @@
+// The real Front Desk binary, driven through WebDriver, against zenoti-sandbox and a real
+// Secret Service. Run by tests/e2e/run.sh, which prepares the environment.
+import { test, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { App } from './webdriver.mjs';
+
+const { APP, E2E_OUT, SANDBOX_URL, E2E_API_KEY, E2E_PASSWORD, HOME } = process.env;
+for (const [k, v] of Object.entries({ APP, E2E_OUT, SANDBOX_URL, E2E_API_KEY, E2E_PASSWORD, HOME })) {
+  assert.ok(v, `${k} is not set: run tests/e2e/run.sh`);
+}
+
+const IDENTIFIER = 'com.frontdesk.client';
+let app;
+
+async function launch() {
+  app = await App.launch(APP, E2E_OUT);
+  return app;
+}
+
+async function quit() {
+  await app?.quit();
+  app = undefined;
+}
+
+// A failed test must not leave its app running: the driver allows one session at a time.
+afterEach(quit);
+
+/** The saved credentials as the Secret Service holds them, or null. */
+function keychainEntry() {
+  try {
+    return execFileSync('secret-tool', ['lookup', 'service', IDENTIFIER, 'username', 'zenoti-credentials'], {
+      encoding: 'utf8',
+      timeout: 10_000,
+    });
+  } catch {
+    return null;
+  }
+}
+
+async function signInWithApiKey(key) {
+  await app.select('dataCenter', 'custom');
+  await app.type('customUrl', SANDBOX_URL);
+  await app.type('apiKey', key);
+  await app.pressEnter('apiKey');
+}
+
+test('the demo: sign-in screen, try the demo, pick a center, see its packages', async () => {
+  await launch();
+  await app.waitForText('Sign in to Zenoti', 30_000);
+  await app.screenshot('01-sign-in');
+  await app.click('Try the demo');
+  await app.waitForText('Choose your center');
+  await app.waitForText('Serenity Spa - Queen Street');
+  await app.screenshot('02-centers');
+  await app.click('//button[contains(., "Serenity Day Spa - Downtown")]');
+  await app.waitForText('1,240 packages at Serenity Day Spa - Downtown');
+  await app.waitForText('PKG-0001');
+  await app.screenshot('03-packages');
+  await app.click('Next');
+  await app.waitForText('Page 2 of 25');
+  assert.equal(keychainEntry(), null, 'the demo saved something to the keychain');
+  await quit();
+});
+
+test('bad input and a refused key: clear messages, nothing saved', async () => {
+  await launch();
+  await app.waitForText('Sign in to Zenoti', 30_000);
+  await app.select('dataCenter', 'custom');
+  await app.type('customUrl', 'http://example.com');
+  await app.type('apiKey', E2E_API_KEY);
+  await app.pressEnter('apiKey');
+  await app.waitForText('Plain http is allowed only for this computer');
+  await app.type('customUrl', SANDBOX_URL);
+  await app.type('apiKey', 'not-the-key');
+  await app.pressEnter('apiKey');
+  await app.waitForText('Zenoti refused the sign-in');
+  await app.screenshot('04-refused-key');
+  assert.equal(keychainEntry(), null);
+  await quit();
+});
+
+test('API key sign-in: the key goes to the Secret Service, the center is remembered', async () => {
+  await launch();
+  await app.waitForText('Sign in to Zenoti', 30_000);
+  await signInWithApiKey(E2E_API_KEY);
+  await app.waitForText('Choose your center');
+  await app.click('//button[contains(., "Serenity Med Spa - Lakeside")]');
+  await app.waitForText('240 packages at Serenity Med Spa - Lakeside');
+  const saved = keychainEntry();
+  assert.ok(saved && saved.includes(E2E_API_KEY), 'the API key is not in the Secret Service');
+  await quit();
+});
+
+test('relaunch: still signed in from the keychain; sign out removes the entry', async () => {
+  await launch();
+  await app.waitForText('240 packages at Serenity Med Spa - Lakeside', 30_000);
+  await app.screenshot('05-relaunched');
+  await app.click('Sign out');
+  await app.waitForText('Sign in to Zenoti');
+  assert.equal(keychainEntry(), null, 'sign-out left the entry in the keychain');
+  await app.screenshot('06-signed-out');
+  await quit();
+});
+
+test('employee login: token sign-in works and sign-out forgets it', async () => {
+  await launch();
+  await app.waitForText('Sign in to Zenoti', 30_000);
+  await app.click('Employee login');
+  await app.type('accountName', 'serenity');
+  await app.type('userName', 'frontdesk');
+  await app.type('password', E2E_PASSWORD);
+  await app.type('appId', '5d2c8f0e-6a1b-4c3d-9e8f-0a1b2c3d4e5f');
+  await app.type('appSecret', 'demo-app-secret');
+  await app.select('dataCenter', 'custom');
+  await app.type('customUrl', SANDBOX_URL);
+  await app.pressEnter('password');
+  // The center chosen for this data center in the API-key test is remembered.
+  await app.waitForText('240 packages at Serenity Med Spa - Lakeside');
+  await app.waitForText('frontdesk');
+  await app.screenshot('07-employee-packages');
+  assert.ok(keychainEntry()?.includes(E2E_PASSWORD));
+  await app.click('Sign out');
+  await app.waitForText('Sign in to Zenoti');
+  assert.equal(keychainEntry(), null);
+  await quit();
+});
+
+function filesUnder(dir) {
+  let out = [];
+  let entries = [];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return out;
+  }
+  for (const e of entries) {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) out = out.concat(filesUnder(path));
+    else if (e.isFile() && statSync(path).size < 50 * 1024 * 1024) out.push(path);
+  }
+  return out;
+}
+
+test('no credential or token in the app folders or the logs', async () => {
+  const stats = await (await fetch(`${SANDBOX_URL}/_sandbox/stats`, { signal: AbortSignal.timeout(10_000) })).json();
+  assert.ok(stats.issued_tokens.length >= 2, 'the employee test got no token: the scan would prove nothing');
+  const secrets = [E2E_API_KEY, E2E_PASSWORD, 'demo-app-secret', ...stats.issued_tokens];
+  const driverLog = readFileSync(join(E2E_OUT, 'driver.log'), 'utf8');
+  assert.match(driverLog, /signed in/, 'the app log was not captured: the scan would prove nothing');
+  // The sandbox's own log prints the key it accepts: it is the server, not the app.
+  const files = [...filesUnder(HOME), ...filesUnder(E2E_OUT).filter((f) => !f.endsWith('sandbox.log'))];
+  assert.ok(files.some((f) => f.endsWith('settings.json')), 'the settings file was not found');
+  const leaks = [];
+  for (const file of files) {
+    const text = readFileSync(file).toString('latin1');
+    for (const secret of secrets) if (text.includes(secret)) leaks.push(`${file} holds ${secret.slice(0, 8)}…`);
+  }
+  assert.deepEqual(leaks, []);
+});

@@ -1,0 +1,117 @@
+// A small W3C WebDriver client over fetch, for tauri-driver. Every call has a timeout: a
+// missing display makes session creation hang forever otherwise.
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+const DRIVER = process.env.WEBDRIVER_URL ?? 'http://127.0.0.1:4444';
+const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
+
+async function request(method, path, body, timeoutMs = 30_000) {
+  const response = await fetch(`${DRIVER}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  const json = await response.json();
+  if (!response.ok) {
+    const e = json.value ?? {};
+    throw new Error(`WebDriver ${method} ${path}: ${e.error ?? response.status} ${e.message ?? ''}`);
+  }
+  return json.value;
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+export class App {
+  static async launch(application, outDir) {
+    const value = await request('POST', '/session', {
+      capabilities: { alwaysMatch: { 'tauri:options': { application } } },
+    }, 90_000);
+    return new App(value.sessionId, outDir);
+  }
+
+  constructor(id, outDir) {
+    this.id = id;
+    this.outDir = outDir;
+  }
+
+  call(method, path, body, timeoutMs) {
+    return request(method, `/session/${this.id}${path}`, body, timeoutMs);
+  }
+
+  execute(script, ...args) {
+    return this.call('POST', '/execute/sync', { script, args });
+  }
+
+  /** Polls until `probe()` returns a truthy value. */
+  async until(what, probe, timeoutMs = 20_000) {
+    const deadline = Date.now() + timeoutMs;
+    let last;
+    while (Date.now() < deadline) {
+      try {
+        const value = await probe();
+        if (value) return value;
+      } catch (e) {
+        last = e;
+      }
+      await sleep(150);
+    }
+    const body = await this.execute('return document.body.innerText').catch(() => '(unreadable)');
+    await this.screenshot(`timeout-${Date.now()}`).catch(() => {});
+    throw new Error(`timed out waiting for ${what}${last ? ` (${last.message})` : ''}; the window shows:\n${body}`);
+  }
+
+  waitForText(text, timeoutMs) {
+    return this.until(`"${text}"`, () => this.execute('return document.body.innerText.includes(arguments[0])', text), timeoutMs);
+  }
+
+  async find(xpath, timeoutMs) {
+    return this.until(xpath, async () => {
+      const value = await this.call('POST', '/element', { using: 'xpath', value: xpath });
+      return value[ELEMENT];
+    }, timeoutMs);
+  }
+
+  button(label) {
+    return this.find(`//button[normalize-space()=${JSON.stringify(label)}]`);
+  }
+
+  async click(elementOrLabel) {
+    const id = elementOrLabel.startsWith('//') ? await this.find(elementOrLabel) : await this.button(elementOrLabel);
+    await this.call('POST', `/element/${id}/click`, {});
+  }
+
+  async type(cssId, text) {
+    const id = await this.find(`//*[@id=${JSON.stringify(cssId)}]`);
+    await this.call('POST', `/element/${id}/clear`, {});
+    await this.call('POST', `/element/${id}/value`, { text });
+  }
+
+  pressEnter(cssId) {
+    return this.find(`//*[@id=${JSON.stringify(cssId)}]`).then((id) =>
+      this.call('POST', `/element/${id}/value`, { text: '\uE007' }));
+  }
+
+  /** Sets a <select> the way a person's choice would, with its change event. */
+  select(cssId, value) {
+    return this.execute(
+      'const s = document.getElementById(arguments[0]); s.value = arguments[1]; s.dispatchEvent(new Event("change", {bubbles: true}));',
+      cssId, value,
+    );
+  }
+
+  async screenshot(name) {
+    // Let the page paint what it last changed before taking the picture.
+    await this.call('POST', '/execute/async', {
+      script: 'const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));',
+      args: [],
+    });
+    const png = await this.call('GET', '/screenshot');
+    await writeFile(join(this.outDir, `${name}.png`), Buffer.from(png, 'base64'));
+  }
+
+  async quit() {
+    await request('DELETE', `/session/${this.id}`, undefined, 30_000).catch(() => {});
+  }
+}
