@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs what building, running and testing Front Desk needs: Debian/Ubuntu packages (when
+# root or passwordless sudo allows), npm packages and tauri-driver. Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+apt_packages=(
+  # build and run
+  libwebkit2gtk-4.1-dev build-essential curl wget file pkg-config libssl-dev libdbus-1-dev
+  libayatana-appindicator3-dev librsvg2-dev libxdo-dev
+  # tests: a virtual display, a private D-Bus session with a keyring, WebKit's WebDriver, Chromium
+  xvfb xauth dbus-x11 gnome-keyring libsecret-tools webkit2gtk-driver chromium
+)
+
+if [ "$(uname -s)" = Linux ] && command -v dpkg >/dev/null; then
+  missing=()
+  for p in "${apt_packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" = 0 ]; then sudo=""
+    elif sudo -n true 2>/dev/null; then sudo="sudo"
+    else
+      echo "Front Desk needs these packages; install them and run this again:" >&2
+      echo "  sudo apt-get install ${missing[*]}" >&2
+      exit 1
+    fi
+    echo "Installing ${missing[*]}"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+elif [ "$(uname -s)" = Linux ]; then
+  echo "Not a Debian-based system: install WebKitGTK 4.1, its WebDriver, Xvfb and GNOME Keyring yourself (see README)." >&2
+fi
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+if [ "$(uname -s)" = Linux ] && ! command -v tauri-driver >/dev/null; then
+  cargo install tauri-driver --locked --quiet
+fi
