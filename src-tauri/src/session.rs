@@ -135,6 +135,7 @@ impl AppState {
             connect_timeout: self.tuning.connect_timeout,
             timeout: self.tuning.timeout,
             retry: self.tuning.retry.clone(),
+            rate_limit: zenoti::RateLimit::default(),
         })
     }
 

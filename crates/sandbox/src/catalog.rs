@@ -23,7 +23,7 @@ pub(crate) async fn list_centers(AxumState(state): AxumState<Arc<State>>) -> Res
 }
 
 /// Query parameter names are case-insensitive in Zenoti (ASP.NET), so they are matched that way.
-fn param<'a>(query: &'a HashMap<String, String>, name: &str) -> Option<&'a str> {
+pub(crate) fn param<'a>(query: &'a HashMap<String, String>, name: &str) -> Option<&'a str> {
     query
         .iter()
         .find(|(k, _)| k.eq_ignore_ascii_case(name))
@@ -90,10 +90,28 @@ pub(crate) async fn list_packages(
             None => return business_error(400, 400, "The request is invalid."),
         },
     };
+    let member_guest = match param(&query, "guest_id").filter(|v| !v.is_empty()) {
+        None => None,
+        Some(id) => match state.org.guests.iter().find(|g| g.id.eq_ignore_ascii_case(id)) {
+            Some(guest) => Some(guest),
+            None => return business_error(502, 502, "Invalid guest id."),
+        },
+    };
+    let member_price = param(&query, "member_price").is_some_and(|v| v.eq_ignore_ascii_case("true"));
+    if member_price && member_guest.is_none() {
+        // With an API key Zenoti needs the guest to price for.
+        return business_error(400, 400, "The request is invalid.");
+    }
+    let flag = |name: &str| param(&query, name).is_some_and(|v| v.eq_ignore_ascii_case("true"));
+    let (gift_cards_only, catalog_only) = (flag("is_giftcard_enabled"), flag("catalog"));
+    let category = param(&query, "category").filter(|v| !v.is_empty());
     let matching: Vec<&Value> = center
         .packages
         .iter()
         .filter(|p| !active_only || p["active"] == true)
+        .filter(|p| !gift_cards_only || p["day_package"]["can_sell_as_giftcard"] == true)
+        .filter(|p| !catalog_only || p["catalog_info"]["show_in_catalog"] == true)
+        .filter(|p| category.is_none_or(|c| p["category_id"].as_str().is_some_and(|id| id.eq_ignore_ascii_case(c))))
         .filter(|p| package_type.is_none_or(|t| p["type"] == t))
         .filter(|p| series_type.is_none_or(|t| p["series_package"]["type"] == t))
         .filter(|p| {
@@ -114,6 +132,21 @@ pub(crate) async fn list_packages(
     Json(json!({
         "packages": packages,
         "page_info": {"total": total, "page": page, "size": size},
+        "error": null,
+    }))
+    .into_response()
+}
+
+/// UNKNOWN in the docs: the response of "List all categories" is not shown. Our reading:
+/// `{categories: [{id, code, name}], page_info, error}`.
+pub(crate) async fn list_categories(AxumState(state): AxumState<Arc<State>>, Path(center_id): Path<String>) -> Response {
+    if state.org.center(&center_id).is_none() {
+        return business_error(502, 502, "invalid center_id.");
+    }
+    let total = state.org.categories.len();
+    Json(json!({
+        "categories": state.org.categories,
+        "page_info": {"total": total, "page": 1, "size": total},
         "error": null,
     }))
     .into_response()

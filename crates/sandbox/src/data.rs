@@ -9,10 +9,26 @@ pub struct CenterData {
     pub packages: Vec<Value>,
 }
 
-/// The organization: its centers, each with its catalog.
+/// The organization: its centers, each with its catalog, its categories and its guests.
 pub struct Organization {
     pub centers: Vec<CenterData>,
+    pub categories: Vec<Value>,
+    pub guests: Vec<Guest>,
 }
+
+/// A guest, and whether they hold a membership (which gives member prices).
+pub struct Guest {
+    pub json: Value,
+    pub id: String,
+    pub member: bool,
+}
+
+/// Packages per center, in center order: one large catalog, a mid-sized one, a small one and an
+/// empty one (in Canada, to show another currency).
+pub const DEFAULT_PACKAGE_COUNTS: [usize; 4] = [1240, 240, 60, 0];
+
+/// Member prices are this share of the sale price.
+pub const MEMBER_PRICE_PERCENT: i64 = 85;
 
 impl Organization {
     pub fn center(&self, id: &str) -> Option<&CenterData> {
@@ -28,7 +44,6 @@ struct CenterSpec {
     zip: &'static str,
     currency: (i64, &'static str, &'static str),
     tax_percent: f64,
-    packages: usize,
 }
 
 const CENTERS: [CenterSpec; 4] = [
@@ -40,7 +55,6 @@ const CENTERS: [CenterSpec; 4] = [
         zip: "78701",
         currency: (148, "USD", "$"),
         tax_percent: 8.25,
-        packages: 1240,
     },
     CenterSpec {
         code: "SMS-LS",
@@ -50,7 +64,6 @@ const CENTERS: [CenterSpec; 4] = [
         zip: "78741",
         currency: (148, "USD", "$"),
         tax_percent: 8.25,
-        packages: 240,
     },
     CenterSpec {
         code: "SSH-HP",
@@ -60,7 +73,6 @@ const CENTERS: [CenterSpec; 4] = [
         zip: "78401",
         currency: (148, "USD", "$"),
         tax_percent: 8.25,
-        packages: 60,
     },
     CenterSpec {
         code: "SSQ-TO",
@@ -70,7 +82,6 @@ const CENTERS: [CenterSpec; 4] = [
         zip: "M5V 2A2",
         currency: (36, "CAD", "$"),
         tax_percent: 13.0,
-        packages: 0,
     },
 ];
 
@@ -171,20 +182,25 @@ fn money(cents: i64) -> Value {
     json!(cents as f64 / 100.0)
 }
 
-pub fn generate(seed: u64) -> Organization {
+pub fn generate(seed: u64, package_counts: &[usize]) -> Organization {
     let mut rng = fastrand::Rng::with_seed(seed);
     let category_ids: Vec<String> = CATEGORIES.iter().map(|_| guid(&mut rng)).collect();
     let service_ids: Vec<String> = TREATMENTS.iter().map(|_| guid(&mut rng)).collect();
-    let centers = CENTERS
+    let centers: Vec<CenterData> = package_counts
         .iter()
-        .map(|spec| {
+        .enumerate()
+        .map(|(n, &count)| {
+            let spec = &CENTERS[n % CENTERS.len()];
+            let round = n / CENTERS.len();
+            let name = if round == 0 { spec.name.to_owned() } else { format!("{} {}", spec.name, round + 1) };
+            let code = if round == 0 { spec.code.to_owned() } else { format!("{}-{}", spec.code, round + 1) };
             let id = guid(&mut rng);
             let center = json!({
                 "id": id,
-                "code": spec.code,
-                "name": spec.name,
-                "display_name": spec.name,
-                "description": format!("{} in {}", spec.name, spec.city),
+                "code": code,
+                "name": name,
+                "display_name": name,
+                "description": format!("{name} in {}", spec.city),
                 "online_booking_start_date": null,
                 "enable_parallel_services_at_center": false,
                 "culture_code_at_center": if spec.currency.1 == "CAD" { "en-CA" } else { "en-US" },
@@ -192,13 +208,69 @@ pub fn generate(seed: u64) -> Organization {
                 "address_info": {"address_1": spec.street, "city": spec.city, "zip_code": spec.zip},
                 "contact_info": {"phone": "+1 512 555 0100", "email": "frontdesk@serenity.example"},
             });
-            let packages = (0..spec.packages)
+            let mut packages: Vec<Value> = (0..count)
                 .map(|i| package(&mut rng, i, &id, spec, &category_ids, &service_ids))
                 .collect();
+            if n == 0 && packages.len() > 6 {
+                make_hostile(&mut packages[6]);
+            }
             CenterData { center, id, packages }
         })
         .collect();
-    Organization { centers }
+    let categories = CATEGORIES
+        .iter()
+        .zip(&category_ids)
+        .map(|(name, id)| json!({"id": id, "code": name.to_uppercase().replace([' ', '&'], ""), "name": name}))
+        .collect();
+    let guests = guests(&mut rng, &centers);
+    Organization { centers, categories, guests }
+}
+
+/// A package whose description tries everything a hostile or careless editor could: a script,
+/// an event handler, a remote image, a javascript: link and inline styles.
+fn make_hostile(package: &mut Value) {
+    package["html_description"] = json!(
+        "<p>Glow facial <strong>special</strong>.</p>\
+         <script>window.__pwned = true; alert('script ran')</script>\
+         <img src=\"https://tracker.example.com/pixel.gif\" onerror=\"window.__pwned = true\">\
+         <p onclick=\"window.__pwned = true\" style=\"position:fixed;top:0;left:0;width:100%;height:100%\">Book now</p>\
+         <a href=\"javascript:window.__pwned = true\">Terms</a>"
+    );
+}
+
+const FIRST_NAMES: [&str; 20] = [
+    "Anna", "Maria", "Sofia", "Olivia", "Emma", "Priya", "Aisha", "Chloe", "Grace", "Hannah", "Isabel", "Julia",
+    "Lena", "Mia", "Nora", "Ruby", "James", "Daniel", "Lucas", "Omar",
+];
+const LAST_NAMES: [&str; 12] =
+    ["Garcia", "Nguyen", "Patel", "Smith", "Johnson", "Kim", "Rossi", "Müller", "Cohen", "Brown", "Silva", "Okafor"];
+
+fn guests(rng: &mut fastrand::Rng, centers: &[CenterData]) -> Vec<Guest> {
+    (0..120)
+        .map(|i| {
+            let first = FIRST_NAMES[i % FIRST_NAMES.len()];
+            let last = LAST_NAMES[(i * 7 + i / 20) % LAST_NAMES.len()];
+            let id = guid(rng);
+            let member = i % 3 == 0;
+            let home = &centers[i % centers.len().max(1)];
+            let phone = format!("512555{:04}", 1000 + i * 37 % 9000);
+            let json = json!({
+                "id": id,
+                "code": format!("G{:05}", 10_000 + i),
+                "center_id": home.id,
+                "center_name": home.center["name"],
+                "personal_info": {
+                    "first_name": first,
+                    "last_name": last,
+                    "email": format!("{}.{}{}@example.com", first.to_lowercase(), last.to_lowercase(), i),
+                    "mobile_phone": {"country_code": 1, "number": phone, "display_number": format!("+1 {}", phone)},
+                    "gender": if i % 5 == 0 { 1 } else { 2 },
+                },
+                "tags": if member { json!(["member"]) } else { json!([]) },
+            });
+            Guest { json, id, member }
+        })
+        .collect()
 }
 
 fn package(
@@ -299,7 +371,8 @@ fn package(
         "booking_end_date": null,
         "sac": null,
         "commission": {"eligible": true, "factor": 1, "type": 1, "value": 0},
-        "day_package": null,
+        // Not documented: the flag behind `is_giftcard_enabled` (day packages only).
+        "day_package": if kind == 1 { json!({"can_sell_as_giftcard": rng.u8(..100) < 40}) } else { Value::Null },
         "promo_package": null,
         "series_package": series_package,
         "preferences": {
@@ -333,15 +406,16 @@ mod tests {
 
     #[test]
     fn same_seed_same_data() {
-        let a = generate(7);
-        let b = generate(7);
+        let a = generate(7, &DEFAULT_PACKAGE_COUNTS);
+        let b = generate(7, &DEFAULT_PACKAGE_COUNTS);
         assert_eq!(a.centers[0].packages[5], b.centers[0].packages[5]);
-        assert_ne!(generate(8).centers[0].id, a.centers[0].id);
+        assert_eq!(a.guests[3].json, b.guests[3].json);
+        assert_ne!(generate(8, &DEFAULT_PACKAGE_COUNTS).centers[0].id, a.centers[0].id);
     }
 
     #[test]
     fn the_big_center_has_every_type() {
-        let org = generate(1);
+        let org = generate(1, &DEFAULT_PACKAGE_COUNTS);
         let big = &org.centers[0];
         assert!(big.packages.len() >= 1200);
         for kind in 1..=4 {

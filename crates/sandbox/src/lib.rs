@@ -10,6 +10,8 @@ mod auth;
 mod catalog;
 pub mod data;
 mod faults;
+mod guests;
+mod ratelimit;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -56,6 +58,17 @@ pub struct Config {
     pub token_ttl: Duration,
     pub api_key: String,
     pub employee: EmployeeAccount,
+    /// Packages of each center; one center per entry.
+    pub package_counts: Vec<usize>,
+    /// The organization's request budget, as Zenoti enforces it; `None` for no limit.
+    pub rate_limit: Option<RateLimit>,
+}
+
+/// A token bucket: `per_minute` calls a minute, up to `burst` at once.
+#[derive(Debug, Clone, Copy)]
+pub struct RateLimit {
+    pub per_minute: u32,
+    pub burst: u32,
 }
 
 impl Default for Config {
@@ -66,6 +79,8 @@ impl Default for Config {
             token_ttl: Duration::from_secs(10 * 3600),
             api_key: DEMO_API_KEY.into(),
             employee: EmployeeAccount::default(),
+            package_counts: data::DEFAULT_PACKAGE_COUNTS.to_vec(),
+            rate_limit: Some(RateLimit { per_minute: 60, burst: 60 }),
         }
     }
 }
@@ -76,6 +91,7 @@ pub struct Stats {
     pub password_grants: u32,
     pub refresh_grants: u32,
     pub unauthorized: u32,
+    pub rate_limited: u32,
     /// Every access and refresh token issued, so tests can look for them where they must not be.
     pub issued_tokens: Vec<String>,
     pub requests: Vec<RecordedRequest>,
@@ -94,6 +110,7 @@ pub(crate) struct State {
     pub tokens: Mutex<auth::Tokens>,
     pub faults: Mutex<Vec<Fault>>,
     pub stats: Mutex<Stats>,
+    pub bucket: Mutex<ratelimit::Bucket>,
 }
 
 /// A running sandbox. Dropping it stops the server.
@@ -109,7 +126,8 @@ impl Sandbox {
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
         let state = Arc::new(State {
-            org: data::generate(config.seed),
+            org: data::generate(config.seed, &config.package_counts),
+            bucket: Mutex::new(ratelimit::Bucket::new(config.rate_limit)),
             config,
             tokens: Mutex::default(),
             faults: Mutex::default(),
@@ -196,23 +214,19 @@ impl Drop for Sandbox {
 }
 
 fn router(state: Arc<State>) -> Router {
+    use axum::middleware::from_fn_with_state;
     let api = Router::new()
         .route("/v1/centers", get(catalog::list_centers))
-        .route(
-            "/v1/centers/{center_id}/packages",
-            get(catalog::list_packages),
-        )
-        .route_layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            auth::require_auth,
-        ));
+        .route("/v1/centers/{center_id}/packages", get(catalog::list_packages))
+        .route("/v1/centers/{center_id}/categories", get(catalog::list_categories))
+        .route("/v1/guests/search", get(guests::search))
+        .route_layer(from_fn_with_state(state.clone(), auth::require_auth));
     Router::new()
         .route("/v1/tokens", post(auth::tokens))
         .merge(api)
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            faults::apply,
-        ))
+        // Outermost first: record and apply faults, then count against the rate limit.
+        .layer(from_fn_with_state(state.clone(), ratelimit::enforce))
+        .layer(from_fn_with_state(state.clone(), faults::apply))
         .route("/_sandbox/faults", post(faults::add).delete(faults::clear))
         .route("/_sandbox/stats", get(faults::stats))
         .with_state(state)

@@ -16,6 +16,7 @@ use url::Url;
 
 use crate::auth::{Credentials, EmployeeLogin, Token, TokenRequest, TokenResponse};
 use crate::error::{find_api_error, Error, Result};
+use crate::ratelimit::{RateLimit, RateLimiter};
 
 /// Zenoti's US data center, the default.
 pub const DEFAULT_BASE_URL: &str = "https://api.zenoti.com";
@@ -50,6 +51,8 @@ pub struct ClientConfig {
     /// The whole request, from sending to the last byte of the response.
     pub timeout: Duration,
     pub retry: RetryPolicy,
+    /// The organization's budget of calls; every call of this client goes through it.
+    pub rate_limit: RateLimit,
 }
 
 impl ClientConfig {
@@ -60,6 +63,7 @@ impl ClientConfig {
             connect_timeout: Duration::from_secs(5),
             timeout: Duration::from_secs(30),
             retry: RetryPolicy::default(),
+            rate_limit: RateLimit::default(),
         }
     }
 }
@@ -120,6 +124,7 @@ struct Inner {
     base: Url,
     auth: Auth,
     retry: RetryPolicy,
+    limiter: RateLimiter,
 }
 
 enum Auth {
@@ -180,6 +185,7 @@ impl Client {
                 base: config.base_url,
                 auth,
                 retry: config.retry,
+                limiter: RateLimiter::new(config.rate_limit),
             }),
         })
     }
@@ -277,10 +283,17 @@ impl Client {
         }
     }
 
+    /// Sends one request within the organization's rate limit.
     async fn send<T: DeserializeOwned>(&self, request: reqwest::RequestBuilder) -> Result<T> {
+        let limiter = &self.inner.limiter;
+        limiter.acquire().await;
         let response = request.send().await.map_err(Error::from_reqwest)?;
         let status = response.status();
         let headers = response.headers().clone();
+        limiter.observe(&headers);
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            limiter.pause(retry_after(&headers).unwrap_or(Duration::from_secs(1)));
+        }
         let body = response.bytes().await.map_err(Error::from_reqwest)?;
         interpret(status, &headers, &body)
     }

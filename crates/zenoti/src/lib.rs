@@ -9,15 +9,19 @@ mod centers;
 mod client;
 mod enums;
 mod error;
+mod guests;
 mod packages;
+mod ratelimit;
 
 pub use auth::{Credentials, EmployeeLogin};
 pub use centers::{Address, Center, Currency};
 pub use client::{decode, parse_base_url, Client, ClientConfig, RetryPolicy, DEFAULT_BASE_URL};
+pub use guests::{Guest, GuestPage, GuestSearch, PersonalInfo, Phone};
 pub use error::{find_api_error, ApiError, Error, Result};
 pub use packages::{
-    BenefitItem, Benefits, Commission, CommissionType, Package, PackagePage, PackagePreferences,
+    BenefitItem, Benefits, CatalogProgress, CatalogSummary, Category, Commission, CommissionType, Package, PackagePage, PackagePreferences,
     PackagePrice, PackageQuery, PackageSchedule, PackageType, PageInfo, SeriesPackage,
     SeriesPackageType, SeriesValidity, MAX_PAGE_SIZE,
 };
+pub use ratelimit::RateLimit;
 pub use secrecy::{ExposeSecret, SecretString};

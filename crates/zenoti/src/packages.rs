@@ -200,7 +200,7 @@ pub struct PackagePage {
     pub page_info: PageInfo,
 }
 
-fn null_as_empty<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(
+pub(crate) fn null_as_empty<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(
     d: D,
 ) -> std::result::Result<Vec<T>, D::Error> {
     Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
@@ -209,7 +209,7 @@ fn null_as_empty<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(
 /// The most items Zenoti returns in one page.
 pub const MAX_PAGE_SIZE: u32 = 100;
 
-/// The filters of the package list. `None` sends nothing for that parameter.
+/// The filters of the package list. `None` (or `false`, `empty`) sends nothing for that parameter.
 #[derive(Debug, Clone, Default)]
 pub struct PackageQuery {
     pub page: u32,
@@ -218,66 +218,171 @@ pub struct PackageQuery {
     pub is_active: Option<bool>,
     pub package_type: Option<PackageType>,
     pub series_package_type: Option<SeriesPackageType>,
+    /// Ask for `discount_price`, the member price of `guest_id`.
+    pub member_price_for_guest: Option<String>,
+    /// Only day packages that can be sold as gift cards.
+    pub gift_cards_only: bool,
+    /// The appointment date prices apply to.
+    pub date: Option<chrono::NaiveDate>,
+    pub catalog_only: bool,
+    pub category: Option<String>,
+    pub expand: Vec<String>,
+    pub exclude_services: bool,
+    pub block_service_level_tax: bool,
 }
 
 impl PackageQuery {
     pub fn page(page: u32, size: u32) -> Self {
-        PackageQuery {
-            page,
-            size,
-            ..Default::default()
-        }
+        PackageQuery { page, size, ..Default::default() }
     }
 
-    fn to_query(&self) -> Result<Vec<(&'static str, String)>> {
+    /// The query string. Confirmed by Zenoti's request sample: `page`, `size`, `search_text`,
+    /// `is_active`, `PackageType`, `series_package_type`, `member_price`, `guest_id`,
+    /// `is_giftcard_enabled`. UNKNOWN (the docs list them without their names): `date`,
+    /// `catalog`, `category`, `expand` (repeated per value, as the invoice API does),
+    /// `exclude_services`, `block_service_level_tax`; these names are our reading.
+    pub(crate) fn to_query(&self) -> Result<Vec<(&'static str, String)>> {
         if self.page == 0 {
             return Err(Error::InvalidInput("Pages are numbered from 1.".into()));
         }
         if self.size == 0 || self.size > MAX_PAGE_SIZE {
-            return Err(Error::InvalidInput(format!(
-                "A page holds 1 to {MAX_PAGE_SIZE} packages."
-            )));
+            return Err(Error::InvalidInput(format!("A page holds 1 to {MAX_PAGE_SIZE} packages.")));
         }
-        let mut q = vec![
-            ("page", self.page.to_string()),
-            ("size", self.size.to_string()),
-        ];
-        if let Some(text) = self
-            .search_text
-            .as_deref()
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-        {
+        let mut q = vec![("page", self.page.to_string()), ("size", self.size.to_string())];
+        if let Some(text) = self.search_text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
             q.push(("search_text", text.to_owned()));
         }
         if let Some(active) = self.is_active {
             q.push(("is_active", active.to_string()));
         }
-        if let Some(code) = self.package_type.as_ref().and_then(PackageType::code) {
+        if let Some(t) = &self.package_type {
+            let code = t.code().ok_or_else(|| Error::InvalidInput(format!("\"{}\" is not a package type Zenoti filters by.", t.as_str())))?;
             q.push(("PackageType", code.to_string()));
         }
         if let Some(t) = &self.series_package_type {
             q.push(("series_package_type", t.as_str().to_owned()));
         }
+        if let Some(guest) = &self.member_price_for_guest {
+            let guest = guest.trim();
+            if guest.is_empty() {
+                return Err(Error::InvalidInput("Choose the guest whose member prices to show.".into()));
+            }
+            q.push(("member_price", "true".into()));
+            q.push(("guest_id", guest.to_owned()));
+        }
+        if self.gift_cards_only {
+            q.push(("is_giftcard_enabled", "true".into()));
+        }
+        if let Some(date) = self.date {
+            q.push(("date", date.format("%Y-%m-%d").to_string()));
+        }
+        if self.catalog_only {
+            q.push(("catalog", "true".into()));
+        }
+        if let Some(category) = self.category.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+            q.push(("category", category.to_owned()));
+        }
+        for part in &self.expand {
+            q.push(("expand", part.clone()));
+        }
+        if self.exclude_services {
+            q.push(("exclude_services", "true".into()));
+        }
+        if self.block_service_level_tax {
+            q.push(("block_service_level_tax", "true".into()));
+        }
         Ok(q)
     }
 }
 
+/// The outcome of fetching a whole catalog.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CatalogSummary {
+    /// The total Zenoti reported last.
+    pub total: i64,
+    /// Packages delivered (duplicates across pages removed).
+    pub loaded: usize,
+    /// Pages that still failed after their retries, with the last error of each.
+    pub missing_pages: Vec<(u32, String)>,
+}
+
+/// How many pages of a catalog are fetched at once (all through the one rate limiter).
+const CATALOG_CONCURRENCY: usize = 8;
+
 impl Client {
     /// One page of a center's packages.
-    pub async fn list_packages(
-        &self,
-        center_id: &str,
-        query: &PackageQuery,
-    ) -> Result<PackagePage> {
+    pub async fn list_packages(&self, center_id: &str, query: &PackageQuery) -> Result<PackagePage> {
         let center_id = center_id.trim();
         if center_id.is_empty() {
             return Err(Error::InvalidInput("Choose a center first.".into()));
         }
         let params = query.to_query()?;
-        self.get(self.url(&["v1", "centers", center_id, "packages"]), &params)
-            .await
+        self.get(self.url(&["v1", "centers", center_id, "packages"]), &params).await
     }
+
+    /// Every package of a center matching `filters` (its page and size are ignored). Page 1
+    /// (100 packages) comes first and gives the total; the other pages are then fetched at once,
+    /// in any order. `on_packages` receives each page's new packages as it arrives. A page that
+    /// still fails after its retries is reported in `missing_pages`, never dropped silently; a
+    /// failing first page is an error.
+    pub async fn all_packages(
+        &self,
+        center_id: &str,
+        filters: &PackageQuery,
+        mut on_packages: impl FnMut(Vec<Package>, &CatalogProgress),
+    ) -> Result<CatalogSummary> {
+        use futures_util::stream::{self, StreamExt};
+        use std::collections::{BTreeMap, HashSet};
+
+        let size = MAX_PAGE_SIZE;
+        let query_for = |page: u32| PackageQuery { page, size, ..filters.clone() };
+        let first = self.list_packages(center_id, &query_for(1)).await?;
+        let mut seen = HashSet::new();
+        let mut progress = CatalogProgress { loaded: 0, total: first.page_info.total.max(0) };
+        let mut deliver = |packages: Vec<Package>, total: i64, progress: &mut CatalogProgress| {
+            let fresh: Vec<Package> = packages.into_iter().filter(|p| seen.insert(p.id.clone())).collect();
+            progress.loaded += fresh.len();
+            progress.total = progress.total.max(total);
+            on_packages(fresh, progress);
+        };
+        deliver(first.packages, first.page_info.total, &mut progress);
+
+        let pages_for = |total: i64| (total.max(0) as u64).div_ceil(size as u64) as u32;
+        let mut fetched_through = 1u32;
+        let mut failed: BTreeMap<u32, String> = BTreeMap::new();
+        // The total may grow while we read: fetch the new pages too, a few rounds at most.
+        for _round in 0..3 {
+            let last = pages_for(progress.total);
+            if last <= fetched_through {
+                break;
+            }
+            let pages = (fetched_through + 1)..=last;
+            fetched_through = last;
+            let mut results = stream::iter(pages)
+                .map(|page| {
+                    let query = query_for(page);
+                    async move { (page, self.list_packages(center_id, &query).await) }
+                })
+                .buffer_unordered(CATALOG_CONCURRENCY);
+            while let Some((page, result)) = results.next().await {
+                match result {
+                    Ok(p) => deliver(p.packages, p.page_info.total, &mut progress),
+                    Err(err) => {
+                        tracing::warn!(page, error = %err, "a catalog page failed after its retries");
+                        failed.insert(page, err.to_string());
+                    }
+                }
+            }
+        }
+        Ok(CatalogSummary { total: progress.total, loaded: progress.loaded, missing_pages: failed.into_iter().collect() })
+    }
+}
+
+/// How far a catalog fetch has got.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CatalogProgress {
+    pub loaded: usize,
+    pub total: i64,
 }
 
 #[cfg(test)]
@@ -336,5 +441,34 @@ mod tests {
                 .unwrap();
         assert_eq!(p.sale_price.unwrap().to_string(), "110.1");
         assert_eq!(p.price_with_tax.unwrap().to_string(), "119.99");
+    }
+}
+
+/// A category of the center's catalog.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(default)]
+pub struct Category {
+    pub id: String,
+    pub code: Option<String>,
+    pub name: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct CategoriesResponse {
+    #[serde(default, deserialize_with = "null_as_empty")]
+    categories: Vec<Category>,
+}
+
+impl Client {
+    /// The center's categories. UNKNOWN in the docs: the response shape (see the sandbox).
+    pub async fn list_categories(&self, center_id: &str) -> Result<Vec<Category>> {
+        let center_id = center_id.trim();
+        if center_id.is_empty() {
+            return Err(Error::InvalidInput("Choose a center first.".into()));
+        }
+        let query = [("page", "1".to_owned()), ("size", MAX_PAGE_SIZE.to_string())];
+        let response: CategoriesResponse = self.get(self.url(&["v1", "centers", center_id, "categories"]), &query).await?;
+        Ok(response.categories)
     }
 }
