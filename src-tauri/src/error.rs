@@ -46,11 +46,7 @@ pub struct IpcError {
 
 impl IpcError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        IpcError {
-            code,
-            message: message.into(),
-            detail: None,
-        }
+        IpcError { code, message: message.into(), detail: None }
     }
 
     pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
@@ -59,10 +55,7 @@ impl IpcError {
     }
 
     pub fn not_signed_in() -> Self {
-        IpcError::new(
-            ErrorCode::NotSignedIn,
-            "You are not signed in. Sign in to Zenoti or try the demo.",
-        )
+        IpcError::new(ErrorCode::NotSignedIn, "You are not signed in. Sign in to Zenoti or try the demo.")
     }
 }
 
@@ -139,10 +132,7 @@ mod tests {
         });
         let json = serde_json::to_value(&err).unwrap();
         assert_eq!(json["code"], "invalid_center");
-        assert!(json["message"]
-            .as_str()
-            .unwrap()
-            .contains("Choose the center again"));
+        assert!(json["message"].as_str().unwrap().contains("Choose the center again"));
         assert_eq!(json["detail"], "Zenoti error 502: invalid center_id.");
     }
 
@@ -168,13 +158,7 @@ mod tests {
             ErrorCode::Internal,
         ]
         .iter()
-        .map(|c| {
-            serde_json::to_value(c)
-                .unwrap()
-                .as_str()
-                .unwrap()
-                .to_owned()
-        })
+        .map(|c| serde_json::to_value(c).unwrap().as_str().unwrap().to_owned())
         .collect();
         assert_eq!(
             names.join(","),
@@ -190,34 +174,21 @@ mod tests {
         use zenoti::Error as Z;
         let all = [
             Z::InvalidInput("Enter the API key.".into()),
-            Z::Unauthorized {
-                message: "Authorization has been denied for this request.".into(),
-            },
+            Z::Unauthorized { message: "Authorization has been denied for this request.".into() },
             Z::Reauthenticated,
-            Z::Api {
-                status: 502,
-                code: Some("502".into()),
-                message: "Invalid points.".into(),
-            },
-            Z::RateLimited {
-                retry_after: Some(Duration::from_secs(7)),
-            },
+            Z::Api { status: 502, code: Some("502".into()), message: "Invalid points.".into() },
+            Z::RateLimited { retry_after: Some(Duration::from_secs(7)) },
             Z::Server { status: 503 },
             Z::Timeout,
             Z::Connect("connection refused".into()),
             Z::Network("reset".into()),
-            Z::Decode {
-                path: "centers[0].name".into(),
-                message: "invalid type".into(),
-            },
+            Z::Decode { path: "centers[0].name".into(), message: "invalid type".into() },
         ];
         for err in all {
             let ipc = IpcError::from(err);
             let m = ipc.message.to_lowercase();
             assert!(
-                ["try again", "sign in", "choose", "enter", "press"]
-                    .iter()
-                    .any(|step| m.contains(step)),
+                ["try again", "sign in", "choose", "enter", "press"].iter().any(|step| m.contains(step)),
                 "no next step in {:?}",
                 ipc.message
             );

@@ -23,8 +23,7 @@ pub fn run() {
     }
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,frontdesk_lib=info".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,frontdesk_lib=info".into()),
         )
         .with_writer(std::io::stderr)
         .init();

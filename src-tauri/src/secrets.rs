@@ -50,49 +50,35 @@ enum Stored {
 impl SavedCredentials {
     fn to_stored(&self) -> Stored {
         match self {
-            SavedCredentials::ApiKey { base_url, api_key } => Stored::ApiKey {
-                base_url: base_url.clone(),
-                api_key: api_key.expose_secret().to_owned(),
-            },
-            SavedCredentials::Employee {
-                base_url,
-                account_name,
-                user_name,
-                password,
-                app_id,
-                app_secret,
-            } => Stored::Employee {
-                base_url: base_url.clone(),
-                account_name: account_name.clone(),
-                user_name: user_name.clone(),
-                password: password.expose_secret().to_owned(),
-                app_id: app_id.clone(),
-                app_secret: app_secret.expose_secret().to_owned(),
-            },
+            SavedCredentials::ApiKey { base_url, api_key } => {
+                Stored::ApiKey { base_url: base_url.clone(), api_key: api_key.expose_secret().to_owned() }
+            }
+            SavedCredentials::Employee { base_url, account_name, user_name, password, app_id, app_secret } => {
+                Stored::Employee {
+                    base_url: base_url.clone(),
+                    account_name: account_name.clone(),
+                    user_name: user_name.clone(),
+                    password: password.expose_secret().to_owned(),
+                    app_id: app_id.clone(),
+                    app_secret: app_secret.expose_secret().to_owned(),
+                }
+            }
         }
     }
 
     fn from_stored(stored: Stored) -> Self {
         match stored {
-            Stored::ApiKey { base_url, api_key } => SavedCredentials::ApiKey {
-                base_url,
-                api_key: api_key.into(),
-            },
-            Stored::Employee {
-                base_url,
-                account_name,
-                user_name,
-                password,
-                app_id,
-                app_secret,
-            } => SavedCredentials::Employee {
-                base_url,
-                account_name,
-                user_name,
-                password: password.into(),
-                app_id,
-                app_secret: app_secret.into(),
-            },
+            Stored::ApiKey { base_url, api_key } => SavedCredentials::ApiKey { base_url, api_key: api_key.into() },
+            Stored::Employee { base_url, account_name, user_name, password, app_id, app_secret } => {
+                SavedCredentials::Employee {
+                    base_url,
+                    account_name,
+                    user_name,
+                    password: password.into(),
+                    app_id,
+                    app_secret: app_secret.into(),
+                }
+            }
         }
     }
 }
@@ -106,9 +92,7 @@ pub struct SecretStore {
 impl SecretStore {
     /// `service` is the app identifier, which namespaces the entry.
     pub fn new(service: &str) -> Self {
-        SecretStore {
-            entry: keyring::Entry::new(service, ENTRY_USER),
-        }
+        SecretStore { entry: keyring::Entry::new(service, ENTRY_USER) }
     }
 
     fn entry(&self) -> Result<&keyring::Entry, IpcError> {
@@ -117,16 +101,10 @@ impl SecretStore {
 
     pub fn save(&self, credentials: &SavedCredentials) -> Result<(), IpcError> {
         let json = serde_json::to_string(&credentials.to_stored()).map_err(|e| {
-            IpcError::new(
-                ErrorCode::Internal,
-                "Could not prepare the sign-in for saving.",
-            )
-            .with_detail(e.to_string())
+            IpcError::new(ErrorCode::Internal, "Could not prepare the sign-in for saving.").with_detail(e.to_string())
         })?;
         let json = SecretString::from(json);
-        self.entry()?
-            .set_password(json.expose_secret())
-            .map_err(|e| keychain_error(&e, "save"))
+        self.entry()?.set_password(json.expose_secret()).map_err(|e| keychain_error(&e, "save"))
     }
 
     /// The saved credentials; `None` when nothing is saved.
@@ -191,9 +169,7 @@ mod tests {
 
     fn mock_store() -> SecretStore {
         static INIT: Once = Once::new();
-        INIT.call_once(|| {
-            keyring::set_default_credential_builder(keyring::mock::default_credential_builder())
-        });
+        INIT.call_once(|| keyring::set_default_credential_builder(keyring::mock::default_credential_builder()));
         SecretStore::new("com.frontdesk.client.test")
     }
 
@@ -214,12 +190,7 @@ mod tests {
         assert!(store.load().unwrap().is_none());
         store.save(&employee()).unwrap();
         match store.load().unwrap() {
-            Some(SavedCredentials::Employee {
-                user_name,
-                password,
-                app_secret,
-                ..
-            }) => {
+            Some(SavedCredentials::Employee { user_name, password, app_secret, .. }) => {
                 assert_eq!(user_name, "anna");
                 assert_eq!(password.expose_secret(), "pw-123");
                 assert_eq!(app_secret.expose_secret(), "app-secret");
@@ -234,10 +205,7 @@ mod tests {
     #[test]
     fn debug_never_shows_secrets() {
         let text = format!("{:?}", employee());
-        assert!(
-            !text.contains("pw-123") && !text.contains("app-secret"),
-            "{text}"
-        );
+        assert!(!text.contains("pw-123") && !text.contains("app-secret"), "{text}");
     }
 
     fn with_error(err: keyring::Error) -> IpcError {
@@ -267,12 +235,7 @@ mod tests {
     #[test]
     fn unreadable_content_never_echoes_it() {
         let store = mock_store();
-        store
-            .entry
-            .as_ref()
-            .unwrap()
-            .set_password("{not json with secret-xyz")
-            .unwrap();
+        store.entry.as_ref().unwrap().set_password("{not json with secret-xyz").unwrap();
         let err = store.load().unwrap_err();
         assert_eq!(err.code, ErrorCode::KeychainError);
         assert!(!format!("{err:?}").contains("secret-xyz"));

@@ -87,15 +87,8 @@ pub struct ClientTuning {
 
 impl Default for ClientTuning {
     fn default() -> Self {
-        let defaults = ClientConfig::new(
-            zenoti::DEFAULT_BASE_URL.parse().unwrap(),
-            Credentials::ApiKey("-".into()),
-        );
-        ClientTuning {
-            connect_timeout: defaults.connect_timeout,
-            timeout: defaults.timeout,
-            retry: defaults.retry,
-        }
+        let defaults = ClientConfig::new(zenoti::DEFAULT_BASE_URL.parse().unwrap(), Credentials::ApiKey("-".into()));
+        ClientTuning { connect_timeout: defaults.connect_timeout, timeout: defaults.timeout, retry: defaults.retry }
     }
 }
 
@@ -108,27 +101,15 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(secrets: SecretStore, settings: SettingsStore, tuning: ClientTuning) -> Self {
-        AppState {
-            secrets,
-            settings,
-            session: RwLock::new(None),
-            tuning,
-        }
+        AppState { secrets, settings, session: RwLock::new(None), tuning }
     }
 
     pub fn app_settings(&self) -> AppSettings {
         let s = self.settings.get();
-        AppSettings {
-            base_url: s.base_url,
-            sign_in_hint: s.sign_in_hint,
-        }
+        AppSettings { base_url: s.base_url, sign_in_hint: s.sign_in_hint }
     }
 
-    fn client(
-        &self,
-        base_url: &url::Url,
-        credentials: Credentials,
-    ) -> Result<Client, zenoti::Error> {
+    fn client(&self, base_url: &url::Url, credentials: Credentials) -> Result<Client, zenoti::Error> {
         Client::new(ClientConfig {
             base_url: base_url.clone(),
             credentials,
@@ -142,19 +123,9 @@ impl AppState {
     fn info(&self, session: &Session) -> SessionInfo {
         SessionInfo {
             mode: session.mode,
-            base_url: session
-                .client
-                .base_url()
-                .as_str()
-                .trim_end_matches('/')
-                .to_owned(),
+            base_url: session.client.base_url().as_str().trim_end_matches('/').to_owned(),
             user_name: session.user_name.clone(),
-            center: self
-                .settings
-                .get()
-                .centers
-                .get(&session.connection)
-                .cloned(),
+            center: self.settings.get().centers.get(&session.connection).cloned(),
         }
     }
 
@@ -169,20 +140,10 @@ impl AppState {
             return Ok(None);
         };
         let (base_url, credentials, mode, user_name) = match saved {
-            SavedCredentials::ApiKey { base_url, api_key } => (
-                base_url,
-                Credentials::ApiKey(api_key),
-                SessionMode::ApiKey,
-                None,
-            ),
-            SavedCredentials::Employee {
-                base_url,
-                account_name,
-                user_name,
-                password,
-                app_id,
-                app_secret,
-            } => (
+            SavedCredentials::ApiKey { base_url, api_key } => {
+                (base_url, Credentials::ApiKey(api_key), SessionMode::ApiKey, None)
+            }
+            SavedCredentials::Employee { base_url, account_name, user_name, password, app_id, app_secret } => (
                 base_url,
                 Credentials::Employee(EmployeeLogin {
                     account_name,
@@ -199,13 +160,7 @@ impl AppState {
         let url = zenoti::parse_base_url(&base_url)?;
         let client = self.client(&url, credentials)?;
         tracing::info!(mode = ?mode, base_url = %url, "session restored from the keychain");
-        let session = Session {
-            client,
-            mode,
-            user_name,
-            connection: connection_key(&url),
-            _demo: None,
-        };
+        let session = Session { client, mode, user_name, connection: connection_key(&url), _demo: None };
         let info = self.info(&session);
         *slot = Some(session);
         Ok(Some(info))
@@ -219,24 +174,11 @@ impl AppState {
             SignInRequest::ApiKey { base_url, api_key } => {
                 let url = zenoti::parse_base_url(&base_url)?;
                 let key = SecretString::from(api_key.expose_secret().trim().to_owned());
-                let saved = SavedCredentials::ApiKey {
-                    base_url: url.to_string(),
-                    api_key: key.clone(),
-                };
-                let hint = SignInHint {
-                    method: Some(SignInMethod::ApiKey),
-                    ..self.settings.get().sign_in_hint
-                };
+                let saved = SavedCredentials::ApiKey { base_url: url.to_string(), api_key: key.clone() };
+                let hint = SignInHint { method: Some(SignInMethod::ApiKey), ..self.settings.get().sign_in_hint };
                 (url, Credentials::ApiKey(key), saved, hint)
             }
-            SignInRequest::Employee {
-                base_url,
-                account_name,
-                user_name,
-                password,
-                app_id,
-                app_secret,
-            } => {
+            SignInRequest::Employee { base_url, account_name, user_name, password, app_id, app_secret } => {
                 let url = zenoti::parse_base_url(&base_url)?;
                 let login = EmployeeLogin {
                     account_name: account_name.trim().to_owned(),
@@ -276,13 +218,7 @@ impl AppState {
             s.sign_in_hint = hint;
         })?;
         tracing::info!(mode = ?mode, base_url = %url, "signed in");
-        let session = Session {
-            client,
-            mode,
-            user_name,
-            connection: connection_key(&url),
-            _demo: None,
-        };
+        let session = Session { client, mode, user_name, connection: connection_key(&url), _demo: None };
         let info = self.info(&session);
         *self.session.write().await = Some(session);
         Ok(info)
@@ -290,15 +226,13 @@ impl AppState {
 
     /// Starts the embedded sandbox on a free loopback port and signs in to it. Saves nothing.
     pub async fn start_demo(&self) -> CommandResult<SessionInfo> {
-        let sandbox = Sandbox::start_local(zenoti_sandbox::Config::default())
-            .await
-            .map_err(|e| {
-                IpcError::new(
-                    ErrorCode::DemoUnavailable,
-                    "The demo could not start on this computer. Restart Front Desk and try again.",
-                )
-                .with_detail(e.to_string())
-            })?;
+        let sandbox = Sandbox::start_local(zenoti_sandbox::Config::default()).await.map_err(|e| {
+            IpcError::new(
+                ErrorCode::DemoUnavailable,
+                "The demo could not start on this computer. Restart Front Desk and try again.",
+            )
+            .with_detail(e.to_string())
+        })?;
         let url: url::Url = sandbox.base_url().parse().expect("sandbox URL");
         let key = SecretString::from(sandbox.config().api_key.clone());
         let client = self.client(&url, Credentials::ApiKey(key))?;
@@ -320,10 +254,7 @@ impl AppState {
         let ended = self.session.write().await.take();
         tracing::info!(mode = ?ended.as_ref().map(|s| s.mode), "signed out");
         self.secrets.delete().map_err(|err| IpcError {
-            message: format!(
-                "You are signed out, but the saved sign-in could not be removed. {}",
-                err.message
-            ),
+            message: format!("You are signed out, but the saved sign-in could not be removed. {}", err.message),
             ..err
         })
     }
@@ -342,10 +273,7 @@ impl AppState {
     /// Remembers the center for this workstation and connection.
     pub async fn select_center(&self, center: CenterChoice) -> CommandResult<SessionInfo> {
         if center.id.trim().is_empty() {
-            return Err(IpcError::new(
-                ErrorCode::InvalidInput,
-                "Choose a center from the list.",
-            ));
+            return Err(IpcError::new(ErrorCode::InvalidInput, "Choose a center from the list."));
         }
         let (_, connection) = self.current().await?;
         self.settings.update(|s| {
@@ -356,16 +284,9 @@ impl AppState {
         Ok(self.info(session))
     }
 
-    pub async fn list_packages(
-        &self,
-        center_id: String,
-        page: u32,
-        size: u32,
-    ) -> CommandResult<PackagePage> {
+    pub async fn list_packages(&self, center_id: String, page: u32, size: u32) -> CommandResult<PackagePage> {
         let (client, _) = self.current().await?;
-        Ok(client
-            .list_packages(&center_id, &PackageQuery::page(page, size))
-            .await?)
+        Ok(client.list_packages(&center_id, &PackageQuery::page(page, size)).await?)
     }
 }
 
@@ -396,17 +317,12 @@ mod tests {
 
     fn mock_secrets() -> SecretStore {
         static INIT: Once = Once::new();
-        INIT.call_once(|| {
-            keyring::set_default_credential_builder(keyring::mock::default_credential_builder())
-        });
+        INIT.call_once(|| keyring::set_default_credential_builder(keyring::mock::default_credential_builder()));
         SecretStore::new("com.frontdesk.client.test")
     }
 
     fn api_key_request(base_url: &str, key: &str) -> SignInRequest {
-        SignInRequest::ApiKey {
-            base_url: base_url.into(),
-            api_key: key.to_owned().into(),
-        }
+        SignInRequest::ApiKey { base_url: base_url.into(), api_key: key.to_owned().into() }
     }
 
     #[tokio::test]
@@ -414,13 +330,7 @@ mod tests {
         let sandbox = Sandbox::start_local(Config::default()).await.unwrap();
         let dir = tempfile::tempdir().unwrap();
         let app = state(dir.path(), mock_secrets());
-        let info = app
-            .sign_in(api_key_request(
-                &sandbox.base_url(),
-                "  demo-frontdesk-key ",
-            ))
-            .await
-            .unwrap();
+        let info = app.sign_in(api_key_request(&sandbox.base_url(), "  demo-frontdesk-key ")).await.unwrap();
         assert_eq!(info.mode, SessionMode::ApiKey);
         assert_eq!(info.center, None);
         match app.secrets.load().unwrap() {
@@ -443,18 +353,12 @@ mod tests {
         assert_eq!(page.packages.len(), 25);
 
         let settings = std::fs::read_to_string(dir.path().join("settings.json")).unwrap();
-        assert!(
-            !settings.contains("demo-frontdesk-key"),
-            "the key leaked into settings"
-        );
+        assert!(!settings.contains("demo-frontdesk-key"), "the key leaked into settings");
         assert!(settings.contains(&sandbox.base_url()));
 
         app.sign_out().await.unwrap();
         assert!(app.secrets.load().unwrap().is_none());
-        assert_eq!(
-            app.list_centers().await.unwrap_err().code,
-            ErrorCode::NotSignedIn
-        );
+        assert_eq!(app.list_centers().await.unwrap_err().code, ErrorCode::NotSignedIn);
     }
 
     #[tokio::test]
@@ -477,10 +381,7 @@ mod tests {
         let info = app.restore_session().await.unwrap().unwrap();
         assert_eq!(info.mode, SessionMode::Employee);
         assert_eq!(info.user_name.as_deref(), Some("frontdesk"));
-        assert!(
-            sandbox.requests_to("/v1/").is_empty(),
-            "restoring sends nothing"
-        );
+        assert!(sandbox.requests_to("/v1/").is_empty(), "restoring sends nothing");
         assert!(!app.list_centers().await.unwrap().is_empty());
         assert_eq!(sandbox.stats().password_grants, 1);
     }
@@ -537,20 +438,14 @@ mod tests {
         let sandbox = Sandbox::start_local(Config::default()).await.unwrap();
         let dir = tempfile::tempdir().unwrap();
         let app = state(dir.path(), mock_secrets());
-        let err = app
-            .sign_in(api_key_request(&sandbox.base_url(), "wrong-key"))
-            .await
-            .unwrap_err();
+        let err = app.sign_in(api_key_request(&sandbox.base_url(), "wrong-key")).await.unwrap_err();
         assert_eq!(err.code, ErrorCode::Unauthorized);
         assert!(err.message.contains("Authorization has been denied"));
 
         let dead = sandbox.base_url();
         drop(sandbox);
         tokio::time::sleep(Duration::from_millis(50)).await;
-        let err = app
-            .sign_in(api_key_request(&dead, "demo-frontdesk-key"))
-            .await
-            .unwrap_err();
+        let err = app.sign_in(api_key_request(&dead, "demo-frontdesk-key")).await.unwrap_err();
         assert_eq!(err.code, ErrorCode::Network, "{err:?}");
         assert!(app.secrets.load().unwrap().is_none());
         assert_eq!(app.restore_session().await.unwrap(), None);
@@ -577,10 +472,7 @@ mod tests {
         let settings = std::fs::read_to_string(dir.path().join("settings.json")).unwrap();
         assert!(settings.contains("\"user_name\": \"frontdesk\""));
         assert!(!settings.contains(&account.password) && !settings.contains(&account.app_secret));
-        assert_eq!(
-            app.app_settings().sign_in_hint.method,
-            Some(SignInMethod::Employee)
-        );
+        assert_eq!(app.app_settings().sign_in_hint.method, Some(SignInMethod::Employee));
     }
 
     #[tokio::test]

@@ -83,10 +83,7 @@ impl SettingsStore {
             }),
             Err(_) => Settings::default(),
         };
-        SettingsStore {
-            path,
-            current: Mutex::new(current),
-        }
+        SettingsStore { path, current: Mutex::new(current) }
     }
 
     pub fn get(&self) -> Settings {
@@ -134,12 +131,7 @@ mod tests {
                 s.base_url = "https://api.zenoti.eu".into();
                 s.centers.insert(
                     "demo".into(),
-                    CenterChoice {
-                        id: "c1".into(),
-                        name: "Downtown".into(),
-                        currency: None,
-                        culture: None,
-                    },
+                    CenterChoice { id: "c1".into(), name: "Downtown".into(), currency: None, culture: None },
                 );
             })
             .unwrap();

@@ -38,29 +38,17 @@ pub(crate) struct TokenRequest {
 /// body is undocumented: `grant_type: "refresh_token"`, `refresh_token`, `app_id`, `app_secret`).
 /// A refresh deactivates every access token issued before it, as Zenoti documents, and a refresh
 /// token works once.
-pub(crate) async fn tokens(
-    AxumState(state): AxumState<Arc<State>>,
-    body: Option<Json<TokenRequest>>,
-) -> Response {
+pub(crate) async fn tokens(AxumState(state): AxumState<Arc<State>>, body: Option<Json<TokenRequest>>) -> Response {
     let Some(Json(req)) = body else {
         return business_error(400, 400, "The request is invalid.");
     };
     let account = &state.config.employee;
-    let app_ok = req
-        .app_id
-        .as_deref()
-        .is_some_and(|id| id.eq_ignore_ascii_case(&account.app_id))
+    let app_ok = req.app_id.as_deref().is_some_and(|id| id.eq_ignore_ascii_case(&account.app_id))
         && req.app_secret.as_deref() == Some(account.app_secret.as_str());
     match req.grant_type.as_deref() {
         Some("password") => {
-            let login_ok = req
-                .account_name
-                .as_deref()
-                .is_some_and(|a| a.eq_ignore_ascii_case(&account.account_name))
-                && req
-                    .user_name
-                    .as_deref()
-                    .is_some_and(|u| u.eq_ignore_ascii_case(&account.user_name))
+            let login_ok = req.account_name.as_deref().is_some_and(|a| a.eq_ignore_ascii_case(&account.account_name))
+                && req.user_name.as_deref().is_some_and(|u| u.eq_ignore_ascii_case(&account.user_name))
                 && req.password.as_deref() == Some(account.password.as_str());
             if !(login_ok && app_ok) {
                 return business_error(401, 401, "The username or password is incorrect.");
@@ -90,8 +78,7 @@ fn issue(state: &State, revoke_others: bool) -> Response {
     let now = Utc::now();
     let access = format!("sbx-at-{:032x}", fastrand::u128(..));
     let refresh = format!("sbx-rt-{:032x}", fastrand::u128(..));
-    let expiry = now
-        + chrono::Duration::from_std(state.config.token_ttl).unwrap_or(chrono::Duration::hours(10));
+    let expiry = now + chrono::Duration::from_std(state.config.token_ttl).unwrap_or(chrono::Duration::hours(10));
     let refresh_expiry = now + chrono::Duration::days(90);
     {
         let mut tokens = state.tokens.lock().unwrap();
@@ -101,12 +88,7 @@ fn issue(state: &State, revoke_others: bool) -> Response {
         tokens.access.insert(access.clone(), expiry);
         tokens.refresh.insert(refresh.clone(), refresh_expiry);
     }
-    state
-        .stats
-        .lock()
-        .unwrap()
-        .issued_tokens
-        .extend([access.clone(), refresh.clone()]);
+    state.stats.lock().unwrap().issued_tokens.extend([access.clone(), refresh.clone()]);
     // Zenoti's sample shows no offset; the sandbox writes UTC without one.
     let fmt = "%Y-%m-%dT%H:%M:%S%.3f";
     Json(json!({
@@ -125,26 +107,15 @@ fn issue(state: &State, revoke_others: bool) -> Response {
 }
 
 /// `Authorization: apikey <key>` or `bearer <token>`, schemes case-insensitive, as Zenoti.
-pub(crate) async fn require_auth(
-    AxumState(state): AxumState<Arc<State>>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let header = request
-        .headers()
-        .get(AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
+pub(crate) async fn require_auth(AxumState(state): AxumState<Arc<State>>, request: Request, next: Next) -> Response {
+    let header = request.headers().get(AUTHORIZATION).and_then(|v| v.to_str().ok()).unwrap_or("");
     let (scheme, value) = header.trim().split_once(' ').unwrap_or(("", ""));
     let value = value.trim();
     let allowed = if scheme.eq_ignore_ascii_case("apikey") {
         value == state.config.api_key
     } else if scheme.eq_ignore_ascii_case("bearer") {
         let tokens = state.tokens.lock().unwrap();
-        tokens
-            .access
-            .get(value)
-            .is_some_and(|expiry| *expiry > Utc::now())
+        tokens.access.get(value).is_some_and(|expiry| *expiry > Utc::now())
     } else {
         false
     };

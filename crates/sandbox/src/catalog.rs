@@ -24,10 +24,7 @@ pub(crate) async fn list_centers(AxumState(state): AxumState<Arc<State>>) -> Res
 
 /// Query parameter names are case-insensitive in Zenoti (ASP.NET), so they are matched that way.
 pub(crate) fn param<'a>(query: &'a HashMap<String, String>, name: &str) -> Option<&'a str> {
-    query
-        .iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case(name))
-        .map(|(_, v)| v.as_str())
+    query.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
 }
 
 fn package_type_code(text: &str) -> Option<i64> {
@@ -72,9 +69,7 @@ pub(crate) async fn list_packages(
     if page < 1 || size < 1 {
         return business_error(400, 400, "The request is invalid.");
     }
-    let search = param(&query, "search_text")
-        .map(str::to_lowercase)
-        .filter(|s| !s.is_empty());
+    let search = param(&query, "search_text").map(str::to_lowercase).filter(|s| !s.is_empty());
     let active_only = param(&query, "is_active").is_some_and(|v| v.eq_ignore_ascii_case("true"));
     let package_type = match param(&query, "PackageType").filter(|v| !v.is_empty()) {
         None => None,
@@ -124,11 +119,21 @@ pub(crate) async fn list_packages(
         .collect();
     let total = matching.len();
     let start = ((page - 1) * size) as usize;
-    let packages: Vec<&Value> = matching
-        .into_iter()
-        .skip(start)
-        .take(size as usize)
-        .collect();
+    let mut packages: Vec<Value> = matching.into_iter().skip(start).take(size as usize).cloned().collect();
+    if member_price {
+        let member = member_guest.is_some_and(|g| g.member);
+        for p in &mut packages {
+            for price in p["centers"].as_array_mut().into_iter().flatten() {
+                price["discount_price"] = match (member, price["sale_price"].as_f64()) {
+                    (true, Some(sale)) => {
+                        let cents = (sale * 100.0).round() as i64 * crate::data::MEMBER_PRICE_PERCENT / 100;
+                        json!(cents as f64 / 100.0)
+                    }
+                    _ => Value::Null,
+                };
+            }
+        }
+    }
     Json(json!({
         "packages": packages,
         "page_info": {"total": total, "page": page, "size": size},
@@ -139,7 +144,10 @@ pub(crate) async fn list_packages(
 
 /// UNKNOWN in the docs: the response of "List all categories" is not shown. Our reading:
 /// `{categories: [{id, code, name}], page_info, error}`.
-pub(crate) async fn list_categories(AxumState(state): AxumState<Arc<State>>, Path(center_id): Path<String>) -> Response {
+pub(crate) async fn list_categories(
+    AxumState(state): AxumState<Arc<State>>,
+    Path(center_id): Path<String>,
+) -> Response {
     if state.org.center(&center_id).is_none() {
         return business_error(502, 502, "invalid center_id.");
     }

@@ -131,40 +131,12 @@ const MOODS: [&str; 16] = [
     "Coconut",
 ];
 
-const DAY_THEMES: [&str; 8] = [
-    "Retreat Day",
-    "Escape",
-    "Renewal Day",
-    "Half-Day Ritual",
-    "Couples Day",
-    "Bridal Day",
-    "Detox Day",
-    "Pamper Day",
-];
-const SEASONS: [&str; 6] = [
-    "Spring",
-    "Summer",
-    "Autumn",
-    "Holiday",
-    "New Year",
-    "Valentine's",
-];
+const DAY_THEMES: [&str; 8] =
+    ["Retreat Day", "Escape", "Renewal Day", "Half-Day Ritual", "Couples Day", "Bridal Day", "Detox Day", "Pamper Day"];
+const SEASONS: [&str; 6] = ["Spring", "Summer", "Autumn", "Holiday", "New Year", "Valentine's"];
 const SESSION_COUNTS: [i64; 7] = [3, 4, 5, 6, 8, 10, 12];
-const TAGS: [&str; 6] = [
-    "bestseller",
-    "new",
-    "gift idea",
-    "members favourite",
-    "seasonal",
-    "med-spa",
-];
-const CATEGORIES: [&str; 5] = [
-    "Massage",
-    "Skin Care",
-    "Medical Aesthetics",
-    "Nails & Beauty",
-    "Hair",
-];
+const TAGS: [&str; 6] = ["bestseller", "new", "gift idea", "members favourite", "seasonal", "med-spa"];
+const CATEGORIES: [&str; 5] = ["Massage", "Skin Care", "Medical Aesthetics", "Nails & Beauty", "Hair"];
 
 /// A deterministic GUID from the generator.
 fn guid(rng: &mut fastrand::Rng) -> String {
@@ -208,9 +180,8 @@ pub fn generate(seed: u64, package_counts: &[usize]) -> Organization {
                 "address_info": {"address_1": spec.street, "city": spec.city, "zip_code": spec.zip},
                 "contact_info": {"phone": "+1 512 555 0100", "email": "frontdesk@serenity.example"},
             });
-            let mut packages: Vec<Value> = (0..count)
-                .map(|i| package(&mut rng, i, &id, spec, &category_ids, &service_ids))
-                .collect();
+            let mut packages: Vec<Value> =
+                (0..count).map(|i| package(&mut rng, i, &id, spec, &category_ids, &service_ids)).collect();
             if n == 0 && packages.len() > 6 {
                 make_hostile(&mut packages[6]);
             }
@@ -289,43 +260,23 @@ fn package(
     let (kind, name, cents) = match roll {
         0..=34 => {
             let theme = DAY_THEMES[rng.usize(..DAY_THEMES.len())];
-            (
-                1,
-                format!("{mood} {theme} with {treatment}"),
-                rng.i64(150..600) * 100,
-            )
+            (1, format!("{mood} {theme} with {treatment}"), rng.i64(150..600) * 100)
         }
         35..=74 => {
             let sessions = SESSION_COUNTS[rng.usize(..SESSION_COUNTS.len())];
             let per_session = rng.i64(60..260);
             let price = per_session * sessions * 85; // 15% off the single-session price
-            (
-                2,
-                format!("{treatment} Series - {sessions} sessions ({mood})"),
-                price - price % 50,
-            )
+            (2, format!("{treatment} Series - {sessions} sessions ({mood})"), price - price % 50)
         }
         75..=89 => {
             let season = SEASONS[rng.usize(..SEASONS.len())];
-            (
-                3,
-                format!("{season} {treatment} Promo ({mood})"),
-                rng.i64(49..199) * 100 - 1,
-            )
+            (3, format!("{season} {treatment} Promo ({mood})"), rng.i64(49..199) * 100 - 1)
         }
-        _ => (
-            4,
-            format!("Custom {treatment} Plan ({mood})"),
-            rng.i64(30..250) * 1000,
-        ),
+        _ => (4, format!("Custom {treatment} Plan ({mood})"), rng.i64(30..250) * 1000),
     };
     let price_with_tax = (cents as f64 * (1.0 + spec.tax_percent / 100.0)).round() as i64;
     let active = rng.u8(..100) < 90;
-    let sessions = if kind == 2 {
-        SESSION_COUNTS[rng.usize(..SESSION_COUNTS.len())]
-    } else {
-        1
-    };
+    let sessions = if kind == 2 { SESSION_COUNTS[rng.usize(..SESSION_COUNTS.len())] } else { 1 };
     let second = (t + 1 + rng.usize(..TREATMENTS.len() - 1)) % TREATMENTS.len();
     let mut services = vec![json!({
         "id": service_ids[t], "name": treatment, "item_type": 1, "quantity": sessions, "order": 1, "recognize_revenue": true
@@ -419,10 +370,7 @@ mod tests {
         let big = &org.centers[0];
         assert!(big.packages.len() >= 1200);
         for kind in 1..=4 {
-            assert!(
-                big.packages.iter().any(|p| p["type"] == kind),
-                "no package of type {kind}"
-            );
+            assert!(big.packages.iter().any(|p| p["type"] == kind), "no package of type {kind}");
         }
     }
 }

@@ -18,6 +18,9 @@ pub struct Fault {
     #[serde(default)]
     pub method: Option<String>,
     pub path_prefix: String,
+    /// Only requests whose query string contains this (for example `page=3&`).
+    #[serde(default)]
+    pub query_contains: Option<String>,
     #[serde(default = "one")]
     pub times: u32,
     pub action: FaultAction,
@@ -46,29 +49,32 @@ impl Fault {
         Fault {
             method: Some(method.to_owned()),
             path_prefix: path_prefix.to_owned(),
+            query_contains: None,
             times,
             action,
         }
     }
 
-    fn matches(&self, method: &str, path: &str) -> bool {
+    /// Narrows the fault to requests whose query string contains `text`.
+    pub fn with_query(mut self, text: &str) -> Fault {
+        self.query_contains = Some(text.to_owned());
+        self
+    }
+
+    fn matches(&self, method: &str, path: &str, query: &str) -> bool {
         self.times > 0
-            && self
-                .method
-                .as_deref()
-                .is_none_or(|m| m.eq_ignore_ascii_case(method))
+            && self.method.as_deref().is_none_or(|m| m.eq_ignore_ascii_case(method))
             && path.starts_with(&self.path_prefix)
+            && self.query_contains.as_deref().is_none_or(|q| query.contains(q))
     }
 }
 
 /// Records the request, adds the configured latency and applies the first matching fault.
-pub(crate) async fn apply(
-    AxumState(state): AxumState<Arc<State>>,
-    request: Request,
-    next: Next,
-) -> Response {
+pub(crate) async fn apply(AxumState(state): AxumState<Arc<State>>, request: Request, next: Next) -> Response {
     let method = request.method().as_str().to_owned();
     let path = request.uri().path().to_owned();
+    // A trailing & lets a fault name a parameter exactly (`page=3&` is not `page=30`).
+    let query = format!("{}&", request.uri().query().unwrap_or(""));
     state.stats.lock().unwrap().requests.push(RecordedRequest {
         method: method.clone(),
         path: path.clone(),
@@ -76,26 +82,18 @@ pub(crate) async fn apply(
     });
     let action = {
         let mut faults = state.faults.lock().unwrap();
-        faults
-            .iter_mut()
-            .find(|f| f.matches(&method, &path))
-            .map(|f| {
-                f.times -= 1;
-                f.action.clone()
-            })
+        faults.iter_mut().find(|f| f.matches(&method, &path, &query)).map(|f| {
+            f.times -= 1;
+            f.action.clone()
+        })
     };
     if !state.config.latency.is_zero() {
         tokio::time::sleep(state.config.latency).await;
     }
     match action {
-        Some(FaultAction::Respond {
-            status,
-            body,
-            retry_after,
-        }) => {
+        Some(FaultAction::Respond { status, body, retry_after }) => {
             let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            let mut response =
-                (status, [("content-type", "application/json")], body).into_response();
+            let mut response = (status, [("content-type", "application/json")], body).into_response();
             if let Some(value) = retry_after.and_then(|v| HeaderValue::from_str(&v).ok()) {
                 response.headers_mut().insert("retry-after", value);
             }
@@ -109,10 +107,7 @@ pub(crate) async fn apply(
     }
 }
 
-pub(crate) async fn add(
-    AxumState(state): AxumState<Arc<State>>,
-    Json(fault): Json<Fault>,
-) -> StatusCode {
+pub(crate) async fn add(AxumState(state): AxumState<Arc<State>>, Json(fault): Json<Fault>) -> StatusCode {
     state.faults.lock().unwrap().push(fault);
     StatusCode::NO_CONTENT
 }

@@ -14,7 +14,10 @@ use crate::{business_error, State};
 /// Matches each given field (case-insensitive; names and email by prefix, phone by digits
 /// contained), within `center_id` unless `search_across_zone=true`. Paged with `page`/`size`,
 /// answered with `page_Info` (capital I, as Zenoti's guest lists do).
-pub(crate) async fn search(AxumState(state): AxumState<Arc<State>>, Query(query): Query<HashMap<String, String>>) -> Response {
+pub(crate) async fn search(
+    AxumState(state): AxumState<Arc<State>>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
     let center = param(&query, "center_id").filter(|c| !c.is_empty());
     let across = param(&query, "search_across_zone").is_some_and(|v| v.eq_ignore_ascii_case("true"));
     if center.is_none() && !across {
@@ -32,7 +35,9 @@ pub(crate) async fn search(AxumState(state): AxumState<Arc<State>>, Query(query)
     }
     let lower = |name: &str| param(&query, name).map(str::to_lowercase).filter(|v| !v.is_empty());
     let (first, last, email, code) = (lower("first_name"), lower("last_name"), lower("email"), lower("user_code"));
-    let phone: Option<String> = param(&query, "phone").map(|p| p.chars().filter(char::is_ascii_digit).collect()).filter(|p: &String| !p.is_empty());
+    let phone: Option<String> = param(&query, "phone")
+        .map(|p| p.chars().filter(char::is_ascii_digit).collect())
+        .filter(|p: &String| !p.is_empty());
     let text = |g: &Value, path: &[&str]| -> String {
         path.iter().fold(g, |v, k| &v[*k]).as_str().unwrap_or("").to_lowercase()
     };
@@ -41,7 +46,9 @@ pub(crate) async fn search(AxumState(state): AxumState<Arc<State>>, Query(query)
         .guests
         .iter()
         .map(|g| &g.json)
-        .filter(|g| across || center.is_none_or(|c| g["center_id"].as_str().is_some_and(|id| id.eq_ignore_ascii_case(c))))
+        .filter(|g| {
+            across || center.is_none_or(|c| g["center_id"].as_str().is_some_and(|id| id.eq_ignore_ascii_case(c)))
+        })
         .filter(|g| first.as_deref().is_none_or(|f| text(g, &["personal_info", "first_name"]).starts_with(f)))
         .filter(|g| last.as_deref().is_none_or(|l| text(g, &["personal_info", "last_name"]).starts_with(l)))
         .filter(|g| email.as_deref().is_none_or(|e| text(g, &["personal_info", "email"]).starts_with(e)))
@@ -50,5 +57,6 @@ pub(crate) async fn search(AxumState(state): AxumState<Arc<State>>, Query(query)
         .collect();
     let total = matching.len();
     let guests: Vec<&Value> = matching.into_iter().skip((page - 1) * size).take(size).collect();
-    Json(json!({"guests": guests, "page_Info": {"total": total, "page": page, "size": size}, "error": null})).into_response()
+    Json(json!({"guests": guests, "page_Info": {"total": total, "page": page, "size": size}, "error": null}))
+        .into_response()
 }

@@ -143,11 +143,7 @@ impl Sandbox {
                 tracing::error!(%err, "sandbox server stopped");
             }
         });
-        Ok(Sandbox {
-            addr,
-            state,
-            shutdown: Some(tx),
-        })
+        Ok(Sandbox { addr, state, shutdown: Some(tx) })
     }
 
     /// Starts on a free loopback port.
@@ -182,11 +178,7 @@ impl Sandbox {
 
     /// Requests seen whose path starts with `prefix`.
     pub fn requests_to(&self, prefix: &str) -> Vec<RecordedRequest> {
-        self.stats()
-            .requests
-            .into_iter()
-            .filter(|r| r.path.starts_with(prefix))
-            .collect()
+        self.stats().requests.into_iter().filter(|r| r.path.starts_with(prefix)).collect()
     }
 
     /// The seeded organization.
@@ -196,12 +188,7 @@ impl Sandbox {
 
     /// Ids of the seeded centers, the largest catalog first.
     pub fn center_ids(&self) -> Vec<String> {
-        self.state
-            .org
-            .centers
-            .iter()
-            .map(|c| c.id.clone())
-            .collect()
+        self.state.org.centers.iter().map(|c| c.id.clone()).collect()
     }
 }
 
@@ -237,11 +224,6 @@ fn router(state: Arc<State>) -> Router {
 /// whatever the status.
 pub(crate) fn business_error(status: u16, code: i64, message: &str) -> axum::response::Response {
     use axum::response::IntoResponse;
-    let status =
-        axum::http::StatusCode::from_u16(status).unwrap_or(axum::http::StatusCode::BAD_GATEWAY);
-    (
-        status,
-        axum::Json(serde_json::json!({"error": {"code": code, "message": message}})),
-    )
-        .into_response()
+    let status = axum::http::StatusCode::from_u16(status).unwrap_or(axum::http::StatusCode::BAD_GATEWAY);
+    (status, axum::Json(serde_json::json!({"error": {"code": code, "message": message}}))).into_response()
 }

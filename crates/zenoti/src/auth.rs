@@ -85,10 +85,7 @@ impl EmployeeLogin {
         }
     }
 
-    pub(crate) fn refresh_request<'a>(
-        &'a self,
-        refresh_token: &'a SecretString,
-    ) -> TokenRequest<'a> {
+    pub(crate) fn refresh_request<'a>(&'a self, refresh_token: &'a SecretString) -> TokenRequest<'a> {
         TokenRequest::Refresh {
             refresh_token: refresh_token.expose_secret(),
             grant_type: "refresh_token",
@@ -218,10 +215,7 @@ mod tests {
             app_secret: SecretString::from("very-secret-app"),
             device_id: "desk-1".into(),
         };
-        let text = format!(
-            "{login:?} {:?}",
-            Credentials::ApiKey(SecretString::from("key-123456"))
-        );
+        let text = format!("{login:?} {:?}", Credentials::ApiKey(SecretString::from("key-123456")));
         assert!(!text.contains("hunter2-password"));
         assert!(!text.contains("very-secret-app"));
         assert!(!text.contains("key-123456"));

@@ -72,9 +72,7 @@ impl ClientConfig {
 pub fn parse_base_url(text: &str) -> Result<Url> {
     let text = text.trim();
     if text.is_empty() {
-        return Err(Error::InvalidInput(
-            "Enter the data-center address, for example https://api.zenoti.com.".into(),
-        ));
+        return Err(Error::InvalidInput("Enter the data-center address, for example https://api.zenoti.com.".into()));
     }
     let url = Url::parse(text).map_err(|_| {
         Error::InvalidInput(format!(
@@ -83,34 +81,24 @@ pub fn parse_base_url(text: &str) -> Result<Url> {
     })?;
     let host = match url.host_str() {
         Some(h) if !h.is_empty() => h,
-        _ => {
-            return Err(Error::InvalidInput(
-                "The data-center address has no host name.".into(),
-            ))
-        }
+        _ => return Err(Error::InvalidInput("The data-center address has no host name.".into())),
     };
     if url.query().is_some() || url.fragment().is_some() || !url.username().is_empty() {
-        return Err(Error::InvalidInput(
-            "Enter only the data-center address, without ?, # or a user name.".into(),
-        ));
+        return Err(Error::InvalidInput("Enter only the data-center address, without ?, # or a user name.".into()));
     }
     match url.scheme() {
         "https" => Ok(url),
         "http" if is_loopback(host) => Ok(url),
         "http" => Err(Error::InvalidInput(
-            "Plain http is allowed only for this computer (localhost). Use an https:// address."
-                .into(),
+            "Plain http is allowed only for this computer (localhost). Use an https:// address.".into(),
         )),
-        other => Err(Error::InvalidInput(format!(
-            "\"{other}\" addresses are not supported. Use an https:// address."
-        ))),
+        other => Err(Error::InvalidInput(format!("\"{other}\" addresses are not supported. Use an https:// address."))),
     }
 }
 
 fn is_loopback(host: &str) -> bool {
     let host = host.trim_start_matches('[').trim_end_matches(']');
-    host.eq_ignore_ascii_case("localhost")
-        || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+    host.eq_ignore_ascii_case("localhost") || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 /// A client for one organization and one set of credentials. Cheap to clone.
@@ -129,10 +117,7 @@ struct Inner {
 
 enum Auth {
     ApiKey(SecretString),
-    Employee {
-        login: EmployeeLogin,
-        token: Mutex<Option<Token>>,
-    },
+    Employee { login: EmployeeLogin, token: Mutex<Option<Token>> },
 }
 
 impl std::fmt::Debug for Client {
@@ -141,10 +126,7 @@ impl std::fmt::Debug for Client {
             Auth::ApiKey(_) => "api key",
             Auth::Employee { .. } => "employee",
         };
-        f.debug_struct("Client")
-            .field("base", &self.inner.base.as_str())
-            .field("auth", &mode)
-            .finish()
+        f.debug_struct("Client").field("base", &self.inner.base.as_str()).field("auth", &mode).finish()
     }
 }
 
@@ -159,18 +141,14 @@ impl Client {
                 }
                 if trimmed.chars().any(|c| c.is_whitespace() || c.is_control()) {
                     return Err(Error::InvalidInput(
-                        "The API key has spaces or line breaks in it. Paste it again as one word."
-                            .into(),
+                        "The API key has spaces or line breaks in it. Paste it again as one word.".into(),
                     ));
                 }
                 Auth::ApiKey(SecretString::from(trimmed.to_owned()))
             }
             Credentials::Employee(login) => {
                 login.validate()?;
-                Auth::Employee {
-                    login,
-                    token: Mutex::new(None),
-                }
+                Auth::Employee { login, token: Mutex::new(None) }
             }
         };
         let http = reqwest::Client::builder()
@@ -203,9 +181,7 @@ impl Client {
     pub(crate) fn url(&self, segments: &[&str]) -> Url {
         let mut url = self.inner.base.clone();
         {
-            let mut path = url
-                .path_segments_mut()
-                .expect("base URL checked to be http(s)");
+            let mut path = url.path_segments_mut().expect("base URL checked to be http(s)");
             path.pop_if_empty();
             path.extend(segments);
         }
@@ -214,39 +190,24 @@ impl Client {
 
     /// A GET, sent again on transient failures (connect, timeout, 5xx, 429) and once more after
     /// a re-authentication when a bearer token was refused.
-    pub(crate) async fn get<T: DeserializeOwned>(
-        &self,
-        url: Url,
-        query: &[(&str, String)],
-    ) -> Result<T> {
+    pub(crate) async fn get<T: DeserializeOwned>(&self, url: Url, query: &[(&str, String)]) -> Result<T> {
         let policy = &self.inner.retry;
         let mut attempt = 0;
         let mut reauthenticated = false;
         loop {
             let (authorization, generation) = self.authorization().await?;
-            let request = self
-                .inner
-                .http
-                .get(url.clone())
-                .query(query)
-                .header(AUTHORIZATION, authorization);
+            let request = self.inner.http.get(url.clone()).query(query).header(AUTHORIZATION, authorization);
             let result = self.send(request).await;
             match result {
-                Err(Error::Unauthorized { .. })
-                    if self.can_reauthenticate() && !reauthenticated =>
-                {
+                Err(Error::Unauthorized { .. }) if self.can_reauthenticate() && !reauthenticated => {
                     tracing::info!(path = url.path(), "token refused; signing in again");
                     self.invalidate(generation).await;
                     reauthenticated = true;
                 }
                 Err(err) if err.is_transient() && attempt < policy.max_retries => {
                     let wait = match &err {
-                        Error::RateLimited {
-                            retry_after: Some(d),
-                        } if *d > policy.max_retry_after => return Err(err),
-                        Error::RateLimited {
-                            retry_after: Some(d),
-                        } => *d,
+                        Error::RateLimited { retry_after: Some(d) } if *d > policy.max_retry_after => return Err(err),
+                        Error::RateLimited { retry_after: Some(d) } => *d,
                         _ => backoff(attempt, policy.base_delay, policy.max_delay),
                     };
                     tracing::warn!(path = url.path(), error = %err, ?wait, attempt, "GET failed; retrying");
@@ -261,18 +222,9 @@ impl Client {
     /// A write: sent exactly once. A 401 leads to a new sign-in and `Error::Reauthenticated`, so
     /// the person decides whether to send it again.
     #[allow(dead_code)] // the payment endpoints use it
-    pub(crate) async fn post<B: Serialize, T: DeserializeOwned>(
-        &self,
-        url: Url,
-        body: &B,
-    ) -> Result<T> {
+    pub(crate) async fn post<B: Serialize, T: DeserializeOwned>(&self, url: Url, body: &B) -> Result<T> {
         let (authorization, generation) = self.authorization().await?;
-        let request = self
-            .inner
-            .http
-            .post(url)
-            .json(body)
-            .header(AUTHORIZATION, authorization);
+        let request = self.inner.http.post(url).json(body).header(AUTHORIZATION, authorization);
         match self.send(request).await {
             Err(Error::Unauthorized { .. }) if self.can_reauthenticate() => {
                 self.invalidate(generation).await;
@@ -354,52 +306,34 @@ impl Client {
 
 fn header_value(scheme: &str, secret: &SecretString) -> Result<HeaderValue> {
     let mut value = HeaderValue::from_str(&format!("{scheme} {}", secret.expose_secret()))
-        .map_err(|_| {
-            Error::InvalidInput("The credential has characters that cannot be sent.".into())
-        })?;
+        .map_err(|_| Error::InvalidInput("The credential has characters that cannot be sent.".into()))?;
     value.set_sensitive(true);
     Ok(value)
 }
 
 /// Turns a response into a value or an error, reading error envelopes in any status.
-pub(crate) fn interpret<T: DeserializeOwned>(
-    status: StatusCode,
-    headers: &HeaderMap,
-    body: &[u8],
-) -> Result<T> {
+pub(crate) fn interpret<T: DeserializeOwned>(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Result<T> {
     if status == StatusCode::TOO_MANY_REQUESTS {
-        return Err(Error::RateLimited {
-            retry_after: retry_after(headers),
-        });
+        return Err(Error::RateLimited { retry_after: retry_after(headers) });
     }
     let value: Option<Value> = serde_json::from_slice(body).ok();
     let api_error = value.as_ref().and_then(find_api_error);
     if status == StatusCode::UNAUTHORIZED {
-        let message = api_error
-            .map(|e| e.message)
-            .unwrap_or_else(|| "Authorization has been denied for this request.".into());
+        let message =
+            api_error.map(|e| e.message).unwrap_or_else(|| "Authorization has been denied for this request.".into());
         return Err(Error::Unauthorized { message });
     }
     if let Some(e) = api_error {
-        return Err(Error::Api {
-            status: status.as_u16(),
-            code: e.code,
-            message: e.message,
-        });
+        return Err(Error::Api { status: status.as_u16(), code: e.code, message: e.message });
     }
     if status.is_server_error() {
-        return Err(Error::Server {
-            status: status.as_u16(),
-        });
+        return Err(Error::Server { status: status.as_u16() });
     }
     if !status.is_success() {
         return Err(Error::Api {
             status: status.as_u16(),
             code: Some(status.as_u16().to_string()),
-            message: status
-                .canonical_reason()
-                .unwrap_or("request refused")
-                .to_owned(),
+            message: status.canonical_reason().unwrap_or("request refused").to_owned(),
         });
     }
     decode(body)
@@ -411,19 +345,9 @@ pub fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T> {
     let value = serde_path_to_error::deserialize(&mut de).map_err(|err| {
         let path = err.path().to_string();
         let inner = err.into_inner();
-        Error::Decode {
-            path: if path == "." {
-                "(response body)".into()
-            } else {
-                path
-            },
-            message: inner.to_string(),
-        }
+        Error::Decode { path: if path == "." { "(response body)".into() } else { path }, message: inner.to_string() }
     })?;
-    de.end().map_err(|e| Error::Decode {
-        path: "(response body)".into(),
-        message: e.to_string(),
-    })?;
+    de.end().map_err(|e| Error::Decode { path: "(response body)".into(), message: e.to_string() })?;
     Ok(value)
 }
 
@@ -434,10 +358,7 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
         return (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs));
     }
     let date = chrono::DateTime::parse_from_rfc2822(text).ok()?;
-    (date.with_timezone(&Utc) - Utc::now())
-        .to_std()
-        .ok()
-        .or(Some(Duration::ZERO))
+    (date.with_timezone(&Utc) - Utc::now()).to_std().ok().or(Some(Duration::ZERO))
 }
 
 /// How long to wait before retrying a GET when the server does not say: exponential, capped,
@@ -459,29 +380,17 @@ mod tests {
         assert!(parse_base_url("http://127.0.0.1:8080").is_ok());
         assert!(parse_base_url("http://localhost:8080").is_ok());
         assert!(parse_base_url("http://[::1]:8080").is_ok());
-        for bad in [
-            "",
-            "   ",
-            "api.zenoti.com",
-            "http://api.zenoti.com",
-            "ftp://x.com",
-            "https://x.com/?a=1",
-            "not a url",
-        ] {
-            assert!(
-                matches!(parse_base_url(bad), Err(Error::InvalidInput(_))),
-                "{bad:?} accepted"
-            );
+        for bad in
+            ["", "   ", "api.zenoti.com", "http://api.zenoti.com", "ftp://x.com", "https://x.com/?a=1", "not a url"]
+        {
+            assert!(matches!(parse_base_url(bad), Err(Error::InvalidInput(_))), "{bad:?} accepted");
         }
     }
 
     #[test]
     fn backoff_is_capped() {
         for attempt in 0..40 {
-            assert!(
-                backoff(attempt, Duration::from_millis(200), Duration::from_secs(2))
-                    <= Duration::from_secs(2)
-            );
+            assert!(backoff(attempt, Duration::from_millis(200), Duration::from_secs(2)) <= Duration::from_secs(2));
         }
     }
 
@@ -490,10 +399,7 @@ mod tests {
         let mut h = HeaderMap::new();
         h.insert(RETRY_AFTER, HeaderValue::from_static("3"));
         assert_eq!(retry_after(&h), Some(Duration::from_secs(3)));
-        h.insert(
-            RETRY_AFTER,
-            HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"),
-        );
+        h.insert(RETRY_AFTER, HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"));
         assert_eq!(retry_after(&h), Some(Duration::ZERO));
     }
 
@@ -525,10 +431,7 @@ mod tests {
             br#"{"items":null,"error":{"code":502,"message":"invalid center_id."}}"#,
         )
         .unwrap_err();
-        assert!(
-            matches!(err, Error::Api { status: 200, code: Some(ref c), .. } if c == "502"),
-            "{err:?}"
-        );
+        assert!(matches!(err, Error::Api { status: 200, code: Some(ref c), .. } if c == "502"), "{err:?}");
     }
 
     #[test]
@@ -540,12 +443,8 @@ mod tests {
         )
         .unwrap_err();
         assert!(!err.is_transient());
-        let err = interpret::<Outer>(
-            StatusCode::BAD_GATEWAY,
-            &HeaderMap::new(),
-            b"<html>bad gateway</html>",
-        )
-        .unwrap_err();
+        let err =
+            interpret::<Outer>(StatusCode::BAD_GATEWAY, &HeaderMap::new(), b"<html>bad gateway</html>").unwrap_err();
         assert!(err.is_transient());
     }
 }

@@ -22,11 +22,7 @@ pub enum Error {
 
     /// Zenoti answered with an error envelope (in any HTTP status, including 200).
     #[error("Zenoti error {}: {message}", code.as_deref().unwrap_or("-"))]
-    Api {
-        status: u16,
-        code: Option<String>,
-        message: String,
-    },
+    Api { status: u16, code: Option<String>, message: String },
 
     /// Too many requests, and waiting was not possible within the retry budget.
     #[error("Zenoti is rate limiting this organization")]
@@ -68,11 +64,7 @@ impl Error {
     pub(crate) fn is_transient(&self) -> bool {
         matches!(
             self,
-            Error::Timeout
-                | Error::Connect(_)
-                | Error::Network(_)
-                | Error::Server { .. }
-                | Error::RateLimited { .. }
+            Error::Timeout | Error::Connect(_) | Error::Network(_) | Error::Server { .. } | Error::RateLimited { .. }
         )
     }
 }
@@ -108,16 +100,7 @@ pub fn find_api_error(body: &Value) -> Option<ApiError> {
     }
     // Top-level shapes: only when the body has nothing but error fields, so a model that
     // happens to have a `message` or `code` field is never mistaken for an error.
-    let error_keys = [
-        "code",
-        "message",
-        "Message",
-        "StatusCode",
-        "InternalMessage",
-        "MessageDetail",
-        "error",
-        "Error",
-    ];
+    let error_keys = ["code", "message", "Message", "StatusCode", "InternalMessage", "MessageDetail", "error", "Error"];
     if obj.keys().all(|k| error_keys.contains(&k.as_str())) {
         return error_object(body);
     }
@@ -127,32 +110,23 @@ pub fn find_api_error(body: &Value) -> Option<ApiError> {
 fn error_object(value: &Value) -> Option<ApiError> {
     match value {
         Value::Null => None,
-        Value::String(s) if !s.trim().is_empty() => Some(ApiError {
-            code: None,
-            message: s.trim().to_owned(),
-        }),
+        Value::String(s) if !s.trim().is_empty() => Some(ApiError { code: None, message: s.trim().to_owned() }),
         Value::Object(obj) => {
             let message = ["message", "Message", "InternalMessage"]
                 .iter()
                 .find_map(|k| obj.get(*k).and_then(Value::as_str))
                 .map(|s| s.trim().to_owned())
                 .filter(|s| !s.is_empty());
-            let code = ["code", "StatusCode", "Code"]
-                .iter()
-                .find_map(|k| obj.get(*k))
-                .and_then(|v| match v {
-                    Value::Number(n) => Some(n.to_string()),
-                    Value::String(s) if !s.is_empty() => Some(s.clone()),
-                    _ => None,
-                });
+            let code = ["code", "StatusCode", "Code"].iter().find_map(|k| obj.get(*k)).and_then(|v| match v {
+                Value::Number(n) => Some(n.to_string()),
+                Value::String(s) if !s.is_empty() => Some(s.clone()),
+                _ => None,
+            });
             match (code, message) {
                 (None, None) => None,
                 // A code of 0 or 200 with no message is a success marker, not an error.
                 (Some(c), None) if c == "0" || c == "200" => None,
-                (code, message) => Some(ApiError {
-                    message: message.unwrap_or_else(|| "no message".to_owned()),
-                    code,
-                }),
+                (code, message) => Some(ApiError { message: message.unwrap_or_else(|| "no message".to_owned()), code }),
             }
         }
         _ => None,
@@ -171,9 +145,7 @@ mod tests {
     #[test]
     fn snake_case_envelope() {
         assert_eq!(
-            found(
-                json!({"packages": null, "error": {"code": 502, "message": "invalid center_id."}})
-            ),
+            found(json!({"packages": null, "error": {"code": 502, "message": "invalid center_id."}})),
             Some((Some("502".into()), "invalid center_id.".into()))
         );
     }
@@ -186,9 +158,7 @@ mod tests {
     #[test]
     fn pascal_case_envelope() {
         assert_eq!(
-            found(
-                json!({"Error": {"StatusCode": 400, "Message": "The request is invalid.", "InternalMessage": null}})
-            ),
+            found(json!({"Error": {"StatusCode": 400, "Message": "The request is invalid.", "InternalMessage": null}})),
             Some((Some("400".into()), "The request is invalid.".into()))
         );
     }
@@ -197,10 +167,7 @@ mod tests {
     fn top_level_aspnet_message() {
         assert_eq!(
             found(json!({"Message": "Authorization has been denied for this request."})),
-            Some((
-                None,
-                "Authorization has been denied for this request.".into()
-            ))
+            Some((None, "Authorization has been denied for this request.".into()))
         );
     }
 

@@ -58,7 +58,10 @@ impl GuestSearch {
         let digits = text.chars().filter(char::is_ascii_digit).count();
         if text.contains('@') {
             search.email = Some(text.to_owned());
-        } else if text.len() > 1 && (text.starts_with('G') || text.starts_with('g')) && text[1..].chars().all(|c| c.is_ascii_digit()) {
+        } else if text.len() > 1
+            && (text.starts_with('G') || text.starts_with('g'))
+            && text[1..].chars().all(|c| c.is_ascii_digit())
+        {
             search.user_code = Some(text.to_uppercase());
         } else if digits >= 3 && digits * 2 >= text.chars().filter(|c| !c.is_whitespace()).count() {
             search.phone = Some(text.chars().filter(char::is_ascii_digit).collect());

@@ -16,11 +16,11 @@ mod ratelimit;
 pub use auth::{Credentials, EmployeeLogin};
 pub use centers::{Address, Center, Currency};
 pub use client::{decode, parse_base_url, Client, ClientConfig, RetryPolicy, DEFAULT_BASE_URL};
-pub use guests::{Guest, GuestPage, GuestSearch, PersonalInfo, Phone};
 pub use error::{find_api_error, ApiError, Error, Result};
+pub use guests::{Guest, GuestPage, GuestSearch, PersonalInfo, Phone};
 pub use packages::{
-    BenefitItem, Benefits, CatalogProgress, CatalogSummary, Category, Commission, CommissionType, Package, PackagePage, PackagePreferences,
-    PackagePrice, PackageQuery, PackageSchedule, PackageType, PageInfo, SeriesPackage,
+    BenefitItem, Benefits, CatalogProgress, CatalogSummary, Category, Commission, CommissionType, Package, PackagePage,
+    PackagePreferences, PackagePrice, PackageQuery, PackageSchedule, PackageType, PageInfo, SeriesPackage,
     SeriesPackageType, SeriesValidity, MAX_PAGE_SIZE,
 };
 pub use ratelimit::RateLimit;

@@ -73,10 +73,7 @@ pub struct Package {
 impl Package {
     /// This center's price entry, if the package has one.
     pub fn price_at(&self, center_id: &str) -> Option<&PackagePrice> {
-        self.centers
-            .as_deref()?
-            .iter()
-            .find(|p| p.center_id.eq_ignore_ascii_case(center_id))
+        self.centers.as_deref()?.iter().find(|p| p.center_id.eq_ignore_ascii_case(center_id))
     }
 }
 
@@ -256,7 +253,9 @@ impl PackageQuery {
             q.push(("is_active", active.to_string()));
         }
         if let Some(t) = &self.package_type {
-            let code = t.code().ok_or_else(|| Error::InvalidInput(format!("\"{}\" is not a package type Zenoti filters by.", t.as_str())))?;
+            let code = t.code().ok_or_else(|| {
+                Error::InvalidInput(format!("\"{}\" is not a package type Zenoti filters by.", t.as_str()))
+            })?;
             q.push(("PackageType", code.to_string()));
         }
         if let Some(t) = &self.series_package_type {
@@ -374,7 +373,11 @@ impl Client {
                 }
             }
         }
-        Ok(CatalogSummary { total: progress.total, loaded: progress.loaded, missing_pages: failed.into_iter().collect() })
+        Ok(CatalogSummary {
+            total: progress.total,
+            loaded: progress.loaded,
+            missing_pages: failed.into_iter().collect(),
+        })
     }
 }
 
@@ -437,8 +440,7 @@ mod tests {
     #[test]
     fn decimals_keep_their_digits() {
         let p: PackagePrice =
-            serde_json::from_str(r#"{"center_id":"c","sale_price":110.1,"price_with_tax":119.99}"#)
-                .unwrap();
+            serde_json::from_str(r#"{"center_id":"c","sale_price":110.1,"price_with_tax":119.99}"#).unwrap();
         assert_eq!(p.sale_price.unwrap().to_string(), "110.1");
         assert_eq!(p.price_with_tax.unwrap().to_string(), "119.99");
     }
@@ -468,7 +470,8 @@ impl Client {
             return Err(Error::InvalidInput("Choose a center first.".into()));
         }
         let query = [("page", "1".to_owned()), ("size", MAX_PAGE_SIZE.to_string())];
-        let response: CategoriesResponse = self.get(self.url(&["v1", "centers", center_id, "categories"]), &query).await?;
+        let response: CategoriesResponse =
+            self.get(self.url(&["v1", "centers", center_id, "categories"]), &query).await?;
         Ok(response.categories)
     }
 }

@@ -38,11 +38,7 @@ impl RateLimiter {
     pub fn new(limit: RateLimit) -> Self {
         RateLimiter {
             limit,
-            state: Mutex::new(Bucket {
-                tokens: limit.burst as f64,
-                refilled_at: Instant::now(),
-                paused_until: None,
-            }),
+            state: Mutex::new(Bucket { tokens: limit.burst as f64, refilled_at: Instant::now(), paused_until: None }),
         }
     }
 

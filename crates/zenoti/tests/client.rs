@@ -2,10 +2,7 @@
 
 use std::time::{Duration, Instant};
 
-use zenoti::{
-    Client, ClientConfig, Credentials, EmployeeLogin, Error, PackageQuery, RetryPolicy,
-    SecretString,
-};
+use zenoti::{Client, ClientConfig, Credentials, EmployeeLogin, Error, PackageQuery, RetryPolicy, SecretString};
 use zenoti_sandbox::{Config, Fault, FaultAction, Sandbox, DEMO_API_KEY};
 
 fn fast_retries() -> RetryPolicy {
@@ -25,10 +22,7 @@ fn client_for(sandbox: &Sandbox, credentials: Credentials) -> Client {
 }
 
 fn api_key_client(sandbox: &Sandbox) -> Client {
-    client_for(
-        sandbox,
-        Credentials::ApiKey(SecretString::from(DEMO_API_KEY)),
-    )
+    client_for(sandbox, Credentials::ApiKey(SecretString::from(DEMO_API_KEY)))
 }
 
 fn employee(sandbox: &Sandbox) -> EmployeeLogin {
@@ -44,16 +38,7 @@ fn employee(sandbox: &Sandbox) -> EmployeeLogin {
 }
 
 fn respond(method: &str, path: &str, times: u32, status: u16, body: &str) -> Fault {
-    Fault::new(
-        method,
-        path,
-        times,
-        FaultAction::Respond {
-            status,
-            body: body.into(),
-            retry_after: None,
-        },
-    )
+    Fault::new(method, path, times, FaultAction::Respond { status, body: body.into(), retry_after: None })
 }
 
 async fn sandbox() -> Sandbox {
@@ -67,15 +52,9 @@ async fn api_key_lists_centers_and_a_page_of_packages() {
     let centers = client.list_centers().await.unwrap();
     assert!(centers.len() >= 3);
     let big = &centers[0];
-    assert_eq!(
-        big.currency.as_ref().and_then(|c| c.code.as_deref()),
-        Some("USD")
-    );
+    assert_eq!(big.currency.as_ref().and_then(|c| c.code.as_deref()), Some("USD"));
 
-    let page = client
-        .list_packages(&big.id, &PackageQuery::page(2, 100))
-        .await
-        .unwrap();
+    let page = client.list_packages(&big.id, &PackageQuery::page(2, 100)).await.unwrap();
     assert_eq!(page.packages.len(), 100);
     assert_eq!(page.page_info.total, 1240);
     assert_eq!(page.page_info.page, 2);
@@ -117,12 +96,8 @@ async fn a_wrong_password_is_unauthorized_with_zenotis_message() {
 
 #[tokio::test]
 async fn expiry_forces_exactly_one_refresh_under_20_concurrent_calls() {
-    let sandbox = Sandbox::start_local(Config {
-        token_ttl: Duration::from_secs(2),
-        ..Config::default()
-    })
-    .await
-    .unwrap();
+    let sandbox =
+        Sandbox::start_local(Config { token_ttl: Duration::from_secs(2), ..Config::default() }).await.unwrap();
     let client = client_for(&sandbox, Credentials::Employee(employee(&sandbox)));
     client.sign_in().await.unwrap();
     tokio::time::sleep(Duration::from_millis(2100)).await;
@@ -137,10 +112,7 @@ async fn expiry_forces_exactly_one_refresh_under_20_concurrent_calls() {
     let stats = sandbox.stats();
     assert_eq!(stats.password_grants, 1, "signed in once");
     assert_eq!(stats.refresh_grants, 1, "refreshed once for 20 callers");
-    assert_eq!(
-        stats.unauthorized, 0,
-        "no call went out with the expired token"
-    );
+    assert_eq!(stats.unauthorized, 0, "no call went out with the expired token");
 }
 
 #[tokio::test]
@@ -178,14 +150,8 @@ async fn a_refused_token_leads_to_one_reauthentication() {
 #[tokio::test]
 async fn a_wrong_api_key_is_unauthorized_at_once() {
     let sandbox = sandbox().await;
-    let client = client_for(
-        &sandbox,
-        Credentials::ApiKey(SecretString::from("not-the-key")),
-    );
-    assert!(matches!(
-        client.list_centers().await,
-        Err(Error::Unauthorized { .. })
-    ));
+    let client = client_for(&sandbox, Credentials::ApiKey(SecretString::from("not-the-key")));
+    assert!(matches!(client.list_centers().await, Err(Error::Unauthorized { .. })));
     assert_eq!(sandbox.requests_to("/v1/centers").len(), 1);
 }
 
@@ -196,19 +162,12 @@ async fn rate_limited_gets_wait_for_retry_after() {
         "GET",
         "/v1/centers",
         1,
-        FaultAction::Respond {
-            status: 429,
-            body: String::new(),
-            retry_after: Some("1".into()),
-        },
+        FaultAction::Respond { status: 429, body: String::new(), retry_after: Some("1".into()) },
     ));
     let client = api_key_client(&sandbox);
     let started = Instant::now();
     client.list_centers().await.unwrap();
-    assert!(
-        started.elapsed() >= Duration::from_millis(950),
-        "did not honour Retry-After"
-    );
+    assert!(started.elapsed() >= Duration::from_millis(950), "did not honour Retry-After");
     assert_eq!(sandbox.requests_to("/v1/centers").len(), 2);
 }
 
@@ -219,11 +178,7 @@ async fn a_retry_after_beyond_the_budget_is_returned_not_waited() {
         "GET",
         "/v1/centers",
         1,
-        FaultAction::Respond {
-            status: 429,
-            body: String::new(),
-            retry_after: Some("600".into()),
-        },
+        FaultAction::Respond { status: 429, body: String::new(), retry_after: Some("600".into()) },
     ));
     match api_key_client(&sandbox).list_centers().await {
         Err(Error::RateLimited { retry_after }) => {
@@ -236,13 +191,7 @@ async fn a_retry_after_beyond_the_budget_is_returned_not_waited() {
 #[tokio::test]
 async fn server_errors_are_retried_then_succeed() {
     let sandbox = sandbox().await;
-    sandbox.inject(respond(
-        "GET",
-        "/v1/centers",
-        2,
-        503,
-        "<html>Service Unavailable</html>",
-    ));
+    sandbox.inject(respond("GET", "/v1/centers", 2, 503, "<html>Service Unavailable</html>"));
     api_key_client(&sandbox).list_centers().await.unwrap();
     assert_eq!(sandbox.requests_to("/v1/centers").len(), 3);
 }
@@ -251,10 +200,7 @@ async fn server_errors_are_retried_then_succeed() {
 async fn persistent_server_errors_give_up_after_the_retry_budget() {
     let sandbox = sandbox().await;
     sandbox.inject(respond("GET", "/v1/centers", 10, 500, ""));
-    assert!(matches!(
-        api_key_client(&sandbox).list_centers().await,
-        Err(Error::Server { status: 500 })
-    ));
+    assert!(matches!(api_key_client(&sandbox).list_centers().await, Err(Error::Server { status: 500 })));
     assert_eq!(sandbox.requests_to("/v1/centers").len(), 4);
 }
 
@@ -263,10 +209,7 @@ async fn a_write_is_never_retried() {
     let sandbox = sandbox().await;
     sandbox.inject(respond("POST", "/v1/tokens", 1, 503, ""));
     let client = client_for(&sandbox, Credentials::Employee(employee(&sandbox)));
-    assert!(matches!(
-        client.sign_in().await,
-        Err(Error::Server { status: 503 })
-    ));
+    assert!(matches!(client.sign_in().await, Err(Error::Server { status: 503 })));
     assert_eq!(sandbox.requests_to("/v1/tokens").len(), 1);
 }
 
@@ -281,21 +224,13 @@ async fn an_error_inside_http_200_is_an_error() {
         r#"{"centers":null,"error":{"code":502,"message":"Invalid CenterId."}}"#,
     ));
     match api_key_client(&sandbox).list_centers().await {
-        Err(Error::Api {
-            status: 200,
-            code,
-            message,
-        }) => {
+        Err(Error::Api { status: 200, code, message }) => {
             assert_eq!(code.as_deref(), Some("502"));
             assert_eq!(message, "Invalid CenterId.");
         }
         other => panic!("{other:?}"),
     }
-    assert_eq!(
-        sandbox.requests_to("/v1/centers").len(),
-        1,
-        "a business error is not retried"
-    );
+    assert_eq!(sandbox.requests_to("/v1/centers").len(), 1, "a business error is not retried");
 }
 
 #[tokio::test]
@@ -312,27 +247,15 @@ async fn malformed_json_is_a_decode_error_naming_the_field() {
         Err(Error::Decode { path, .. }) => assert_eq!(path, "centers[1].name"),
         other => panic!("{other:?}"),
     }
-    sandbox.inject(respond(
-        "GET",
-        "/v1/centers",
-        1,
-        200,
-        r#"{"centers":[{"id":"a""#,
-    ));
-    assert!(matches!(
-        api_key_client(&sandbox).list_centers().await,
-        Err(Error::Decode { .. })
-    ));
+    sandbox.inject(respond("GET", "/v1/centers", 1, 200, r#"{"centers":[{"id":"a""#));
+    assert!(matches!(api_key_client(&sandbox).list_centers().await, Err(Error::Decode { .. })));
 }
 
 #[tokio::test]
 async fn an_unknown_center_is_zenotis_invalid_center_error() {
     let sandbox = sandbox().await;
     match api_key_client(&sandbox)
-        .list_packages(
-            "00000000-0000-0000-0000-000000000000",
-            &PackageQuery::page(1, 10),
-        )
+        .list_packages("00000000-0000-0000-0000-000000000000", &PackageQuery::page(1, 10))
         .await
     {
         Err(Error::Api { code, message, .. }) => {
@@ -348,33 +271,17 @@ async fn bad_paging_and_a_missing_center_are_refused_before_sending() {
     let sandbox = sandbox().await;
     let client = api_key_client(&sandbox);
     let center = &sandbox.center_ids()[0];
-    assert!(matches!(
-        client
-            .list_packages(center, &PackageQuery::page(1, 101))
-            .await,
-        Err(Error::InvalidInput(_))
-    ));
-    assert!(matches!(
-        client.list_packages("  ", &PackageQuery::page(1, 10)).await,
-        Err(Error::InvalidInput(_))
-    ));
+    assert!(matches!(client.list_packages(center, &PackageQuery::page(1, 101)).await, Err(Error::InvalidInput(_))));
+    assert!(matches!(client.list_packages("  ", &PackageQuery::page(1, 10)).await, Err(Error::InvalidInput(_))));
     assert!(sandbox.requests_to("/v1/").is_empty());
 }
 
 #[tokio::test]
 async fn the_sandbox_itself_refuses_oversized_pages() {
     let sandbox = sandbox().await;
-    let url = format!(
-        "{}/v1/centers/{}/packages?size=101",
-        sandbox.base_url(),
-        sandbox.center_ids()[0]
-    );
-    let response = reqwest::Client::new()
-        .get(url)
-        .header("Authorization", format!("apikey {DEMO_API_KEY}"))
-        .send()
-        .await
-        .unwrap();
+    let url = format!("{}/v1/centers/{}/packages?size=101", sandbox.base_url(), sandbox.center_ids()[0]);
+    let response =
+        reqwest::Client::new().get(url).header("Authorization", format!("apikey {DEMO_API_KEY}")).send().await.unwrap();
     assert_eq!(response.status(), 422);
 }
 
@@ -390,8 +297,5 @@ async fn a_server_that_is_down_is_a_connect_error() {
     );
     config.retry = fast_retries();
     let client = Client::new(config).unwrap();
-    assert!(matches!(
-        client.list_centers().await,
-        Err(Error::Connect(_))
-    ));
+    assert!(matches!(client.list_centers().await, Err(Error::Connect(_))));
 }

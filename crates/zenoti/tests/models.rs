@@ -19,21 +19,13 @@ fn a_documented_package_page_decodes_fully() {
     let details = series.series_package.as_ref().unwrap();
     assert_eq!(details.series_type, Some(SeriesPackageType::Regular));
     assert_eq!(details.validity.as_ref().unwrap().expiry, Some(180));
-    assert_eq!(
-        details.schedule.as_ref().unwrap().number_of_instalments,
-        Some(3)
-    );
+    assert_eq!(details.schedule.as_ref().unwrap().number_of_instalments, Some(3));
     assert_eq!(series.preferences.as_ref().unwrap().enforce_otp, Some(true));
-    let price = series
-        .price_at("A11F578A-1B81-4DE0-8834-915F79E5362B")
-        .expect("center ids compare case-insensitively");
+    let price = series.price_at("A11F578A-1B81-4DE0-8834-915F79E5362B").expect("center ids compare case-insensitively");
     assert_eq!(price.sale_price.unwrap().to_string(), "540");
     assert_eq!(price.price_with_tax.unwrap().to_string(), "584.55");
     assert_eq!(price.discount_price.unwrap().to_string(), "499.99");
-    assert_eq!(
-        series.benefits.as_ref().unwrap().services.as_ref().unwrap()[0].quantity,
-        Some(6)
-    );
+    assert_eq!(series.benefits.as_ref().unwrap().services.as_ref().unwrap()[0].quantity, Some(6));
 
     let unknown = &page.packages[1];
     assert_eq!(unknown.package_type, Some(PackageType::Other("42".into())));
@@ -48,19 +40,9 @@ fn a_documented_package_page_decodes_fully() {
 fn centers_decode_with_unknown_objects_and_nulls() {
     let list: Centers = decode(include_bytes!("fixtures/centers.json")).unwrap();
     assert_eq!(list.centers[0].label(), "Khammam Spa");
-    assert_eq!(
-        list.centers[0].currency.as_ref().unwrap().code.as_deref(),
-        Some("INR")
-    );
-    assert_eq!(
-        list.centers[0].culture_code_at_center.as_deref(),
-        Some("en-IN")
-    );
-    assert_eq!(
-        list.centers[1].label(),
-        "B2",
-        "falls back past null and empty names"
-    );
+    assert_eq!(list.centers[0].currency.as_ref().unwrap().code.as_deref(), Some("INR"));
+    assert_eq!(list.centers[0].culture_code_at_center.as_deref(), Some("en-IN"));
+    assert_eq!(list.centers[1].label(), "B2", "falls back past null and empty names");
 }
 
 #[test]
@@ -91,11 +73,7 @@ fn every_error_shape_is_found() {
             Some("500"),
             "An error has occurred.",
         ),
-        (
-            r#"{"code":"GUEST_NOT_FOUND","message":"Guest not found."}"#,
-            Some("GUEST_NOT_FOUND"),
-            "Guest not found.",
-        ),
+        (r#"{"code":"GUEST_NOT_FOUND","message":"Guest not found."}"#, Some("GUEST_NOT_FOUND"), "Guest not found."),
         (
             r#"{"error":{"code":422,"message":"You cannot request more than 100 items."}}"#,
             Some("422"),

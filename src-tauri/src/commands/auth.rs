@@ -14,10 +14,7 @@ pub async fn restore_session(state: State<'_, AppState>) -> CommandResult<Option
 }
 
 #[tauri::command]
-pub async fn sign_in(
-    state: State<'_, AppState>,
-    request: SignInRequest,
-) -> CommandResult<SessionInfo> {
+pub async fn sign_in(state: State<'_, AppState>, request: SignInRequest) -> CommandResult<SessionInfo> {
     state.sign_in(request).await
 }
 

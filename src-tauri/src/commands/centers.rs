@@ -11,9 +11,6 @@ pub async fn list_centers(state: State<'_, AppState>) -> CommandResult<Vec<Cente
 }
 
 #[tauri::command]
-pub async fn select_center(
-    state: State<'_, AppState>,
-    center: CenterChoice,
-) -> CommandResult<SessionInfo> {
+pub async fn select_center(state: State<'_, AppState>, center: CenterChoice) -> CommandResult<SessionInfo> {
     state.select_center(center).await
 }
