@@ -8,6 +8,11 @@ const COMMANDS: &[&str] = &[
     "list_centers",
     "select_center",
     "list_packages",
+    "open_catalog",
+    "member_prices",
+    "gift_card_packages",
+    "list_categories",
+    "search_guests",
 ];
 
 fn main() {

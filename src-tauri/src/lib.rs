@@ -1,6 +1,7 @@
 //! Front Desk's desktop shell: thin commands over the Zenoti client, the keychain and the
 //! workstation settings.
 
+pub mod catalog;
 pub mod commands;
 pub mod error;
 pub mod secrets;
@@ -31,10 +32,12 @@ pub fn run() {
     tauri::Builder::default()
         .setup(|app| {
             let config_dir = app.path().app_config_dir()?;
+            let catalog_dir = app.path().app_data_dir()?.join("catalog");
             let identifier = app.config().identifier.clone();
             app.manage(AppState::new(
                 SecretStore::new(&identifier),
                 SettingsStore::open(&config_dir),
+                catalog_dir,
                 ClientTuning::default(),
             ));
             Ok(())
@@ -48,6 +51,11 @@ pub fn run() {
             commands::centers::list_centers,
             commands::centers::select_center,
             commands::packages::list_packages,
+            commands::packages::open_catalog,
+            commands::packages::member_prices,
+            commands::packages::gift_card_packages,
+            commands::packages::list_categories,
+            commands::guests::search_guests,
         ])
         .run(tauri::generate_context!())
         .expect("Front Desk failed to start");

@@ -10,6 +10,7 @@ use ts_rs::TS;
 use zenoti::{Center, Client, ClientConfig, Credentials, EmployeeLogin, PackagePage, PackageQuery};
 use zenoti_sandbox::Sandbox;
 
+use crate::catalog::{self, CatalogEvent, MemberPrice};
 use crate::error::{CommandResult, ErrorCode, IpcError};
 use crate::secrets::{SavedCredentials, SecretStore};
 use crate::settings::{CenterChoice, SettingsStore, SignInHint, SignInMethod};
@@ -95,13 +96,20 @@ impl Default for ClientTuning {
 pub struct AppState {
     secrets: SecretStore,
     settings: SettingsStore,
+    /// Where catalogs are cached (no secrets).
+    catalog_dir: std::path::PathBuf,
     session: RwLock<Option<Session>>,
     tuning: ClientTuning,
 }
 
 impl AppState {
-    pub fn new(secrets: SecretStore, settings: SettingsStore, tuning: ClientTuning) -> Self {
-        AppState { secrets, settings, session: RwLock::new(None), tuning }
+    pub fn new(
+        secrets: SecretStore,
+        settings: SettingsStore,
+        catalog_dir: std::path::PathBuf,
+        tuning: ClientTuning,
+    ) -> Self {
+        AppState { secrets, settings, catalog_dir, session: RwLock::new(None), tuning }
     }
 
     pub fn app_settings(&self) -> AppSettings {
@@ -290,6 +298,43 @@ impl AppState {
     }
 }
 
+impl AppState {
+    /// Streams the center's whole catalog: the cached copy first, then Zenoti's.
+    pub async fn open_catalog(&self, center_id: String, send: impl FnMut(CatalogEvent)) -> CommandResult<()> {
+        let (client, connection) = self.current().await?;
+        let cache = catalog::cache_path(&self.catalog_dir, &connection, center_id.trim());
+        catalog::stream(&client, center_id.trim(), &cache, send).await
+    }
+
+    pub async fn member_prices(&self, center_id: String, guest_id: String) -> CommandResult<Vec<MemberPrice>> {
+        let (client, _) = self.current().await?;
+        if guest_id.trim().is_empty() {
+            return Err(IpcError::new(ErrorCode::InvalidInput, "Choose the guest whose member prices to show."));
+        }
+        catalog::member_prices(&client, center_id.trim(), guest_id.trim()).await
+    }
+
+    pub async fn gift_card_packages(&self, center_id: String) -> CommandResult<Vec<String>> {
+        let (client, _) = self.current().await?;
+        catalog::gift_card_packages(&client, center_id.trim()).await
+    }
+
+    pub async fn list_categories(&self, center_id: String) -> CommandResult<Vec<zenoti::Category>> {
+        let (client, _) = self.current().await?;
+        Ok(client.list_categories(&center_id).await?)
+    }
+
+    /// Guests of the center matching what the receptionist typed (name, phone, email or code).
+    pub async fn search_guests(&self, center_id: String, text: String) -> CommandResult<Vec<zenoti::Guest>> {
+        let (client, _) = self.current().await?;
+        if text.trim().chars().count() < 2 {
+            return Err(IpcError::new(ErrorCode::InvalidInput, "Type at least two letters or digits to search."));
+        }
+        let search = zenoti::GuestSearch::from_text(&center_id, &text);
+        Ok(client.search_guests(&search).await?.guests)
+    }
+}
+
 /// The settings key for a connection: its base URL.
 fn connection_key(url: &url::Url) -> String {
     url.as_str().trim_end_matches('/').to_owned()
@@ -312,7 +357,7 @@ mod tests {
                 max_retry_after: Duration::from_secs(1),
             },
         };
-        AppState::new(secrets, SettingsStore::open(dir), tuning)
+        AppState::new(secrets, SettingsStore::open(dir), dir.join("catalog"), tuning)
     }
 
     fn mock_secrets() -> SecretStore {
@@ -488,6 +533,112 @@ mod tests {
         app.sign_out().await.unwrap();
         // The demo server stopped with the session.
         assert!(reqwest_free_get(&info.base_url).await.is_err());
+    }
+
+    fn kinds(events: &[CatalogEvent]) -> Vec<&'static str> {
+        events
+            .iter()
+            .map(|e| match e {
+                CatalogEvent::Cached { .. } => "cached",
+                CatalogEvent::Progress { .. } => "progress",
+                CatalogEvent::Done { .. } => "done",
+                CatalogEvent::Failed { .. } => "failed",
+            })
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn the_catalog_streams_then_reopens_from_disk_and_survives_an_outage() {
+        let sandbox = Sandbox::start_local(Config::default()).await.unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let app = state(dir.path(), mock_secrets());
+        app.sign_in(api_key_request(&sandbox.base_url(), "demo-frontdesk-key")).await.unwrap();
+        let center = sandbox.center_ids()[0].clone();
+
+        let mut events = Vec::new();
+        app.open_catalog(center.clone(), |e| events.push(e)).await.unwrap();
+        let k = kinds(&events);
+        assert_eq!(k.first(), Some(&"progress"), "no cache yet: the first page comes first");
+        assert_eq!(k.last(), Some(&"done"));
+        assert_eq!(k.iter().filter(|k| **k == "progress").count(), 13);
+        let mut streamed = 0;
+        for e in &events {
+            if let CatalogEvent::Progress { packages, .. } = e {
+                streamed += packages.len();
+                for p in packages {
+                    let html = p.html_description.as_deref().unwrap_or("");
+                    assert!(!html.contains("<script") && !html.contains("onerror") && !html.contains("<img"), "{html}");
+                }
+            }
+        }
+        assert_eq!(streamed, 1240);
+        match events.last().unwrap() {
+            CatalogEvent::Done { loaded, total, missing_pages, error, .. } => {
+                assert_eq!((*loaded, *total), (1240, 1240));
+                assert!(missing_pages.is_empty() && error.is_none());
+            }
+            other => panic!("{other:?}"),
+        }
+
+        // Reopened: the saved copy first, then a fresh one.
+        let mut again = Vec::new();
+        app.open_catalog(center.clone(), |e| again.push(e)).await.unwrap();
+        match &again[0] {
+            CatalogEvent::Cached { packages, .. } => assert_eq!(packages.len(), 1240),
+            other => panic!("{other:?}"),
+        }
+        let cache_text =
+            std::fs::read_to_string(catalog::cache_path(&dir.path().join("catalog"), &sandbox.base_url(), &center))
+                .unwrap();
+        assert!(!cache_text.contains("demo-frontdesk-key"));
+
+        // Zenoti down: the saved copy, then a clear failure.
+        drop(sandbox);
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let mut offline = Vec::new();
+        app.open_catalog(center, |e| offline.push(e)).await.unwrap();
+        assert_eq!(kinds(&offline), vec!["cached", "failed"]);
+        match &offline[1] {
+            CatalogEvent::Failed { error } => assert_eq!(error.code, ErrorCode::Network),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_catalog_with_a_missing_page_says_so_and_is_not_cached() {
+        let dir = tempfile::tempdir().unwrap();
+        let app = state(dir.path(), mock_secrets());
+        app.start_demo().await.unwrap();
+        let center = app.list_centers().await.unwrap()[0].id.clone();
+        // The demo's own sandbox is inside the session; reach it to break page 4.
+        let base = app.info(app.session.read().await.as_ref().unwrap()).base_url;
+        reqwest_post_fault(&base, r#"{"method":"GET","path_prefix":"/v1/centers/","query_contains":"page=4&","times":100,"action":{"kind":"respond","status":503,"body":""}}"#).await;
+        let mut events = Vec::new();
+        app.open_catalog(center.clone(), |e| events.push(e)).await.unwrap();
+        match events.last().unwrap() {
+            CatalogEvent::Done { loaded, total, missing_pages, error, .. } => {
+                assert_eq!((*loaded, *total), (1140, 1240));
+                assert_eq!(missing_pages, &vec![4]);
+                let error = error.as_ref().unwrap();
+                assert!(error.message.contains("100 of 1240 packages could not be loaded"), "{}", error.message);
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(!catalog::cache_path(&dir.path().join("catalog"), "demo", &center).exists());
+    }
+
+    /// Adds a sandbox fault over HTTP, as the end-to-end tests do.
+    async fn reqwest_post_fault(base: &str, body: &str) {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let mut stream = tokio::net::TcpStream::connect(base.trim_start_matches("http://")).await.unwrap();
+        let request = format!(
+            "POST /_sandbox/faults HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        stream.write_all(request.as_bytes()).await.unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).await.unwrap();
+        assert!(response.starts_with("HTTP/1.1 204"), "{response}");
     }
 
     async fn reqwest_free_get(base: &str) -> std::io::Result<()> {

@@ -3,4 +3,5 @@
 
 pub mod auth;
 pub mod centers;
+pub mod guests;
 pub mod packages;
