@@ -7,7 +7,6 @@ const COMMANDS: &[&str] = &[
     "sign_out",
     "list_centers",
     "select_center",
-    "list_packages",
     "open_catalog",
     "member_prices",
     "gift_card_packages",

@@ -50,7 +50,6 @@ pub fn run() {
             commands::auth::sign_out,
             commands::centers::list_centers,
             commands::centers::select_center,
-            commands::packages::list_packages,
             commands::packages::open_catalog,
             commands::packages::member_prices,
             commands::packages::gift_card_packages,

@@ -7,7 +7,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 use tokio::sync::RwLock;
 use ts_rs::TS;
-use zenoti::{Center, Client, ClientConfig, Credentials, EmployeeLogin, PackagePage, PackageQuery};
+use zenoti::{Center, Client, ClientConfig, Credentials, EmployeeLogin};
 use zenoti_sandbox::Sandbox;
 
 use crate::catalog::{self, CatalogEvent, MemberPrice};
@@ -291,11 +291,6 @@ impl AppState {
         let session = slot.as_ref().ok_or_else(IpcError::not_signed_in)?;
         Ok(self.info(session))
     }
-
-    pub async fn list_packages(&self, center_id: String, page: u32, size: u32) -> CommandResult<PackagePage> {
-        let (client, _) = self.current().await?;
-        Ok(client.list_packages(&center_id, &PackageQuery::page(page, size)).await?)
-    }
 }
 
 impl AppState {
@@ -394,8 +389,7 @@ mod tests {
         };
         let info = app.select_center(choice.clone()).await.unwrap();
         assert_eq!(info.center, Some(choice));
-        let page = app.list_packages(first.id.clone(), 1, 25).await.unwrap();
-        assert_eq!(page.packages.len(), 25);
+        assert_eq!(app.list_categories(first.id.clone()).await.unwrap().len(), 5);
 
         let settings = std::fs::read_to_string(dir.path().join("settings.json")).unwrap();
         assert!(!settings.contains("demo-frontdesk-key"), "the key leaked into settings");

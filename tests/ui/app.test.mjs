@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHarness, CENTERS, packagePage } from './harness.mjs';
+import { startHarness, CENTERS, catalog, catalogEvents, stream } from './harness.mjs';
 
 let harness;
 before(async () => { harness = await startHarness(); });
@@ -20,7 +20,8 @@ function backend(overrides = {}) {
     sign_out: () => null,
     list_centers: () => CENTERS,
     select_center: ({ center }) => ({ ...API_SESSION, center }),
-    list_packages: ({ page, size, centerId }) => packagePage(page, size, 1240, centerId),
+    open_catalog: ({ centerId }) => stream(catalogEvents(catalog(1240, centerId))),
+    list_categories: () => [{ id: 'cat-massage', code: 'MASSAGE', name: 'Massage' }, { id: 'cat-skin', code: 'SKIN', name: 'Skin Care' }],
   };
   const all = { ...base, ...overrides };
   return (cmd, args) => {
@@ -91,7 +92,7 @@ test('a refused sign-in shows the message, its details, and keeps the form', asy
   await page.close();
 });
 
-test('sign in with Enter, pick a center, see its packages with prices in its currency, page on', async () => {
+test('sign in with Enter, pick a center, see its catalog with prices in its currency', async () => {
   const app = await harness.open(backend());
   const { page } = app;
   await page.fill('#apiKey', 'the-key');
@@ -106,17 +107,9 @@ test('sign in with Enter, pick a center, see its packages with prices in its cur
   await page.getByRole('heading', { name: 'Packages' }).waitFor();
   assert.deepEqual(app.named('select_center')[0].args.center, { id: 'c-2', name: 'Serenity Med Spa - Lakeside', currency: 'USD', culture: 'en-US' });
   await page.getByText('1,240 packages at Serenity Med Spa - Lakeside').waitFor();
-  await page.getByRole('cell', { name: 'Package number 1', exact: true }).waitFor();
-  await page.getByRole('cell', { name: '$1,001.50' }).waitFor();
-  await page.getByText('Page 1 of 25').waitFor();
-  await page.getByText('Other (9)').first().waitFor();
-  await app.shot('packages');
-
-  await page.getByRole('button', { name: 'Next' }).click();
-  await page.getByText('Page 2 of 25').waitFor();
-  await page.getByRole('cell', { name: 'Package number 51', exact: true }).waitFor();
-  assert.deepEqual(app.named('list_packages').map((c) => c.args.page), [1, 2]);
-  assert.ok(app.named('list_packages').every((c) => c.args.centerId === 'c-2' && c.args.size === 50));
+  await page.fill('input[aria-label="Search packages"]', 'PKG-0001');
+  await page.getByText('$101.50').waitFor();
+  assert.equal(app.named('open_catalog')[0].args.centerId, 'c-2');
   await page.close();
 });
 
@@ -124,6 +117,7 @@ test('a saved session with a center opens straight on its packages; sign out ret
   const app = await harness.open(backend({ restore_session: () => WITH_CENTER }));
   const { page } = app;
   await page.getByText('1,240 packages at Serenity Day Spa - Downtown').waitFor();
+  await app.shot('catalog');
   await page.getByRole('button', { name: 'Change center' }).click();
   await page.getByRole('heading', { name: 'Choose your center' }).waitFor();
   await page.locator('.center.current').getByText('Current').waitFor();
@@ -143,18 +137,21 @@ test('the demo starts from the sign-in screen and is labelled as a demo', async 
   await page.close();
 });
 
-test('a failing package list shows what to do and retries; an empty center says so', async () => {
+test('a failing catalog shows what to do and retries; an empty center says so', async () => {
   let fail = true;
   const app = await harness.open(backend({
     restore_session: () => WITH_CENTER,
-    list_packages: ({ page, size }) => {
-      if (fail) { fail = false; throw { code: 'network', message: 'Could not reach Zenoti. Check the internet connection and the data-center address, then try again.', detail: 'connection refused' }; }
-      return packagePage(page, size, 0);
+    open_catalog: () => {
+      if (fail) {
+        fail = false;
+        return stream([{ kind: 'failed', error: { code: 'network', message: 'Could not reach Zenoti. Check the internet connection and the data-center address, then try again.', detail: 'connection refused' } }]);
+      }
+      return stream(catalogEvents([]));
     },
   }));
   const { page } = app;
   await page.getByText('Could not reach Zenoti.').waitFor();
-  await app.shot('packages-error');
+  await app.shot('catalog-error');
   await page.getByRole('button', { name: 'Try again' }).click();
   await page.getByText('This center has no packages in Zenoti yet.').waitFor();
   await page.close();

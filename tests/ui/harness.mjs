@@ -48,9 +48,33 @@ export async function startHarness() {
       }
     });
     await page.addInitScript(() => {
+      const callbacks = new Map();
+      let nextId = 1;
+      const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
       window.__TAURI_INTERNALS__ = {
-        invoke: (cmd, args) => window.__ipc(cmd, args).then((r) => (r.ok ? r.value : Promise.reject(r.error))),
-        transformCallback: () => 0,
+        // Channels register a callback; a command's streamed events go to it as the runtime
+        // sends them ({message, index}), before the command's own result.
+        transformCallback: (callback) => {
+          const id = nextId++;
+          callbacks.set(id, callback);
+          return id;
+        },
+        unregisterCallback: (id) => callbacks.delete(id),
+        invoke: async (cmd, args) => {
+          const r = await window.__ipc(cmd, JSON.parse(JSON.stringify(args ?? {})));
+          if (!r.ok) throw r.error;
+          const stream = r.value && r.value.__stream;
+          if (!stream) return r.value;
+          const channel = Object.values(args).find((v) => v && typeof v === 'object' && 'id' in v && 'onmessage' in v);
+          let index = 0;
+          for (const message of stream.events) {
+            if (stream.delayMs) await sleep(stream.delayMs);
+            callbacks.get(channel.id)?.({ message, index: index++ });
+          }
+          callbacks.get(channel.id)?.({ end: true, index });
+          if (stream.error) throw stream.error;
+          return stream.value ?? null;
+        },
         metadata: { currentWindow: { label: 'main' }, currentWebview: { label: 'main' } },
       };
     });
@@ -64,6 +88,11 @@ export async function startHarness() {
     server.close();
   }
   return { open, close };
+}
+
+/** A command result that first streams `events` over the command's channel. */
+export function stream(events, { delayMs = 0, value = null } = {}) {
+  return { __stream: { events, delayMs, value } };
 }
 
 export const CENTERS = [
@@ -91,4 +120,45 @@ export function packagePage(page, size, total, centerId = 'c-1') {
     };
   });
   return { packages, page_info: { total, page, size } };
+}
+
+/** A varied catalog of `total` packages, as the Rust side sends them. */
+export function catalog(total, centerId = 'c-1') {
+  const treatments = ['Signature Facial', 'Hot Stone Massage', 'HydraFacial', 'Gel Manicure', 'Balayage'];
+  const types = ['Day', 'Series', 'Promo', 'Custom'];
+  return Array.from({ length: total }, (_, i) => {
+    const n = i + 1;
+    const type = types[n % 4];
+    return {
+      id: `p-${n}`, code: `PKG-${String(n).padStart(4, '0')}`,
+      name: `${treatments[n % 5]} ${type} ${n}`, description: `${treatments[n % 5]} package number ${n}`,
+      html_description: `<p><strong>${treatments[n % 5]}</strong> package</p>`, type, active: n % 10 !== 0,
+      category_id: n % 2 ? 'cat-massage' : 'cat-skin', business_unit_id: null, version_id: null, time: 60,
+      booking_start_date: null, booking_end_date: null, sac: null, commission: null,
+      series_package: type === 'Series' ? {
+        type: n % 3 ? 'Regular' : 'Offer', cost_to_center: null, freeze_count: 2,
+        validity: { expiry_date: null, expiry: 180, grace_period: '30 days', validity_id: null },
+        validate_first_redemption: true, transfer_service_credits: false, terms_and_conditions: 'Non-refundable.',
+        schedule: { days_for_first_payment: null, payment_frequency: 1, payment_frequency_type: 2, number_of_instalments: 3 },
+      } : null,
+      preferences: { allow_cancellation_fee: true, allow_no_show_fee: false, allow_membership_redemption: true,
+        allow_giftcard_redemption: true, enforce_otp: n % 2 === 0 },
+      tags: ['bestseller'],
+      benefits: { services: [{ id: `s-${n}`, name: treatments[n % 5], item_type: 1, quantity: 6, order: 1 }], products: [], bundled_products: null },
+      centers: [{ center_id: centerId, currency_id: 148, sale_price: `${100 + n}.5`, price_with_tax: `${108 + n}.79`, tax_id: null, auto_renewal: false, discount_price: null }],
+    };
+  });
+}
+
+/** The events of a fresh catalog load, page by page. */
+export function catalogEvents(packages, { fetchedAt = new Date().toISOString(), missingPages = [], error = null } = {}) {
+  const events = [];
+  for (let i = 0; i < packages.length || i === 0; i += 100) {
+    const batch = packages.slice(i, i + 100);
+    events.push({ kind: 'progress', packages: batch, loaded: Math.min(i + 100, packages.length), total: packages.length });
+    if (packages.length === 0) break;
+  }
+  const loaded = packages.length;
+  events.push({ kind: 'done', fetched_at: fetchedAt, loaded, total: loaded + missingPages.length * 100, missing_pages: missingPages, error });
+  return events;
 }

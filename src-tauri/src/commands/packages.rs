@@ -1,20 +1,10 @@
 use tauri::ipc::Channel;
 use tauri::State;
-use zenoti::{Category, PackagePage};
+use zenoti::Category;
 
 use crate::catalog::{CatalogEvent, MemberPrice};
 use crate::error::CommandResult;
 use crate::session::AppState;
-
-#[tauri::command]
-pub async fn list_packages(
-    state: State<'_, AppState>,
-    center_id: String,
-    page: u32,
-    size: u32,
-) -> CommandResult<PackagePage> {
-    state.list_packages(center_id, page, size).await
-}
 
 /// Streams the center's whole catalog over `on_event` (see `CatalogEvent`).
 #[tauri::command]

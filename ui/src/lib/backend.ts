@@ -1,11 +1,15 @@
 // The one way the UI reaches the Rust side. Tests replace the IPC underneath it.
-import { invoke } from '@tauri-apps/api/core';
+import { Channel, invoke } from '@tauri-apps/api/core';
 import type { AppSettings } from '../bindings/AppSettings';
+import type { CatalogEvent } from '../bindings/CatalogEvent';
+import type { Category } from '../bindings/Category';
 import type { Center } from '../bindings/Center';
 import type { CenterChoice } from '../bindings/CenterChoice';
 import type { ErrorCode } from '../bindings/ErrorCode';
+import type { Guest } from '../bindings/Guest';
 import type { IpcError } from '../bindings/IpcError';
-import type { PackagePage } from '../bindings/PackagePage';
+import type { MemberPrice } from '../bindings/MemberPrice';
+import type { Package } from '../bindings/Package';
 import type { SessionInfo } from '../bindings/SessionInfo';
 import type { SignInRequest } from '../bindings/SignInRequest';
 
@@ -46,8 +50,28 @@ export const backend = {
   signOut: () => call<void>('sign_out'),
   listCenters: () => call<Center[]>('list_centers'),
   selectCenter: (center: CenterChoice) => call<SessionInfo>('select_center', { center }),
-  listPackages: (centerId: string, page: number, size: number) =>
-    call<PackagePage>('list_packages', { centerId, page, size }),
+  /** Streams the whole catalog to `onEvent`; resolves when it is done or has failed. */
+  openCatalog: (centerId: string, onEvent: (event: CatalogEvent) => void) => {
+    const channel = new Channel<CatalogEvent>();
+    channel.onmessage = onEvent;
+    return call<void>('open_catalog', { centerId, onEvent: channel });
+  },
+  memberPrices: (centerId: string, guestId: string) => call<MemberPrice[]>('member_prices', { centerId, guestId }),
+  giftCardPackages: (centerId: string) => call<string[]>('gift_card_packages', { centerId }),
+  listCategories: (centerId: string) => call<Category[]>('list_categories', { centerId }),
+  searchGuests: (centerId: string, text: string) => call<Guest[]>('search_guests', { centerId, text }),
 };
 
-export type { AppSettings, Center, CenterChoice, IpcError, PackagePage, SessionInfo, SignInRequest };
+export type {
+  AppSettings,
+  CatalogEvent,
+  Category,
+  Center,
+  CenterChoice,
+  Guest,
+  IpcError,
+  MemberPrice,
+  Package,
+  SessionInfo,
+  SignInRequest,
+};

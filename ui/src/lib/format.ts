@@ -42,3 +42,22 @@ export function packageTypeLabel(type: string | null | undefined): { label: stri
   if (PACKAGE_TYPES.has(type)) return { label: type, css: type.toLowerCase() };
   return { label: `Other (${type})`, css: 'other' };
 }
+
+/** "just now", "4 min ago", "3 h ago", "2 days ago" from an RFC 3339 time. */
+export function timeAgo(iso: string, now: number = Date.now()): string {
+  const then = Date.parse(iso);
+  if (!Number.isFinite(then)) return 'at an unknown time';
+  const minutes = Math.floor((now - then) / 60_000);
+  if (minutes < 1) return 'just now';
+  if (minutes < 60) return `${minutes} min ago`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `${hours} h ago`;
+  return `${Math.floor(hours / 24)} days ago`;
+}
+
+/** A phone number with all but its last four digits hidden. */
+export function maskPhone(phone: string | null | undefined): string {
+  if (!phone) return '';
+  const digits = phone.replace(/\D/g, '');
+  return digits.length <= 4 ? digits : `•••${digits.slice(-4)}`;
+}
