@@ -57,10 +57,27 @@ test('the demo: sign-in screen, try the demo, pick a center, see its packages', 
   await app.screenshot('02-centers');
   await app.click('//button[contains(., "Serenity Day Spa - Downtown")]');
   await app.waitForText('1,240 packages at Serenity Day Spa - Downtown');
-  await app.waitForText('PKG-0001');
-  await app.screenshot('03-packages');
-  await app.click('Next');
-  await app.waitForText('Page 2 of 25');
+  await app.screenshot('03-catalog');
+
+  // Search, then open a series package.
+  await app.type('catalogSearch', 'series hydrafacial');
+  await app.waitForText('Showing');
+  await app.click('//button[@role="option"][contains(., "HydraFacial Series")]');
+  await app.waitForText('Starts at first redemption');
+  await app.waitForText('OTP required to redeem');
+  await app.screenshot('04-series-details');
+
+  // The hostile description: nothing in it may run or load.
+  await app.type('catalogSearch', 'PKG-0007');
+  await app.click('//button[@role="option"][contains(., "PKG-0007")]');
+  await app.waitForText('Glow facial');
+  const hostile = await app.execute(`
+    const d = document.querySelector('.details .description');
+    return { pwned: window.__pwned === true, imgs: d.querySelectorAll('img').length,
+             scripts: d.querySelectorAll('script').length, links: d.querySelectorAll('a').length,
+             handlers: [...d.querySelectorAll('*')].some((e) => [...e.attributes].some((a) => a.name.startsWith('on') || a.name === 'style')) };
+  `);
+  assert.deepEqual(hostile, { pwned: false, imgs: 0, scripts: 0, links: 0, handlers: false });
   assert.equal(keychainEntry(), null, 'the demo saved something to the keychain');
   await quit();
 });
@@ -77,7 +94,7 @@ test('bad input and a refused key: clear messages, nothing saved', async () => {
   await app.type('apiKey', 'not-the-key');
   await app.pressEnter('apiKey');
   await app.waitForText('Zenoti refused the sign-in');
-  await app.screenshot('04-refused-key');
+  await app.screenshot('05-refused-key');
   assert.equal(keychainEntry(), null);
   await quit();
 });
@@ -97,11 +114,11 @@ test('API key sign-in: the key goes to the Secret Service, the center is remembe
 test('relaunch: still signed in from the keychain; sign out removes the entry', async () => {
   await launch();
   await app.waitForText('240 packages at Serenity Med Spa - Lakeside', 30_000);
-  await app.screenshot('05-relaunched');
+  await app.screenshot('06-relaunched');
   await app.click('Sign out');
   await app.waitForText('Sign in to Zenoti');
   assert.equal(keychainEntry(), null, 'sign-out left the entry in the keychain');
-  await app.screenshot('06-signed-out');
+  await app.screenshot('07-signed-out');
   await quit();
 });
 
@@ -120,7 +137,7 @@ test('employee login: token sign-in works and sign-out forgets it', async () => 
   // The center chosen for this data center in the API-key test is remembered.
   await app.waitForText('240 packages at Serenity Med Spa - Lakeside');
   await app.waitForText('frontdesk');
-  await app.screenshot('07-employee-packages');
+  await app.screenshot('08-employee-catalog');
   assert.ok(keychainEntry()?.includes(E2E_PASSWORD));
   await app.click('Sign out');
   await app.waitForText('Sign in to Zenoti');

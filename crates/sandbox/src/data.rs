@@ -287,7 +287,7 @@ fn package(
         }));
     }
     let series_package = (kind == 2).then(|| {
-        let series_type = 1 + rng.i64(..3);
+        let series_type = 1 + rng.i64(0..3);
         let expiry_days = [90, 180, 365][rng.usize(..3)];
         json!({
             "type": series_type,
@@ -372,5 +372,12 @@ mod tests {
         for kind in 1..=4 {
             assert!(big.packages.iter().any(|p| p["type"] == kind), "no package of type {kind}");
         }
+        for series_type in 1..=3 {
+            assert!(
+                big.packages.iter().any(|p| p["series_package"]["type"] == series_type),
+                "no series package of type {series_type}"
+            );
+        }
+        assert!(big.packages.iter().filter(|p| p["type"] == 2).all(|p| (1..=3).contains(&p["series_package"]["type"].as_i64().unwrap())));
     }
 }
