@@ -44,8 +44,9 @@ test-ui: ui
 test-e2e: build
 	tests/e2e/run.sh
 
-bench:
-	@echo "No benchmarks yet: they arrive with the package catalog."
+bench: deps ui
+	$(CARGO) bench -p zenoti --bench catalog
+	node tests/bench/search.mjs
 
 clean:
 	$(CARGO) clean

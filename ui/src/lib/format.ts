@@ -1,8 +1,30 @@
 // Numbers and money are written the center's way (its culture and currency), not the way this
 // computer's locale happens to be set. Money arrives as decimal strings.
 
+const locales = new Map<string, string>();
+const formatters = new Map<string, Intl.NumberFormat>();
+
+/** Formatters are costly to build and lists format many numbers: build each once. */
+function formatter(culture: string | null | undefined, options: Intl.NumberFormatOptions): Intl.NumberFormat {
+  const key = `${culture ?? ''}|${JSON.stringify(options)}`;
+  let f = formatters.get(key);
+  if (!f) {
+    f = new Intl.NumberFormat(locale(culture), options);
+    formatters.set(key, f);
+  }
+  return f;
+}
+
 /** A locale Intl accepts: the center's culture if valid, else the browser's, else en-US. */
 function locale(culture: string | null | undefined): string {
+  const known = locales.get(culture ?? '');
+  if (known) return known;
+  const found = findLocale(culture);
+  locales.set(culture ?? '', found);
+  return found;
+}
+
+function findLocale(culture: string | null | undefined): string {
   for (const candidate of [culture, navigator.language, 'en-US']) {
     if (!candidate) continue;
     try {
@@ -22,16 +44,16 @@ export function formatMoney(
   if (amount === null || amount === undefined || amount === '') return '—';
   const value = Number(amount);
   if (!Number.isFinite(value)) return amount;
-  if (!currency) return new Intl.NumberFormat(locale(culture), { minimumFractionDigits: 2 }).format(value);
+  if (!currency) return formatter(culture, { minimumFractionDigits: 2 }).format(value);
   try {
-    return new Intl.NumberFormat(locale(culture), { style: 'currency', currency }).format(value);
+    return formatter(culture, { style: 'currency', currency }).format(value);
   } catch {
     return `${value.toFixed(2)} ${currency}`;
   }
 }
 
 export function formatCount(n: number, culture?: string | null): string {
-  return new Intl.NumberFormat(locale(culture)).format(n);
+  return formatter(culture, {}).format(n);
 }
 
 const PACKAGE_TYPES = new Set(['Day', 'Series', 'Promo', 'Custom']);

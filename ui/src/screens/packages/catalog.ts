@@ -60,16 +60,19 @@ export function activeFilterCount(f: Filters): number {
 }
 
 /** The entries that match every filter, in the chosen order. */
-export function applyFilters(index: Entry[], f: Filters, giftCardIds: ReadonlySet<string> | null): Entry[] {
-  const words = f.text.toLowerCase().split(/\s+/).filter(Boolean);
+export function applyFilters(index: Entry[], filters: Filters, giftCardIds: ReadonlySet<string> | null): Entry[] {
+  // Read the (possibly reactive) filters once, not once per package.
+  const { text, type, seriesType, activeOnly, giftCardsOnly, sort } = filters;
+  const categoryId = filters.categoryId.toLowerCase();
+  const words = text.toLowerCase().split(/\s+/).filter(Boolean);
   const out: Entry[] = [];
   for (const e of index) {
     const p = e.pkg;
-    if (f.activeOnly && p.active === false) continue;
-    if (f.type && p.type !== f.type) continue;
-    if (f.seriesType && p.series_package?.type !== f.seriesType) continue;
-    if (f.categoryId && p.category_id?.toLowerCase() !== f.categoryId.toLowerCase()) continue;
-    if (f.giftCardsOnly && !(giftCardIds?.has(p.id) ?? false)) continue;
+    if (activeOnly && p.active === false) continue;
+    if (type && p.type !== type) continue;
+    if (seriesType && p.series_package?.type !== seriesType) continue;
+    if (categoryId && p.category_id?.toLowerCase() !== categoryId) continue;
+    if (giftCardsOnly && !(giftCardIds?.has(p.id) ?? false)) continue;
     let all = true;
     for (const w of words) {
       if (!e.haystack.includes(w)) {
@@ -79,12 +82,34 @@ export function applyFilters(index: Entry[], f: Filters, giftCardIds: ReadonlySe
     }
     if (all) out.push(e);
   }
-  if (f.sort !== 'name') {
-    const dir = f.sort === 'price-asc' ? 1 : -1;
+  if (sort !== 'name') {
+    const dir = sort === 'price-asc' ? 1 : -1;
     // Unknown prices last in either direction.
     out.sort((a, b) =>
       a.price === null ? (b.price === null ? 0 : 1) : b.price === null ? -1 : (a.price - b.price) * dir,
     );
   }
   return out;
+}
+
+/**
+ * applyFilters, remembering the last answer: while the person keeps typing forward (the new
+ * text extends the old, nothing else changed), only the previous matches are searched again.
+ */
+export function incrementalFilter() {
+  let last: { index: Entry[]; key: string; text: string; gift: ReadonlySet<string> | null; result: Entry[] } | null =
+    null;
+  return (index: Entry[], filters: Filters, giftCardIds: ReadonlySet<string> | null): Entry[] => {
+    const { text, ...rest } = filters;
+    const key = JSON.stringify(rest);
+    const narrower =
+      last !== null &&
+      last.index === index &&
+      last.key === key &&
+      last.gift === giftCardIds &&
+      text.toLowerCase().startsWith(last.text.toLowerCase());
+    const result = applyFilters(narrower ? last!.result : index, filters, giftCardIds);
+    last = { index, key, text, gift: giftCardIds, result };
+    return result;
+  };
 }
