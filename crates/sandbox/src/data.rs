@@ -378,6 +378,10 @@ mod tests {
                 "no series package of type {series_type}"
             );
         }
-        assert!(big.packages.iter().filter(|p| p["type"] == 2).all(|p| (1..=3).contains(&p["series_package"]["type"].as_i64().unwrap())));
+        assert!(big
+            .packages
+            .iter()
+            .filter(|p| p["type"] == 2)
+            .all(|p| (1..=3).contains(&p["series_package"]["type"].as_i64().unwrap())));
     }
 }

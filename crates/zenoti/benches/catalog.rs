@@ -74,6 +74,13 @@ async fn main() {
     println!("catalog fetch, {PACKAGES} packages, {} latency per call, median of {RUNS} runs:", ms(LATENCY));
     println!("  all_packages (page 1, then the rest at once): {}", ms(c));
     println!("  bound (2 x latency):                          {}", ms(bound));
-    println!("  ratio to the bound:                           {:.2} (target <= 1.5)", c.as_secs_f64() / bound.as_secs_f64());
-    println!("  page by page, same run:                       {} ({:.1}x slower)", ms(s), s.as_secs_f64() / c.as_secs_f64());
+    println!(
+        "  ratio to the bound:                           {:.2} (target <= 1.5)",
+        c.as_secs_f64() / bound.as_secs_f64()
+    );
+    println!(
+        "  page by page, same run:                       {} ({:.1}x slower)",
+        ms(s),
+        s.as_secs_f64() / c.as_secs_f64()
+    );
 }

@@ -306,7 +306,7 @@ pub struct CatalogSummary {
 }
 
 /// How many pages of a catalog are fetched at once (all through the one rate limiter).
-const CATALOG_CONCURRENCY: usize = 8;
+const CATALOG_CONCURRENCY: usize = 16;
 
 impl Client {
     /// One page of a center's packages.
