@@ -94,7 +94,9 @@ impl Default for ClientTuning {
 }
 
 pub struct AppState {
-    secrets: SecretStore,
+    /// Shared with blocking threads: keychain calls block (an OS unlock prompt may wait on the
+    /// person), so they never run on the async runtime's own threads.
+    secrets: std::sync::Arc<SecretStore>,
     settings: SettingsStore,
     /// Where catalogs are cached (no secrets).
     catalog_dir: std::path::PathBuf,
@@ -109,7 +111,19 @@ impl AppState {
         catalog_dir: std::path::PathBuf,
         tuning: ClientTuning,
     ) -> Self {
-        AppState { secrets, settings, catalog_dir, session: RwLock::new(None), tuning }
+        AppState { secrets: std::sync::Arc::new(secrets), settings, catalog_dir, session: RwLock::new(None), tuning }
+    }
+
+    /// Runs a keychain operation on a blocking thread.
+    async fn keychain<T: Send + 'static>(
+        &self,
+        op: impl FnOnce(&SecretStore) -> Result<T, IpcError> + Send + 'static,
+    ) -> Result<T, IpcError> {
+        let secrets = self.secrets.clone();
+        tokio::task::spawn_blocking(move || op(&secrets)).await.map_err(|e| {
+            IpcError::new(ErrorCode::Internal, "The keychain call stopped unexpectedly. Try again.")
+                .with_detail(e.to_string())
+        })?
     }
 
     pub fn app_settings(&self) -> AppSettings {
@@ -144,7 +158,7 @@ impl AppState {
         if let Some(session) = slot.as_ref() {
             return Ok(Some(self.info(session)));
         }
-        let Some(saved) = self.secrets.load()? else {
+        let Some(saved) = self.keychain(|s| s.load()).await? else {
             return Ok(None);
         };
         let (base_url, credentials, mode, user_name) = match saved {
@@ -220,7 +234,7 @@ impl AppState {
         let client = self.client(&url, credentials)?;
         // Listing centers proves the credentials and the address in one call.
         client.list_centers().await?;
-        self.secrets.save(&saved)?;
+        self.keychain(move |s| s.save(&saved)).await?;
         self.settings.update(|s| {
             s.base_url = url.as_str().trim_end_matches('/').to_owned();
             s.sign_in_hint = hint;
@@ -261,7 +275,7 @@ impl AppState {
     pub async fn sign_out(&self) -> CommandResult<()> {
         let ended = self.session.write().await.take();
         tracing::info!(mode = ?ended.as_ref().map(|s| s.mode), "signed out");
-        self.secrets.delete().map_err(|err| IpcError {
+        self.keychain(|s| s.delete()).await.map_err(|err| IpcError {
             message: format!("You are signed out, but the saved sign-in could not be removed. {}", err.message),
             ..err
         })
