@@ -42,6 +42,21 @@ pub enum FaultAction {
     },
     /// Wait this long, then answer normally.
     Delay { ms: u64 },
+    /// Let the request do its work, then lose the answer: the connection breaks mid-response.
+    ApplyThenDrop,
+    /// Lose the request before it does anything: the connection breaks.
+    DropBeforeApply,
+}
+
+/// A response whose body fails after the headers: the client sees the connection break.
+fn broken_response() -> Response {
+    let failing = futures_util::stream::once(async {
+        Err::<axum::body::Bytes, std::io::Error>(std::io::Error::new(
+            std::io::ErrorKind::ConnectionReset,
+            "sandbox: response dropped",
+        ))
+    });
+    Response::new(axum::body::Body::from_stream(failing))
 }
 
 impl Fault {
@@ -99,6 +114,11 @@ pub(crate) async fn apply(AxumState(state): AxumState<Arc<State>>, request: Requ
             }
             response
         }
+        Some(FaultAction::ApplyThenDrop) => {
+            drop(next.run(request).await);
+            broken_response()
+        }
+        Some(FaultAction::DropBeforeApply) => broken_response(),
         Some(FaultAction::Delay { ms }) => {
             tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
             next.run(request).await

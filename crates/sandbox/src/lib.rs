@@ -11,6 +11,7 @@ mod catalog;
 pub mod data;
 mod faults;
 mod guests;
+pub mod loyalty;
 mod ratelimit;
 
 use std::net::SocketAddr;
@@ -111,6 +112,7 @@ pub(crate) struct State {
     pub faults: Mutex<Vec<Fault>>,
     pub stats: Mutex<Stats>,
     pub bucket: Mutex<ratelimit::Bucket>,
+    pub books: Mutex<loyalty::Books>,
 }
 
 /// A running sandbox. Dropping it stops the server.
@@ -125,8 +127,10 @@ impl Sandbox {
     pub async fn start(config: Config, addr: SocketAddr) -> std::io::Result<Sandbox> {
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
+        let org = data::generate(config.seed, &config.package_counts);
         let state = Arc::new(State {
-            org: data::generate(config.seed, &config.package_counts),
+            books: Mutex::new(loyalty::Books::new(&org, config.seed)),
+            org,
             bucket: Mutex::new(ratelimit::Bucket::new(config.rate_limit)),
             config,
             tokens: Mutex::default(),
@@ -186,6 +190,16 @@ impl Sandbox {
         &self.state.org
     }
 
+    /// Every redemption applied, in order.
+    pub fn ledger(&self) -> Vec<loyalty::LedgerEntry> {
+        self.state.books.lock().unwrap().ledger.clone()
+    }
+
+    /// Reads or changes the loyalty books (invoices, balances, OTPs, settings).
+    pub fn with_books<T>(&self, f: impl FnOnce(&mut loyalty::Books) -> T) -> T {
+        f(&mut self.state.books.lock().unwrap())
+    }
+
     /// Ids of the seeded centers, the largest catalog first.
     pub fn center_ids(&self) -> Vec<String> {
         self.state.org.centers.iter().map(|c| c.id.clone()).collect()
@@ -207,6 +221,11 @@ fn router(state: Arc<State>) -> Router {
         .route("/v1/centers/{center_id}/packages", get(catalog::list_packages))
         .route("/v1/centers/{center_id}/categories", get(catalog::list_categories))
         .route("/v1/guests/search", get(guests::search))
+        .route("/v1/invoices/{invoice_id}", get(loyalty::get_invoice))
+        .route("/v1/centers/{center_id}/invoices", get(loyalty::center_invoices))
+        .route("/v1/guests/{invoice_id}/payments/loyalty_points/redeemable", get(loyalty::redeemable))
+        .route("/v1/invoices/{invoice_id}/payments/loyalty_points", post(loyalty::redeem))
+        .route("/v1/guests/{guest_id}/points/{kind}", get(loyalty::redeemed_points))
         .route_layer(from_fn_with_state(state.clone(), auth::require_auth));
     Router::new()
         .route("/v1/tokens", post(auth::tokens))
@@ -216,6 +235,7 @@ fn router(state: Arc<State>) -> Router {
         .layer(from_fn_with_state(state.clone(), faults::apply))
         .route("/_sandbox/faults", post(faults::add).delete(faults::clear))
         .route("/_sandbox/stats", get(faults::stats))
+        .route("/_sandbox/ledger", get(loyalty::ledger))
         .with_state(state)
 }
 

@@ -10,6 +10,7 @@ mod client;
 mod enums;
 mod error;
 mod guests;
+mod loyalty;
 mod packages;
 mod ratelimit;
 
@@ -18,6 +19,11 @@ pub use centers::{Address, Center, Currency};
 pub use client::{decode, parse_base_url, Client, ClientConfig, RetryPolicy, DEFAULT_BASE_URL};
 pub use error::{find_api_error, ApiError, Error, Result};
 pub use guests::{Guest, GuestPage, GuestSearch, PersonalInfo, Phone};
+pub use loyalty::{
+    AmountStatus, Invoice, InvoiceGuest, InvoiceItem, InvoiceSummary, ItemPrice, LoyaltyProgram, ProgramPoints,
+    RedeemRequest, Redeemable, RedeemableInfo, RedeemedInvoice, RedeemedPoints, Redemption, RedemptionDetails, Refusal,
+    TotalPrice, Transaction,
+};
 pub use packages::{
     BenefitItem, Benefits, CatalogProgress, CatalogSummary, Category, Commission, CommissionType, Package, PackagePage,
     PackagePreferences, PackagePrice, PackageQuery, PackageSchedule, PackageType, PageInfo, SeriesPackage,
