@@ -12,6 +12,12 @@ const COMMANDS: &[&str] = &[
     "gift_card_packages",
     "list_categories",
     "search_guests",
+    "find_invoices",
+    "get_invoice",
+    "redeemable_points",
+    "redeem_points",
+    "audit_log",
+    "set_cash_register",
 ];
 
 fn main() {

@@ -31,6 +31,14 @@ pub enum ErrorCode {
     SettingsError,
     DemoUnavailable,
     Internal,
+    /// A redemption on the same invoice is already being sent.
+    RedemptionInProgress,
+    /// Zenoti refused a redemption; nothing was paid. `detail` has Zenoti's words.
+    RedemptionRefused,
+    /// The center or program needs the OTP the guest was sent.
+    OtpRequired,
+    /// The payment's answer was lost and checking the invoice failed too.
+    OutcomeUnknown,
 }
 
 /// What a failed command returns to the UI. `message` says what happened and what to do next;
@@ -156,6 +164,10 @@ mod tests {
             ErrorCode::SettingsError,
             ErrorCode::DemoUnavailable,
             ErrorCode::Internal,
+            ErrorCode::RedemptionInProgress,
+            ErrorCode::RedemptionRefused,
+            ErrorCode::OtpRequired,
+            ErrorCode::OutcomeUnknown,
         ]
         .iter()
         .map(|c| serde_json::to_value(c).unwrap().as_str().unwrap().to_owned())
@@ -164,7 +176,8 @@ mod tests {
             names.join(","),
             "invalid_input,not_signed_in,unauthorized,session_renewed,invalid_center,zenoti_error,rate_limited,\
              server_unavailable,timeout,network,unexpected_response,keychain_unavailable,keychain_locked,\
-             keychain_error,settings_error,demo_unavailable,internal"
+             keychain_error,settings_error,demo_unavailable,internal,redemption_in_progress,redemption_refused,\
+             otp_required,outcome_unknown"
         );
     }
 

@@ -4,6 +4,9 @@
 pub mod catalog;
 pub mod commands;
 pub mod error;
+pub mod redeem;
+#[cfg(test)]
+mod redeem_tests;
 pub mod secrets;
 pub mod session;
 pub mod settings;
@@ -32,12 +35,12 @@ pub fn run() {
     tauri::Builder::default()
         .setup(|app| {
             let config_dir = app.path().app_config_dir()?;
-            let catalog_dir = app.path().app_data_dir()?.join("catalog");
+            let data_dir = app.path().app_data_dir()?;
             let identifier = app.config().identifier.clone();
             app.manage(AppState::new(
                 SecretStore::new(&identifier),
                 SettingsStore::open(&config_dir),
-                catalog_dir,
+                data_dir,
                 ClientTuning::default(),
             ));
             Ok(())
@@ -55,6 +58,12 @@ pub fn run() {
             commands::packages::gift_card_packages,
             commands::packages::list_categories,
             commands::guests::search_guests,
+            commands::redeem::find_invoices,
+            commands::redeem::get_invoice,
+            commands::redeem::redeemable_points,
+            commands::redeem::redeem_points,
+            commands::redeem::audit_log,
+            commands::redeem::set_cash_register,
         ])
         .run(tauri::generate_context!())
         .expect("Front Desk failed to start");

@@ -12,6 +12,7 @@ use zenoti_sandbox::Sandbox;
 
 use crate::catalog::{self, CatalogEvent, MemberPrice};
 use crate::error::{CommandResult, ErrorCode, IpcError};
+use crate::redeem::{AuditEntry, Desk, RedeemOutcome, RedeemPointsRequest, Redeemer};
 use crate::secrets::{SavedCredentials, SecretStore};
 use crate::settings::{CenterChoice, SettingsStore, SignInHint, SignInMethod};
 
@@ -84,12 +85,18 @@ pub struct ClientTuning {
     pub connect_timeout: Duration,
     pub timeout: Duration,
     pub retry: zenoti::RetryPolicy,
+    pub rate_limit: zenoti::RateLimit,
 }
 
 impl Default for ClientTuning {
     fn default() -> Self {
         let defaults = ClientConfig::new(zenoti::DEFAULT_BASE_URL.parse().unwrap(), Credentials::ApiKey("-".into()));
-        ClientTuning { connect_timeout: defaults.connect_timeout, timeout: defaults.timeout, retry: defaults.retry }
+        ClientTuning {
+            connect_timeout: defaults.connect_timeout,
+            timeout: defaults.timeout,
+            retry: defaults.retry,
+            rate_limit: defaults.rate_limit,
+        }
     }
 }
 
@@ -100,6 +107,7 @@ pub struct AppState {
     settings: SettingsStore,
     /// Where catalogs are cached (no secrets).
     catalog_dir: std::path::PathBuf,
+    redeemer: Redeemer,
     session: RwLock<Option<Session>>,
     tuning: ClientTuning,
 }
@@ -108,10 +116,17 @@ impl AppState {
     pub fn new(
         secrets: SecretStore,
         settings: SettingsStore,
-        catalog_dir: std::path::PathBuf,
+        data_dir: std::path::PathBuf,
         tuning: ClientTuning,
     ) -> Self {
-        AppState { secrets: std::sync::Arc::new(secrets), settings, catalog_dir, session: RwLock::new(None), tuning }
+        AppState {
+            secrets: std::sync::Arc::new(secrets),
+            settings,
+            catalog_dir: data_dir.join("catalog"),
+            redeemer: Redeemer::new(data_dir.join("audit").join("redemptions.jsonl")),
+            session: RwLock::new(None),
+            tuning,
+        }
     }
 
     /// Runs a keychain operation on a blocking thread.
@@ -138,7 +153,7 @@ impl AppState {
             connect_timeout: self.tuning.connect_timeout,
             timeout: self.tuning.timeout,
             retry: self.tuning.retry.clone(),
-            rate_limit: zenoti::RateLimit::default(),
+            rate_limit: self.tuning.rate_limit,
         })
     }
 
@@ -344,6 +359,59 @@ impl AppState {
     }
 }
 
+/// The cash register the demo pays on when none is set.
+const DEMO_CASH_REGISTER: &str = "demo-register-1";
+
+impl AppState {
+    pub async fn find_invoices(
+        &self,
+        center_id: String,
+        number: Option<String>,
+    ) -> CommandResult<Vec<zenoti::InvoiceSummary>> {
+        let (client, _) = self.current().await?;
+        Ok(client.find_invoices(&center_id, number.as_deref()).await?)
+    }
+
+    pub async fn get_invoice(&self, invoice_id: String) -> CommandResult<zenoti::Invoice> {
+        let (client, _) = self.current().await?;
+        Ok(client.get_invoice(&invoice_id).await?)
+    }
+
+    /// What the invoice's guest can redeem on it, across all their programs.
+    pub async fn redeemable_points(&self, invoice_id: String) -> CommandResult<zenoti::RedeemableInfo> {
+        let (client, _) = self.current().await?;
+        Ok(client.redeemable_points(&invoice_id, None, true).await?)
+    }
+
+    pub async fn redeem_points(&self, request: RedeemPointsRequest) -> CommandResult<RedeemOutcome> {
+        let (client, desk) = {
+            let slot = self.session.read().await;
+            let session = slot.as_ref().ok_or_else(IpcError::not_signed_in)?;
+            let settings = self.settings.get();
+            let employee = match session.mode {
+                SessionMode::ApiKey => "API key".to_owned(),
+                SessionMode::Demo => "Demo".to_owned(),
+                SessionMode::Employee => session.user_name.clone().unwrap_or_default(),
+            };
+            let register = settings
+                .cash_register_id
+                .or_else(|| (session.mode == SessionMode::Demo).then(|| DEMO_CASH_REGISTER.to_owned()));
+            (session.client.clone(), Desk { workstation: settings.device_id, employee, cash_register_id: register })
+        };
+        self.redeemer.redeem(&client, &desk, request).await
+    }
+
+    pub fn audit_log(&self) -> Vec<AuditEntry> {
+        self.redeemer.audit_log()
+    }
+
+    pub fn set_cash_register(&self, id: String) -> CommandResult<()> {
+        let id = id.trim().to_owned();
+        self.settings.update(|s| s.cash_register_id = (!id.is_empty()).then_some(id))?;
+        Ok(())
+    }
+}
+
 /// The settings key for a connection: its base URL.
 fn connection_key(url: &url::Url) -> String {
     url.as_str().trim_end_matches('/').to_owned()
@@ -365,8 +433,9 @@ mod tests {
                 max_delay: Duration::from_millis(20),
                 max_retry_after: Duration::from_secs(1),
             },
+            rate_limit: zenoti::RateLimit { per_minute: 60_000, burst: 1000 },
         };
-        AppState::new(secrets, SettingsStore::open(dir), dir.join("catalog"), tuning)
+        AppState::new(secrets, SettingsStore::open(dir), dir.to_path_buf(), tuning)
     }
 
     fn mock_secrets() -> SecretStore {

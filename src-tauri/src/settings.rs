@@ -51,6 +51,8 @@ pub struct Settings {
     pub sign_in_hint: SignInHint,
     /// The chosen center per connection (a base URL, or "demo").
     pub centers: BTreeMap<String, CenterChoice>,
+    /// The Zenoti cash register this workstation takes payments on (no API lists them).
+    pub cash_register_id: Option<String>,
 }
 
 impl Default for Settings {
@@ -60,6 +62,7 @@ impl Default for Settings {
             device_id: format!("frontdesk-{:016x}", fastrand::u64(..)),
             sign_in_hint: SignInHint::default(),
             centers: BTreeMap::new(),
+            cash_register_id: None,
         }
     }
 }

@@ -5,3 +5,4 @@ pub mod auth;
 pub mod centers;
 pub mod guests;
 pub mod packages;
+pub mod redeem;

@@ -1,0 +1,425 @@
+//! Paying an invoice with loyalty points, exactly once.
+//!
+//! - Input is checked against a fresh read of the invoice and of the guest's redeemable points
+//!   before anything is sent.
+//! - At most one redemption per invoice is in flight; a second is refused with its own code.
+//! - The payment is sent once. When its answer is lost, the invoice and the guest's redemption
+//!   history are read again to learn whether it was applied.
+//! - Every attempt and its outcome is appended to the audit log (JSON lines, no secrets).
+
+use std::collections::HashSet;
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+use zenoti::{Client, Invoice, RedeemRequest, Refusal};
+
+use crate::error::{ErrorCode, IpcError};
+
+/// A redemption as the Redeem screen asks for it.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[ts(export)]
+pub struct RedeemPointsRequest {
+    pub invoice_id: String,
+    /// The program to redeem from; `None` redeems across all the guest's programs.
+    pub program_id: Option<String>,
+    /// As typed.
+    pub points: String,
+    pub otp: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum RedeemStatus {
+    /// Zenoti applied the payment.
+    Applied,
+    /// The answer was lost and a fresh read shows no payment: safe to try again.
+    NotApplied,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct RedeemOutcome {
+    pub status: RedeemStatus,
+    /// The answer was lost and the outcome was learned by reading the invoice again.
+    pub checked_after_lost_answer: bool,
+    pub invoice_id: String,
+    pub invoice_number: Option<String>,
+    pub points: String,
+    pub amount: Option<String>,
+    pub program_name: Option<String>,
+    pub points_left: Option<String>,
+    pub balance_due: Option<String>,
+    /// RFC 3339, UTC.
+    pub at: String,
+}
+
+/// One line of the audit log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct AuditEntry {
+    /// RFC 3339, UTC.
+    pub time: String,
+    pub workstation: String,
+    pub employee: String,
+    pub center_id: String,
+    pub invoice_id: String,
+    pub invoice_number: Option<String>,
+    pub guest_id: Option<String>,
+    pub points: String,
+    pub amount: Option<String>,
+    /// `attempt`, `applied`, `refused`, `not_applied`, `unknown`, `not_sent`.
+    pub outcome: String,
+    pub zenoti_code: Option<String>,
+    pub zenoti_message: Option<String>,
+}
+
+/// Who and where, for the audit log.
+#[derive(Debug, Clone)]
+pub struct Desk {
+    pub workstation: String,
+    pub employee: String,
+    pub cash_register_id: Option<String>,
+}
+
+pub struct Redeemer {
+    in_flight: Mutex<HashSet<String>>,
+    audit_path: PathBuf,
+}
+
+/// Holds an invoice's place in the in-flight set; frees it when dropped, whatever happens.
+struct InFlight<'a> {
+    set: &'a Mutex<HashSet<String>>,
+    invoice: String,
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.set.lock().unwrap().remove(&self.invoice);
+    }
+}
+
+fn invalid(message: impl Into<String>) -> IpcError {
+    IpcError::new(ErrorCode::InvalidInput, message)
+}
+
+fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// The money a number of points is worth at a program's rate.
+fn value_of(points: Decimal, rate: Option<Decimal>) -> Option<Decimal> {
+    rate.map(|r| (points * r).round_dp(2))
+}
+
+impl Redeemer {
+    pub fn new(audit_path: PathBuf) -> Self {
+        Redeemer { in_flight: Mutex::new(HashSet::new()), audit_path }
+    }
+
+    fn claim(&self, invoice: &str) -> Result<InFlight<'_>, IpcError> {
+        let mut set = self.in_flight.lock().unwrap();
+        if !set.insert(invoice.to_owned()) {
+            return Err(IpcError::new(
+                ErrorCode::RedemptionInProgress,
+                "A redemption on this invoice is already being sent. Wait for its result before trying again.",
+            ));
+        }
+        Ok(InFlight { set: &self.in_flight, invoice: invoice.to_owned() })
+    }
+
+    fn audit(&self, entry: &AuditEntry) {
+        let write = || -> std::io::Result<()> {
+            if let Some(dir) = self.audit_path.parent() {
+                std::fs::create_dir_all(dir)?;
+            }
+            let mut file = std::fs::OpenOptions::new().create(true).append(true).open(&self.audit_path)?;
+            writeln!(file, "{}", serde_json::to_string(entry).expect("audit entry serializes"))
+        };
+        if let Err(err) = write() {
+            tracing::error!(%err, "could not append to the audit log");
+        }
+    }
+
+    /// Every entry of the audit log, oldest first.
+    pub fn audit_log(&self) -> Vec<AuditEntry> {
+        let Ok(text) = std::fs::read_to_string(&self.audit_path) else {
+            return Vec::new();
+        };
+        text.lines().filter_map(|l| serde_json::from_str(l).ok()).collect()
+    }
+
+    /// Checks the request against fresh reads, sends it once, and settles its outcome.
+    pub async fn redeem(
+        &self,
+        client: &Client,
+        desk: &Desk,
+        request: RedeemPointsRequest,
+    ) -> Result<RedeemOutcome, IpcError> {
+        let register =
+            desk.cash_register_id.clone().filter(|r| !r.trim().is_empty()).ok_or_else(|| {
+                invalid("Choose this workstation's cash register in Settings before redeeming points.")
+            })?;
+        let text = request.points.trim();
+        let points: Decimal = text.parse().map_err(|_| {
+            invalid(format!("\"{text}\" is not a number of points. Type whole points, for example 250."))
+        })?;
+        if points <= Decimal::ZERO {
+            return Err(invalid("Type a number of points above zero."));
+        }
+        if points.fract() != Decimal::ZERO {
+            return Err(invalid("Points are redeemed whole: remove the decimals."));
+        }
+        let _claim = self.claim(&request.invoice_id)?;
+
+        let invoice = client.get_invoice(&request.invoice_id).await?;
+        let info =
+            client.redeemable_points(&invoice.id, request.program_id.as_deref(), request.program_id.is_none()).await?;
+        let center_id = invoice.center_id.clone().unwrap_or_default();
+        let guest_id = invoice.guest.as_ref().map(|g| g.id.clone());
+        let program = request
+            .program_id
+            .as_deref()
+            .and_then(|id| info.lp_redeemable.loyalty_programs.iter().find(|p| p.id.eq_ignore_ascii_case(id)).cloned());
+        if request.program_id.is_some() && program.is_none() {
+            return Err(invalid("The guest has no points in that program. Choose another program."));
+        }
+        let available = match &program {
+            Some(p) => p.points.as_ref().and_then(|x| x.available.or(x.earned)),
+            None => info.lp_redeemable.total_available_points,
+        }
+        .unwrap_or_default();
+        let rate = program.as_ref().and_then(|p| p.exchange_rate).or(info.lp_redeemable.exchange_rate);
+        let balance_due = invoice.balance_due().unwrap_or_default();
+        if !invoice.is_open() {
+            return Err(invalid("This invoice is closed: points can be redeemed only on an open invoice."));
+        }
+        if balance_due <= Decimal::ZERO {
+            return Err(invalid("This invoice is fully paid: there is nothing left to pay with points."));
+        }
+        if invoice.transactions.iter().any(|t| is_prepaid(t.payment_option.as_deref())) {
+            return Err(invalid(
+                "This invoice already has a gift card, membership or prepaid payment. Remove it in Zenoti first, then redeem points.",
+            ));
+        }
+        if points > available {
+            return Err(invalid(format!("The guest has {available} points: type {available} or fewer.")));
+        }
+        if let Some(max) = program.as_ref().and_then(|p| p.max_points_per_invoice) {
+            if points > max {
+                return Err(invalid(format!("At most {} points can be redeemed on one invoice.", max.normalize())));
+            }
+        }
+        if let Some(step) = program.as_ref().and_then(|p| p.increment).filter(|s| *s > Decimal::ONE) {
+            if (points % step) != Decimal::ZERO {
+                return Err(invalid(format!(
+                    "Points are redeemed in steps of {}: try {}.",
+                    step.normalize(),
+                    (points - points % step).normalize()
+                )));
+            }
+        }
+        if let Some(amount) = value_of(points, rate) {
+            if amount > balance_due {
+                return Err(invalid(format!(
+                    "{points} points are worth {amount}, more than the {balance_due} left to pay: type fewer points."
+                )));
+            }
+        }
+        if info.otp_required == Some(true) && request.otp.as_deref().is_none_or(|o| o.trim().is_empty()) {
+            return Err(IpcError::new(
+                ErrorCode::OtpRequired,
+                "Ask the guest for the code Zenoti sent them (or use the center's override code), then enter it.",
+            ));
+        }
+
+        // The guest's redemptions on this invoice before sending: the second witness if the
+        // answer is lost.
+        let history_before = match &guest_id {
+            Some(g) => Some(client.redeemed_points(g, &invoice.id).await?.len()),
+            None => None,
+        };
+        let mut entry = AuditEntry {
+            time: now(),
+            workstation: desk.workstation.clone(),
+            employee: desk.employee.clone(),
+            center_id: center_id.clone(),
+            invoice_id: invoice.id.clone(),
+            invoice_number: invoice.invoice_number.clone(),
+            guest_id: guest_id.clone(),
+            points: points.to_string(),
+            amount: value_of(points, rate).map(|a| a.to_string()),
+            outcome: "attempt".into(),
+            zenoti_code: None,
+            zenoti_message: None,
+        };
+        self.audit(&entry);
+        let body = RedeemRequest {
+            points,
+            center_id,
+            program_id: request.program_id.clone(),
+            cash_register_id: register,
+            redeem_across_programs: if request.program_id.is_some() { 0 } else { 1 },
+            otp: request.otp.clone().map(|o| o.trim().to_owned()).filter(|o| !o.is_empty()),
+        };
+        let sent = client.redeem_points(&invoice.id, &body).await;
+        let base = RedeemOutcome {
+            status: RedeemStatus::Applied,
+            checked_after_lost_answer: false,
+            invoice_id: invoice.id.clone(),
+            invoice_number: invoice.invoice_number.clone(),
+            points: points.to_string(),
+            amount: entry.amount.clone(),
+            program_name: program.as_ref().and_then(|p| p.name.clone()),
+            points_left: None,
+            balance_due: None,
+            at: now(),
+        };
+        match sent {
+            Ok(done) => {
+                let details = done.redemptions.unwrap_or_default();
+                entry.outcome = "applied".into();
+                entry.amount = details.amount.map(|a| a.to_string()).or(entry.amount);
+                entry.time = now();
+                self.audit(&entry);
+                Ok(RedeemOutcome {
+                    amount: entry.amount.clone(),
+                    program_name: details.program_name.or(base.program_name.clone()),
+                    points_left: details.balance_points.map(|p| p.to_string()),
+                    balance_due: done.invoice.and_then(|i| i.balance).map(|b| b.to_string()),
+                    ..base
+                })
+            }
+            Err(zenoti::Error::Api { code, message, .. }) => {
+                entry.outcome = "refused".into();
+                entry.zenoti_code = code.clone();
+                entry.zenoti_message = Some(message.clone());
+                entry.time = now();
+                self.audit(&entry);
+                Err(refusal_error(&message, code.as_deref()))
+            }
+            Err(
+                err @ (zenoti::Error::Reauthenticated
+                | zenoti::Error::Unauthorized { .. }
+                | zenoti::Error::RateLimited { .. }
+                | zenoti::Error::InvalidInput(_)
+                | zenoti::Error::Connect(_)),
+            ) => {
+                // Refused before it ran (or never sent): nothing was applied.
+                entry.outcome = "not_sent".into();
+                entry.zenoti_message = Some(err.to_string());
+                entry.time = now();
+                self.audit(&entry);
+                Err(err.into())
+            }
+            Err(lost) => {
+                tracing::warn!(error = %lost, invoice = %invoice.id, "redemption answer lost; checking the invoice");
+                let applied =
+                    self.find_applied(client, &invoice, guest_id.as_deref().zip(history_before), points).await;
+                entry.time = now();
+                entry.zenoti_message = Some(lost.to_string());
+                match applied {
+                    Ok(Some(after)) => {
+                        entry.outcome = "applied".into();
+                        self.audit(&entry);
+                        Ok(RedeemOutcome {
+                            checked_after_lost_answer: true,
+                            balance_due: after.balance_due().map(|b| b.to_string()),
+                            ..base
+                        })
+                    }
+                    Ok(None) => {
+                        entry.outcome = "not_applied".into();
+                        self.audit(&entry);
+                        Ok(RedeemOutcome { status: RedeemStatus::NotApplied, checked_after_lost_answer: true, ..base })
+                    }
+                    Err(check) => {
+                        entry.outcome = "unknown".into();
+                        self.audit(&entry);
+                        Err(IpcError::new(
+                            ErrorCode::OutcomeUnknown,
+                            "The connection to Zenoti broke while the payment was sent, and Front Desk could not check whether it went through. Do not redeem again: open the invoice in Zenoti to check first.",
+                        )
+                        .with_detail(format!("{lost}; then: {check}")))
+                    }
+                }
+            }
+        }
+    }
+
+    /// After a lost answer: the invoice as it is now, if it carries the payment we sent.
+    async fn find_applied(
+        &self,
+        client: &Client,
+        before: &Invoice,
+        history_before: Option<(&str, usize)>,
+        points: Decimal,
+    ) -> Result<Option<Invoice>, zenoti::Error> {
+        let after = client.get_invoice(&before.id).await?;
+        let known: HashSet<&str> = before.transactions.iter().map(|t| t.id.as_str()).collect();
+        let new_payment =
+            after.transactions.iter().any(|t| !known.contains(t.id.as_str()) && t.points.is_some_and(|p| p == points));
+        if new_payment {
+            return Ok(Some(after));
+        }
+        // The guest's redemption history on this invoice is a second witness.
+        if let Some((guest, count_before)) = history_before {
+            if client.redeemed_points(guest, &before.id).await?.len() > count_before {
+                return Ok(Some(after));
+            }
+        }
+        Ok(None)
+    }
+}
+
+fn is_prepaid(option: Option<&str>) -> bool {
+    let o = option.unwrap_or("").to_lowercase();
+    ["gift card", "membership", "prepaid", "pre-paid"].iter().any(|p| o.contains(p))
+}
+
+/// Zenoti's refusal in a sentence a receptionist can act on; the raw text is the detail.
+pub fn refusal_error(message: &str, code: Option<&str>) -> IpcError {
+    let text = match Refusal::classify(message) {
+        Refusal::BalanceExceeded { current } => match current {
+            Some(c) => format!("The guest has only {} points now. Type {} or fewer.", c.normalize(), c.normalize()),
+            None => "The guest does not have that many points. Check the balance and type fewer.".into(),
+        },
+        Refusal::InvalidPoints => "Zenoti did not accept that number of points. Type whole points above zero.".into(),
+        Refusal::InvoiceMissing => "Zenoti could not find this invoice. Find the invoice again.".into(),
+        Refusal::InvalidCenter => "This invoice belongs to another center. Switch to its center, then try again.".into(),
+        Refusal::InvalidOtp => {
+            "That code is not the one Zenoti sent. Ask the guest for the latest code, or use the center's override code.".into()
+        }
+        Refusal::InsufficientBalance => {
+            "The points are worth more than what is left to pay on this invoice. Type fewer points.".into()
+        }
+        Refusal::PrepaidPaymentApplied => {
+            "This invoice already has a gift card, membership or prepaid payment. Remove that payment in Zenoti first, then redeem points.".into()
+        }
+        Refusal::InvalidProgram => "Zenoti does not know that loyalty program for this guest. Choose another program.".into(),
+        Refusal::AboveMaximum { max } => match max {
+            Some(m) => format!("At most {} points can be redeemed on this invoice. Type {} or fewer.", m.normalize(), m.normalize()),
+            None => "That is more than can be redeemed on this invoice. Type fewer points.".into(),
+        },
+        Refusal::NotAllowedByOrganization => {
+            "Your organization's Zenoti settings do not allow paying with points. Ask your Zenoti administrator.".into()
+        }
+        Refusal::NoRedeemableItems => {
+            "Nothing on this invoice can be paid with points (gift cards and some items are excluded). Take another payment.".into()
+        }
+        Refusal::NotAMultiple { of } => match of {
+            Some(n) => format!("Points are redeemed in steps of {}. Type a multiple of {}.", n.normalize(), n.normalize()),
+            None => "That number of points is not allowed by the program's steps. Type another amount.".into(),
+        },
+        Refusal::NonRedeemableTier => {
+            "The guest's loyalty tier cannot redeem points. Take another payment, or ask a manager.".into()
+        }
+        Refusal::Other => format!("Zenoti refused the redemption: \"{message}\" Nothing was paid. Check the details and try again."),
+    };
+    IpcError::new(ErrorCode::RedemptionRefused, text)
+        .with_detail(format!("Zenoti error {}: {message}", code.unwrap_or("-")))
+}

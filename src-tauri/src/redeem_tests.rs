@@ -1,0 +1,300 @@
+//! Redemption through the app's own logic against the sandbox: validation before sending, one
+//! in flight per invoice, lost answers settled by reading again, and a randomized fault run
+//! whose every outcome is checked against the sandbox's ledger.
+
+use std::time::Duration;
+
+use zenoti_sandbox::loyalty::Invoice;
+use zenoti_sandbox::{Config, Fault, FaultAction, Sandbox, DEMO_API_KEY};
+
+use crate::error::ErrorCode;
+use crate::redeem::{RedeemPointsRequest, RedeemStatus};
+use crate::secrets::SecretStore;
+use crate::session::{AppState, ClientTuning, SignInRequest};
+use crate::settings::SettingsStore;
+
+async fn signed_in(sandbox: &Sandbox, dir: &std::path::Path) -> AppState {
+    static INIT: std::sync::Once = std::sync::Once::new();
+    INIT.call_once(|| keyring::set_default_credential_builder(keyring::mock::default_credential_builder()));
+    let tuning = ClientTuning {
+        connect_timeout: Duration::from_secs(2),
+        timeout: Duration::from_secs(5),
+        retry: zenoti::RetryPolicy {
+            max_retries: 2,
+            base_delay: Duration::from_millis(1),
+            max_delay: Duration::from_millis(5),
+            max_retry_after: Duration::from_secs(1),
+        },
+        rate_limit: zenoti::RateLimit { per_minute: 600_000, burst: 10_000 },
+    };
+    let app = AppState::new(
+        SecretStore::new("com.frontdesk.client.test"),
+        SettingsStore::open(dir),
+        dir.to_path_buf(),
+        tuning,
+    );
+    app.sign_in(SignInRequest::ApiKey { base_url: sandbox.base_url(), api_key: DEMO_API_KEY.to_owned().into() })
+        .await
+        .unwrap();
+    app.set_cash_register("register-7".into()).unwrap();
+    app
+}
+
+async fn unlimited_sandbox() -> Sandbox {
+    Sandbox::start_local(Config { rate_limit: None, ..Config::default() }).await.unwrap()
+}
+
+/// Center 1 (no OTP), kind k: 0–5 open, 6 closed, 7 pre-paid, 8 gift card only, 9 tier.
+fn invoice(sandbox: &Sandbox, c: usize, k: usize) -> Invoice {
+    sandbox.with_books(|b| b.invoices[c * 10 + k].clone())
+}
+
+fn program_points(sandbox: &Sandbox, inv: &Invoice) -> (String, i64) {
+    sandbox.with_books(|b| {
+        let p = &b.programs[0];
+        (p.id.clone(), b.balances[&(inv.guest_id.clone(), p.id.clone())])
+    })
+}
+
+fn ask(inv: &Invoice, program: &str, points: &str) -> RedeemPointsRequest {
+    RedeemPointsRequest {
+        invoice_id: inv.id.clone(),
+        program_id: Some(program.into()),
+        points: points.into(),
+        otp: None,
+    }
+}
+
+fn posts(sandbox: &Sandbox, inv: &Invoice) -> usize {
+    sandbox.requests_to(&format!("/v1/invoices/{}/payments", inv.id)).len()
+}
+
+#[tokio::test]
+async fn a_redemption_is_applied_and_audited() {
+    let sandbox = unlimited_sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let app = signed_in(&sandbox, dir.path()).await;
+    let inv = invoice(&sandbox, 1, 0);
+    let (program, before) = program_points(&sandbox, &inv);
+    let outcome = app.redeem_points(ask(&inv, &program, " 20 ")).await.unwrap();
+    assert_eq!(outcome.status, RedeemStatus::Applied);
+    assert!(!outcome.checked_after_lost_answer);
+    assert_eq!(outcome.amount.as_deref(), Some("2"));
+    assert_eq!(outcome.points_left, Some((before - 20).to_string()));
+    assert_eq!(sandbox.ledger().len(), 1);
+    let audit = app.audit_log();
+    assert_eq!(audit.iter().map(|e| e.outcome.as_str()).collect::<Vec<_>>(), vec!["attempt", "applied"]);
+    assert_eq!(audit[1].employee, "API key");
+    assert_eq!(audit[1].invoice_number.as_deref(), Some(inv.number.as_str()));
+    let text = std::fs::read_to_string(dir.path().join("audit/redemptions.jsonl")).unwrap();
+    assert!(!text.contains(DEMO_API_KEY), "the audit log holds the key");
+}
+
+#[tokio::test]
+async fn bad_input_is_refused_before_anything_is_sent() {
+    let sandbox = unlimited_sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let app = signed_in(&sandbox, dir.path()).await;
+    let inv = invoice(&sandbox, 1, 0);
+    let (program, balance) = program_points(&sandbox, &inv);
+    let too_many = (balance + 10).to_string();
+    for points in ["", "abc", "0", "-10", "10.5", "15", too_many.as_str(), "5010"] {
+        let err = app.redeem_points(ask(&inv, &program, points)).await.unwrap_err();
+        assert_eq!(err.code, ErrorCode::InvalidInput, "{points:?}: {err:?}");
+    }
+    for k in [6, 7] {
+        let other = invoice(&sandbox, 1, k);
+        let (p, _) = program_points(&sandbox, &other);
+        let err = app.redeem_points(ask(&other, &p, "10")).await.unwrap_err();
+        assert_eq!(err.code, ErrorCode::InvalidInput, "invoice kind {k}: {err:?}");
+    }
+    // Worth more than what is left to pay.
+    let err = app.redeem_points(ask(&inv, &program, &(inv.balance() / 10 + 10).to_string())).await.unwrap_err();
+    assert!(err.code == ErrorCode::InvalidInput, "{err:?}");
+    // An OTP center asks for the code first.
+    let otp_inv = invoice(&sandbox, 0, 0);
+    let (p, _) = program_points(&sandbox, &otp_inv);
+    assert_eq!(app.redeem_points(ask(&otp_inv, &p, "10")).await.unwrap_err().code, ErrorCode::OtpRequired);
+    // No cash register on this workstation.
+    app.set_cash_register(" ".into()).unwrap();
+    assert_eq!(app.redeem_points(ask(&inv, &program, "10")).await.unwrap_err().code, ErrorCode::InvalidInput);
+    assert_eq!(posts(&sandbox, &inv) + posts(&sandbox, &otp_inv), 0, "a payment was sent");
+    assert!(sandbox.ledger().is_empty());
+}
+
+#[tokio::test]
+async fn two_redemptions_at_once_on_one_invoice_pay_once() {
+    let sandbox = unlimited_sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let app = signed_in(&sandbox, dir.path()).await;
+    let inv = invoice(&sandbox, 1, 1);
+    let (program, _) = program_points(&sandbox, &inv);
+    let (a, b) =
+        tokio::join!(app.redeem_points(ask(&inv, &program, "10")), app.redeem_points(ask(&inv, &program, "10")));
+    let results = [a, b];
+    assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 1, "{results:?}");
+    let refused = results.iter().find_map(|r| r.as_ref().err()).unwrap();
+    assert_eq!(refused.code, ErrorCode::RedemptionInProgress);
+    assert_eq!(sandbox.ledger().len(), 1);
+    assert_eq!(posts(&sandbox, &inv), 1);
+    // Once settled, the invoice is free again.
+    app.redeem_points(ask(&inv, &program, "10")).await.unwrap();
+    assert_eq!(sandbox.ledger().len(), 2);
+}
+
+#[tokio::test]
+async fn a_lost_answer_is_settled_by_reading_the_invoice_again() {
+    let sandbox = unlimited_sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let app = signed_in(&sandbox, dir.path()).await;
+    let inv = invoice(&sandbox, 1, 2);
+    let (program, _) = program_points(&sandbox, &inv);
+    let path = format!("/v1/invoices/{}/payments", inv.id);
+
+    sandbox.inject(Fault::new("POST", &path, 1, FaultAction::ApplyThenDrop));
+    let applied = app.redeem_points(ask(&inv, &program, "10")).await.unwrap();
+    assert_eq!((applied.status, applied.checked_after_lost_answer), (RedeemStatus::Applied, true));
+    assert_eq!(sandbox.ledger().len(), 1);
+
+    sandbox.inject(Fault::new("POST", &path, 1, FaultAction::DropBeforeApply));
+    let not = app.redeem_points(ask(&inv, &program, "10")).await.unwrap();
+    assert_eq!((not.status, not.checked_after_lost_answer), (RedeemStatus::NotApplied, true));
+    assert_eq!(sandbox.ledger().len(), 1);
+
+    sandbox.inject(Fault::new(
+        "POST",
+        &path,
+        1,
+        FaultAction::Respond { status: 503, body: String::new(), retry_after: None },
+    ));
+    let not = app.redeem_points(ask(&inv, &program, "10")).await.unwrap();
+    assert_eq!(not.status, RedeemStatus::NotApplied);
+    assert_eq!(posts(&sandbox, &inv), 3, "every payment was sent exactly once");
+    let outcomes: Vec<String> = app.audit_log().into_iter().map(|e| e.outcome).collect();
+    assert_eq!(outcomes, vec!["attempt", "applied", "attempt", "not_applied", "attempt", "not_applied"]);
+}
+
+#[tokio::test]
+async fn a_refusal_is_plain_and_audited_with_zenotis_words() {
+    let sandbox = unlimited_sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let app = signed_in(&sandbox, dir.path()).await;
+    let inv = invoice(&sandbox, 0, 0);
+    let (program, _) = program_points(&sandbox, &inv);
+    let err = app
+        .redeem_points(RedeemPointsRequest { otp: Some("000000".into()), ..ask(&inv, &program, "10") })
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::RedemptionRefused);
+    assert!(err.message.contains("override code"), "{}", err.message);
+    assert_eq!(err.detail.as_deref(), Some("Zenoti error 502: Please enter a valid OTP."));
+    let last = app.audit_log().pop().unwrap();
+    assert_eq!((last.outcome.as_str(), last.zenoti_message.as_deref()), ("refused", Some("Please enter a valid OTP.")));
+    let code = sandbox.with_books(|b| b.otp_centers[&inv.center_id].clone());
+    let ok = app.redeem_points(RedeemPointsRequest { otp: Some(code), ..ask(&inv, &program, "10") }).await.unwrap();
+    assert_eq!(ok.status, RedeemStatus::Applied);
+}
+
+/// 1,000 attempts mixing good and bad amounts with lost answers, dropped requests, 5xx and
+/// 429s. After each, the sandbox's ledger grew by one exactly when the app said "applied".
+#[tokio::test]
+async fn a_randomized_fault_run_never_pays_twice_and_the_audit_matches_the_ledger() {
+    let sandbox = unlimited_sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let app = signed_in(&sandbox, dir.path()).await;
+    let mut rng = fastrand::Rng::with_seed(20261122);
+    let open: Vec<Invoice> = (0..6).map(|k| invoice(&sandbox, 1, k)).collect();
+    let (mut applied, mut not_applied, mut refused) = (0, 0, 0);
+    for attempt in 0..1000 {
+        if attempt % 25 == 0 {
+            // Top up so that attempts keep exercising the payment itself.
+            sandbox.with_books(|b| {
+                for inv in b.invoices.iter_mut() {
+                    inv.payments.retain(|p| p.points == 0);
+                }
+                for v in b.balances.values_mut() {
+                    *v = (*v).max(3000);
+                }
+            });
+        }
+        let inv = &open[rng.usize(..open.len())];
+        let (program, _) = program_points(&sandbox, inv);
+        let points = [10, 20, 30, 50, 15, 100_000][rng.usize(..6)].to_string();
+        let path = format!("/v1/invoices/{}/payments", inv.id);
+        let fault = match rng.u8(..6) {
+            0 => Some(FaultAction::ApplyThenDrop),
+            1 => Some(FaultAction::DropBeforeApply),
+            2 => Some(FaultAction::Respond { status: 503, body: String::new(), retry_after: None }),
+            3 => Some(FaultAction::Respond { status: 429, body: String::new(), retry_after: Some("0".into()) }),
+            _ => None,
+        };
+        sandbox.clear_faults();
+        if let Some(action) = fault {
+            sandbox.inject(Fault::new("POST", &path, 1, action));
+        }
+        let before = sandbox.ledger().len();
+        let result = app.redeem_points(ask(inv, &program, &points)).await;
+        let grew = sandbox.ledger().len() - before;
+        match &result {
+            Ok(o) if o.status == RedeemStatus::Applied => {
+                assert_eq!(grew, 1, "attempt {attempt}: said applied, ledger grew by {grew}");
+                applied += 1;
+            }
+            Ok(_) => {
+                assert_eq!(grew, 0, "attempt {attempt}: said not applied, ledger grew by {grew}");
+                not_applied += 1;
+            }
+            Err(e) => {
+                assert_eq!(grew, 0, "attempt {attempt}: {e:?} yet the ledger grew");
+                assert_ne!(e.code, ErrorCode::OutcomeUnknown, "attempt {attempt}: the check read failed");
+                refused += 1;
+            }
+        }
+    }
+    let ledger = sandbox.ledger();
+    let audit_applied = app.audit_log().into_iter().filter(|e| e.outcome == "applied").count();
+    assert_eq!(audit_applied, ledger.len(), "the audit log and the ledger disagree");
+    assert_eq!(applied, ledger.len());
+    assert!(applied > 100 && not_applied > 50 && refused > 100, "a weak mix: {applied}/{not_applied}/{refused}");
+    let ids: std::collections::HashSet<_> = ledger.iter().map(|e| &e.payment_id).collect();
+    assert_eq!(ids.len(), ledger.len());
+}
+
+#[tokio::test]
+async fn a_session_that_expired_mid_flow_sends_nothing_twice() {
+    let sandbox = unlimited_sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let app = signed_in(&sandbox, dir.path()).await;
+    let account = sandbox.config().employee.clone();
+    app.sign_in(SignInRequest::Employee {
+        base_url: sandbox.base_url(),
+        account_name: account.account_name,
+        user_name: account.user_name,
+        password: account.password.into(),
+        app_id: account.app_id,
+        app_secret: account.app_secret.into(),
+    })
+    .await
+    .unwrap();
+    let inv = invoice(&sandbox, 1, 3);
+    let (program, _) = program_points(&sandbox, &inv);
+    let path = format!("/v1/invoices/{}/payments", inv.id);
+    sandbox.inject(Fault::new(
+        "POST",
+        &path,
+        1,
+        FaultAction::Respond {
+            status: 401,
+            body: r#"{"Message":"Authorization has been denied for this request."}"#.into(),
+            retry_after: None,
+        },
+    ));
+    let err = app.redeem_points(ask(&inv, &program, "10")).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::SessionRenewed);
+    assert!(sandbox.ledger().is_empty());
+    assert_eq!(posts(&sandbox, &inv), 1);
+    assert_eq!(app.audit_log().pop().unwrap().outcome, "not_sent");
+    assert_eq!(app.audit_log().pop().unwrap().employee, "frontdesk");
+    // Pressing Redeem again works with the renewed session.
+    assert_eq!(app.redeem_points(ask(&inv, &program, "10")).await.unwrap().status, RedeemStatus::Applied);
+}
