@@ -79,6 +79,23 @@ test('the demo: sign-in screen, try the demo, pick a center, see its packages', 
   `);
   assert.deepEqual(hostile, { pwned: false, imgs: 0, scripts: 0, links: 0, handlers: false });
   assert.equal(keychainEntry(), null, 'the demo saved something to the keychain');
+
+  // Redeem points on one of today's invoices, with the center's OTP override code.
+  await app.click('Redeem points');
+  await app.type('invoiceLookup', '16671');
+  await app.pressEnter('invoiceLookup');
+  await app.waitForText('Invoice SDS16671');
+  await app.waitForText('points worth');
+  await app.click('//label[contains(., "Serenity Rewards")]');
+  await app.type('points', '100');
+  await app.type('otp', '246810');
+  await app.pressEnter('points');
+  await app.waitForText('Redeem 100 points?');
+  await app.screenshot('04b-redeem-confirm');
+  await app.click('//div[@role="dialog"]//button[normalize-space()="Redeem"]');
+  await app.waitForText('Paid $10.00 with 100 points');
+  await app.waitForText('Loyalty points redemption');
+  await app.screenshot('04c-redeem-receipt');
   await quit();
 });
 

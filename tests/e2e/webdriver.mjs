@@ -1,5 +1,6 @@
 // A small W3C WebDriver client over fetch, for tauri-driver. Every call has a timeout: a
 // missing display makes session creation hang forever otherwise.
+import { execFileSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -107,8 +108,15 @@ export class App {
       script: 'const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));',
       args: [],
     });
-    const png = await this.call('GET', '/screenshot');
-    await writeFile(join(this.outDir, `${name}.png`), Buffer.from(png, 'base64'));
+    const path = join(this.outDir, `${name}.png`);
+    try {
+      const png = await this.call('GET', '/screenshot', undefined, 10_000);
+      await writeFile(path, Buffer.from(png, 'base64'));
+    } catch {
+      // WebKitWebDriver's screenshot never answers while a fixed-position modal is open: take
+      // the X display instead (the window sits at 0,0 with no window manager).
+      execFileSync('import', ['-window', 'root', path], { timeout: 20_000 });
+    }
   }
 
   async quit() {

@@ -7,7 +7,13 @@ import type { Center } from '../bindings/Center';
 import type { CenterChoice } from '../bindings/CenterChoice';
 import type { ErrorCode } from '../bindings/ErrorCode';
 import type { Guest } from '../bindings/Guest';
+import type { Invoice } from '../bindings/Invoice';
+import type { InvoiceSummary } from '../bindings/InvoiceSummary';
 import type { IpcError } from '../bindings/IpcError';
+import type { AuditEntry } from '../bindings/AuditEntry';
+import type { RedeemableInfo } from '../bindings/RedeemableInfo';
+import type { RedeemOutcome } from '../bindings/RedeemOutcome';
+import type { RedeemPointsRequest } from '../bindings/RedeemPointsRequest';
 import type { MemberPrice } from '../bindings/MemberPrice';
 import type { Package } from '../bindings/Package';
 import type { SessionInfo } from '../bindings/SessionInfo';
@@ -16,7 +22,8 @@ import type { SignInRequest } from '../bindings/SignInRequest';
 const KNOWN_CODES: ReadonlySet<string> = new Set<ErrorCode>([
   'invalid_input', 'not_signed_in', 'unauthorized', 'session_renewed', 'invalid_center', 'zenoti_error',
   'rate_limited', 'server_unavailable', 'timeout', 'network', 'unexpected_response', 'keychain_unavailable',
-  'keychain_locked', 'keychain_error', 'settings_error', 'demo_unavailable', 'internal',
+  'keychain_locked', 'keychain_error', 'settings_error', 'demo_unavailable', 'internal', 'redemption_in_progress',
+  'redemption_refused', 'otp_required', 'outcome_unknown',
 ]);
 
 /** Whatever a command rejected with, as an IpcError. */
@@ -60,10 +67,21 @@ export const backend = {
   giftCardPackages: (centerId: string) => call<string[]>('gift_card_packages', { centerId }),
   listCategories: (centerId: string) => call<Category[]>('list_categories', { centerId }),
   searchGuests: (centerId: string, text: string) => call<Guest[]>('search_guests', { centerId, text }),
+  findInvoices: (centerId: string, number: string | null) => call<InvoiceSummary[]>('find_invoices', { centerId, number }),
+  getInvoice: (invoiceId: string) => call<Invoice>('get_invoice', { invoiceId }),
+  redeemablePoints: (invoiceId: string) => call<RedeemableInfo>('redeemable_points', { invoiceId }),
+  redeemPoints: (request: RedeemPointsRequest) => call<RedeemOutcome>('redeem_points', { request }),
+  auditLog: () => call<AuditEntry[]>('audit_log'),
+  setCashRegister: (cashRegisterId: string) => call<void>('set_cash_register', { cashRegisterId }),
 };
 
 export type {
   AppSettings,
+  AuditEntry,
+  Invoice,
+  InvoiceSummary,
+  RedeemableInfo,
+  RedeemOutcome,
   CatalogEvent,
   Category,
   Center,
