@@ -18,6 +18,8 @@ const COMMANDS: &[&str] = &[
     "redeem_points",
     "audit_log",
     "set_cash_register",
+    "export_audit_csv",
+    "demo_codes",
 ];
 
 fn main() {

@@ -64,6 +64,8 @@ pub fn run() {
             commands::redeem::redeem_points,
             commands::redeem::audit_log,
             commands::redeem::set_cash_register,
+            commands::redeem::export_audit_csv,
+            commands::redeem::demo_codes,
         ])
         .run(tauri::generate_context!())
         .expect("Front Desk failed to start");

@@ -15,7 +15,7 @@ use std::sync::Mutex;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
-use zenoti::{Client, Invoice, RedeemRequest, Refusal};
+use zenoti::{Client, Invoice, RedeemRequest, Refusal, Transaction};
 
 use crate::error::{ErrorCode, IpcError};
 
@@ -41,6 +41,17 @@ pub enum RedeemStatus {
     NotApplied,
 }
 
+/// What the Redeem screen says while a redemption is under way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum RedeemProgress {
+    /// The checks passed and the payment is being sent.
+    Sending,
+    /// The answer was lost: the invoice is being read again to learn whether it was applied.
+    Checking,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[ts(export)]
 pub struct RedeemOutcome {
@@ -56,6 +67,10 @@ pub struct RedeemOutcome {
     pub balance_due: Option<String>,
     /// RFC 3339, UTC.
     pub at: String,
+    /// When Zenoti recorded the payment, on the center's clock (no offset), for the receipt.
+    pub center_time: Option<String>,
+    /// This workstation, for the receipt.
+    pub workstation: String,
 }
 
 /// One line of the audit log.
@@ -153,12 +168,35 @@ impl Redeemer {
         text.lines().filter_map(|l| serde_json::from_str(l).ok()).collect()
     }
 
+    /// Writes the audit log as CSV to `path`.
+    pub fn export_csv(&self, path: &std::path::Path) -> Result<(), IpcError> {
+        let write = || -> Result<(), Box<dyn std::error::Error>> {
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir)?;
+            }
+            let mut out = csv::Writer::from_path(path)?;
+            for entry in self.audit_log() {
+                out.serialize(entry)?;
+            }
+            out.flush()?;
+            Ok(())
+        };
+        write().map_err(|e| {
+            IpcError::new(
+                ErrorCode::SettingsError,
+                "The log could not be written to that folder. Check the disk, then try again.",
+            )
+            .with_detail(format!("{}: {e}", path.display()))
+        })
+    }
+
     /// Checks the request against fresh reads, sends it once, and settles its outcome.
     pub async fn redeem(
         &self,
         client: &Client,
         desk: &Desk,
         request: RedeemPointsRequest,
+        progress: impl Fn(RedeemProgress),
     ) -> Result<RedeemOutcome, IpcError> {
         let register =
             desk.cash_register_id.clone().filter(|r| !r.trim().is_empty()).ok_or_else(|| {
@@ -258,6 +296,7 @@ impl Redeemer {
             zenoti_message: None,
         };
         self.audit(&entry);
+        progress(RedeemProgress::Sending);
         let body = RedeemRequest {
             points,
             center_id,
@@ -278,6 +317,8 @@ impl Redeemer {
             points_left: None,
             balance_due: None,
             at: now(),
+            center_time: None,
+            workstation: desk.workstation.clone(),
         };
         match sent {
             Ok(done) => {
@@ -291,6 +332,7 @@ impl Redeemer {
                     program_name: details.program_name.or(base.program_name.clone()),
                     points_left: details.balance_points.map(|p| p.to_string()),
                     balance_due: done.invoice.and_then(|i| i.balance).map(|b| b.to_string()),
+                    center_time: done.payment.and_then(|p| p.date),
                     ..base
                 })
             }
@@ -318,17 +360,19 @@ impl Redeemer {
             }
             Err(lost) => {
                 tracing::warn!(error = %lost, invoice = %invoice.id, "redemption answer lost; checking the invoice");
+                progress(RedeemProgress::Checking);
                 let applied =
                     self.find_applied(client, &invoice, guest_id.as_deref().zip(history_before), points).await;
                 entry.time = now();
                 entry.zenoti_message = Some(lost.to_string());
                 match applied {
-                    Ok(Some(after)) => {
+                    Ok(Some((after, payment))) => {
                         entry.outcome = "applied".into();
                         self.audit(&entry);
                         Ok(RedeemOutcome {
                             checked_after_lost_answer: true,
                             balance_due: after.balance_due().map(|b| b.to_string()),
+                            center_time: payment.and_then(|p| p.date),
                             ..base
                         })
                     }
@@ -351,25 +395,29 @@ impl Redeemer {
         }
     }
 
-    /// After a lost answer: the invoice as it is now, if it carries the payment we sent.
+    /// After a lost answer: the invoice as it is now, and the payment on it, if it carries
+    /// the payment we sent (the payment is `None` when only the guest's history shows it).
     async fn find_applied(
         &self,
         client: &Client,
         before: &Invoice,
         history_before: Option<(&str, usize)>,
         points: Decimal,
-    ) -> Result<Option<Invoice>, zenoti::Error> {
+    ) -> Result<Option<(Invoice, Option<Transaction>)>, zenoti::Error> {
         let after = client.get_invoice(&before.id).await?;
         let known: HashSet<&str> = before.transactions.iter().map(|t| t.id.as_str()).collect();
-        let new_payment =
-            after.transactions.iter().any(|t| !known.contains(t.id.as_str()) && t.points.is_some_and(|p| p == points));
-        if new_payment {
-            return Ok(Some(after));
+        let new_payment = after
+            .transactions
+            .iter()
+            .find(|t| !known.contains(t.id.as_str()) && t.points.is_some_and(|p| p == points))
+            .cloned();
+        if new_payment.is_some() {
+            return Ok(Some((after, new_payment)));
         }
         // The guest's redemption history on this invoice is a second witness.
         if let Some((guest, count_before)) = history_before {
             if client.redeemed_points(guest, &before.id).await?.len() > count_before {
-                return Ok(Some(after));
+                return Ok(Some((after, None)));
             }
         }
         Ok(None)

@@ -8,7 +8,7 @@ use zenoti_sandbox::loyalty::Invoice;
 use zenoti_sandbox::{Config, Fault, FaultAction, Sandbox, DEMO_API_KEY};
 
 use crate::error::ErrorCode;
-use crate::redeem::{RedeemPointsRequest, RedeemStatus};
+use crate::redeem::{RedeemPointsRequest, RedeemProgress, RedeemStatus};
 use crate::secrets::SecretStore;
 use crate::session::{AppState, ClientTuning, SignInRequest};
 use crate::settings::SettingsStore;
@@ -76,12 +76,15 @@ async fn a_redemption_is_applied_and_audited() {
     let app = signed_in(&sandbox, dir.path()).await;
     let inv = invoice(&sandbox, 1, 0);
     let (program, before) = program_points(&sandbox, &inv);
-    let outcome = app.redeem_points(ask(&inv, &program, " 20 ")).await.unwrap();
+    let outcome = app.redeem_points(ask(&inv, &program, " 20 "), |_| ()).await.unwrap();
     assert_eq!(outcome.status, RedeemStatus::Applied);
     assert!(!outcome.checked_after_lost_answer);
     assert_eq!(outcome.amount.as_deref(), Some("2"));
     assert_eq!(outcome.points_left, Some((before - 20).to_string()));
     assert_eq!(sandbox.ledger().len(), 1);
+    // The receipt's time is Zenoti's, on the center's clock.
+    let paid_at = sandbox.with_books(|b| b.invoices.iter().find(|i| i.id == inv.id).unwrap().payments[0].at.clone());
+    assert_eq!(outcome.center_time.as_deref(), Some(paid_at.as_str()));
     let audit = app.audit_log();
     assert_eq!(audit.iter().map(|e| e.outcome.as_str()).collect::<Vec<_>>(), vec!["attempt", "applied"]);
     assert_eq!(audit[1].employee, "API key");
@@ -99,25 +102,25 @@ async fn bad_input_is_refused_before_anything_is_sent() {
     let (program, balance) = program_points(&sandbox, &inv);
     let too_many = (balance + 10).to_string();
     for points in ["", "abc", "0", "-10", "10.5", "15", too_many.as_str(), "5010"] {
-        let err = app.redeem_points(ask(&inv, &program, points)).await.unwrap_err();
+        let err = app.redeem_points(ask(&inv, &program, points), |_| ()).await.unwrap_err();
         assert_eq!(err.code, ErrorCode::InvalidInput, "{points:?}: {err:?}");
     }
     for k in [6, 7] {
         let other = invoice(&sandbox, 1, k);
         let (p, _) = program_points(&sandbox, &other);
-        let err = app.redeem_points(ask(&other, &p, "10")).await.unwrap_err();
+        let err = app.redeem_points(ask(&other, &p, "10"), |_| ()).await.unwrap_err();
         assert_eq!(err.code, ErrorCode::InvalidInput, "invoice kind {k}: {err:?}");
     }
     // Worth more than what is left to pay.
-    let err = app.redeem_points(ask(&inv, &program, &(inv.balance() / 10 + 10).to_string())).await.unwrap_err();
+    let err = app.redeem_points(ask(&inv, &program, &(inv.balance() / 10 + 10).to_string()), |_| ()).await.unwrap_err();
     assert!(err.code == ErrorCode::InvalidInput, "{err:?}");
     // An OTP center asks for the code first.
     let otp_inv = invoice(&sandbox, 0, 0);
     let (p, _) = program_points(&sandbox, &otp_inv);
-    assert_eq!(app.redeem_points(ask(&otp_inv, &p, "10")).await.unwrap_err().code, ErrorCode::OtpRequired);
+    assert_eq!(app.redeem_points(ask(&otp_inv, &p, "10"), |_| ()).await.unwrap_err().code, ErrorCode::OtpRequired);
     // No cash register on this workstation.
     app.set_cash_register(" ".into()).unwrap();
-    assert_eq!(app.redeem_points(ask(&inv, &program, "10")).await.unwrap_err().code, ErrorCode::InvalidInput);
+    assert_eq!(app.redeem_points(ask(&inv, &program, "10"), |_| ()).await.unwrap_err().code, ErrorCode::InvalidInput);
     assert_eq!(posts(&sandbox, &inv) + posts(&sandbox, &otp_inv), 0, "a payment was sent");
     assert!(sandbox.ledger().is_empty());
 }
@@ -129,8 +132,10 @@ async fn two_redemptions_at_once_on_one_invoice_pay_once() {
     let app = signed_in(&sandbox, dir.path()).await;
     let inv = invoice(&sandbox, 1, 1);
     let (program, _) = program_points(&sandbox, &inv);
-    let (a, b) =
-        tokio::join!(app.redeem_points(ask(&inv, &program, "10")), app.redeem_points(ask(&inv, &program, "10")));
+    let (a, b) = tokio::join!(
+        app.redeem_points(ask(&inv, &program, "10"), |_| ()),
+        app.redeem_points(ask(&inv, &program, "10"), |_| ())
+    );
     let results = [a, b];
     assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 1, "{results:?}");
     let refused = results.iter().find_map(|r| r.as_ref().err()).unwrap();
@@ -138,7 +143,7 @@ async fn two_redemptions_at_once_on_one_invoice_pay_once() {
     assert_eq!(sandbox.ledger().len(), 1);
     assert_eq!(posts(&sandbox, &inv), 1);
     // Once settled, the invoice is free again.
-    app.redeem_points(ask(&inv, &program, "10")).await.unwrap();
+    app.redeem_points(ask(&inv, &program, "10"), |_| ()).await.unwrap();
     assert_eq!(sandbox.ledger().len(), 2);
 }
 
@@ -152,12 +157,15 @@ async fn a_lost_answer_is_settled_by_reading_the_invoice_again() {
     let path = format!("/v1/invoices/{}/payments", inv.id);
 
     sandbox.inject(Fault::new("POST", &path, 1, FaultAction::ApplyThenDrop));
-    let applied = app.redeem_points(ask(&inv, &program, "10")).await.unwrap();
+    let steps = std::sync::Mutex::new(Vec::new());
+    let applied = app.redeem_points(ask(&inv, &program, "10"), |s| steps.lock().unwrap().push(s)).await.unwrap();
+    assert_eq!(*steps.lock().unwrap(), vec![RedeemProgress::Sending, RedeemProgress::Checking]);
+    assert!(applied.center_time.is_some(), "the payment found on the invoice gives the receipt its time");
     assert_eq!((applied.status, applied.checked_after_lost_answer), (RedeemStatus::Applied, true));
     assert_eq!(sandbox.ledger().len(), 1);
 
     sandbox.inject(Fault::new("POST", &path, 1, FaultAction::DropBeforeApply));
-    let not = app.redeem_points(ask(&inv, &program, "10")).await.unwrap();
+    let not = app.redeem_points(ask(&inv, &program, "10"), |_| ()).await.unwrap();
     assert_eq!((not.status, not.checked_after_lost_answer), (RedeemStatus::NotApplied, true));
     assert_eq!(sandbox.ledger().len(), 1);
 
@@ -167,7 +175,7 @@ async fn a_lost_answer_is_settled_by_reading_the_invoice_again() {
         1,
         FaultAction::Respond { status: 503, body: String::new(), retry_after: None },
     ));
-    let not = app.redeem_points(ask(&inv, &program, "10")).await.unwrap();
+    let not = app.redeem_points(ask(&inv, &program, "10"), |_| ()).await.unwrap();
     assert_eq!(not.status, RedeemStatus::NotApplied);
     assert_eq!(posts(&sandbox, &inv), 3, "every payment was sent exactly once");
     let outcomes: Vec<String> = app.audit_log().into_iter().map(|e| e.outcome).collect();
@@ -182,7 +190,7 @@ async fn a_refusal_is_plain_and_audited_with_zenotis_words() {
     let inv = invoice(&sandbox, 0, 0);
     let (program, _) = program_points(&sandbox, &inv);
     let err = app
-        .redeem_points(RedeemPointsRequest { otp: Some("000000".into()), ..ask(&inv, &program, "10") })
+        .redeem_points(RedeemPointsRequest { otp: Some("000000".into()), ..ask(&inv, &program, "10") }, |_| ())
         .await
         .unwrap_err();
     assert_eq!(err.code, ErrorCode::RedemptionRefused);
@@ -191,7 +199,8 @@ async fn a_refusal_is_plain_and_audited_with_zenotis_words() {
     let last = app.audit_log().pop().unwrap();
     assert_eq!((last.outcome.as_str(), last.zenoti_message.as_deref()), ("refused", Some("Please enter a valid OTP.")));
     let code = sandbox.with_books(|b| b.otp_centers[&inv.center_id].clone());
-    let ok = app.redeem_points(RedeemPointsRequest { otp: Some(code), ..ask(&inv, &program, "10") }).await.unwrap();
+    let ok =
+        app.redeem_points(RedeemPointsRequest { otp: Some(code), ..ask(&inv, &program, "10") }, |_| ()).await.unwrap();
     assert_eq!(ok.status, RedeemStatus::Applied);
 }
 
@@ -233,7 +242,7 @@ async fn a_randomized_fault_run_never_pays_twice_and_the_audit_matches_the_ledge
             sandbox.inject(Fault::new("POST", &path, 1, action));
         }
         let before = sandbox.ledger().len();
-        let result = app.redeem_points(ask(inv, &program, &points)).await;
+        let result = app.redeem_points(ask(inv, &program, &points), |_| ()).await;
         let grew = sandbox.ledger().len() - before;
         match &result {
             Ok(o) if o.status == RedeemStatus::Applied => {
@@ -289,12 +298,54 @@ async fn a_session_that_expired_mid_flow_sends_nothing_twice() {
             retry_after: None,
         },
     ));
-    let err = app.redeem_points(ask(&inv, &program, "10")).await.unwrap_err();
+    let err = app.redeem_points(ask(&inv, &program, "10"), |_| ()).await.unwrap_err();
     assert_eq!(err.code, ErrorCode::SessionRenewed);
     assert!(sandbox.ledger().is_empty());
     assert_eq!(posts(&sandbox, &inv), 1);
     assert_eq!(app.audit_log().pop().unwrap().outcome, "not_sent");
     assert_eq!(app.audit_log().pop().unwrap().employee, "frontdesk");
     // Pressing Redeem again works with the renewed session.
-    assert_eq!(app.redeem_points(ask(&inv, &program, "10")).await.unwrap().status, RedeemStatus::Applied);
+    assert_eq!(app.redeem_points(ask(&inv, &program, "10"), |_| ()).await.unwrap().status, RedeemStatus::Applied);
+}
+
+#[tokio::test]
+async fn the_audit_log_exports_as_csv() {
+    let sandbox = unlimited_sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let app = signed_in(&sandbox, dir.path()).await;
+    let inv = invoice(&sandbox, 1, 4);
+    let (program, _) = program_points(&sandbox, &inv);
+    app.redeem_points(ask(&inv, &program, "10"), |_| ()).await.unwrap();
+    let path = app.export_audit_csv(&dir.path().join("exports")).unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "time,workstation,employee,center_id,invoice_id,invoice_number,guest_id,points,amount,outcome,zenoti_code,zenoti_message"
+    );
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(rows.len(), 2);
+    assert!(rows[1].contains(&inv.number) && rows[1].contains(",applied,"), "{}", rows[1]);
+}
+
+#[tokio::test]
+async fn the_demo_shows_its_otp_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    static INIT: std::sync::Once = std::sync::Once::new();
+    INIT.call_once(|| keyring::set_default_credential_builder(keyring::mock::default_credential_builder()));
+    let app = AppState::new(
+        SecretStore::new("com.frontdesk.client.test"),
+        SettingsStore::open(dir.path()),
+        dir.path().to_path_buf(),
+        ClientTuning::default(),
+    );
+    assert_eq!(app.demo_codes().await.unwrap_err().code, ErrorCode::InvalidInput);
+    app.start_demo().await.unwrap();
+    let center = app.list_centers().await.unwrap()[0].id.clone();
+    let today = app.find_invoices(center, None).await.unwrap();
+    app.redeemable_points(today[0].invoice_id.clone()).await.unwrap();
+    let codes = app.demo_codes().await.unwrap();
+    assert_eq!(codes.override_codes, vec!["246810".to_owned()]);
+    assert_eq!(codes.sent.len(), 1);
+    assert_eq!(Some(&codes.sent[0].0), today[0].invoice_no.as_ref());
 }

@@ -12,7 +12,7 @@ use zenoti_sandbox::Sandbox;
 
 use crate::catalog::{self, CatalogEvent, MemberPrice};
 use crate::error::{CommandResult, ErrorCode, IpcError};
-use crate::redeem::{AuditEntry, Desk, RedeemOutcome, RedeemPointsRequest, Redeemer};
+use crate::redeem::{AuditEntry, Desk, RedeemOutcome, RedeemPointsRequest, RedeemProgress, Redeemer};
 use crate::secrets::{SavedCredentials, SecretStore};
 use crate::settings::{CenterChoice, SettingsStore, SignInHint, SignInMethod};
 
@@ -67,6 +67,8 @@ pub enum SignInRequest {
 pub struct AppSettings {
     pub base_url: String,
     pub sign_in_hint: SignInHint,
+    /// The cash register this workstation takes payments on.
+    pub cash_register_id: Option<String>,
 }
 
 struct Session {
@@ -143,7 +145,7 @@ impl AppState {
 
     pub fn app_settings(&self) -> AppSettings {
         let s = self.settings.get();
-        AppSettings { base_url: s.base_url, sign_in_hint: s.sign_in_hint }
+        AppSettings { base_url: s.base_url, sign_in_hint: s.sign_in_hint, cash_register_id: s.cash_register_id }
     }
 
     fn client(&self, base_url: &url::Url, credentials: Credentials) -> Result<Client, zenoti::Error> {
@@ -359,6 +361,15 @@ impl AppState {
     }
 }
 
+/// OTP codes of the demo, shown in its help panel.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct DemoCodes {
+    /// (invoice number, code) pairs.
+    pub sent: Vec<(String, String)>,
+    pub override_codes: Vec<String>,
+}
+
 /// The cash register the demo pays on when none is set.
 const DEMO_CASH_REGISTER: &str = "demo-register-1";
 
@@ -383,7 +394,11 @@ impl AppState {
         Ok(client.redeemable_points(&invoice_id, None, true).await?)
     }
 
-    pub async fn redeem_points(&self, request: RedeemPointsRequest) -> CommandResult<RedeemOutcome> {
+    pub async fn redeem_points(
+        &self,
+        request: RedeemPointsRequest,
+        progress: impl Fn(RedeemProgress),
+    ) -> CommandResult<RedeemOutcome> {
         let (client, desk) = {
             let slot = self.session.read().await;
             let session = slot.as_ref().ok_or_else(IpcError::not_signed_in)?;
@@ -398,11 +413,40 @@ impl AppState {
                 .or_else(|| (session.mode == SessionMode::Demo).then(|| DEMO_CASH_REGISTER.to_owned()));
             (session.client.clone(), Desk { workstation: settings.device_id, employee, cash_register_id: register })
         };
-        self.redeemer.redeem(&client, &desk, request).await
+        self.redeemer.redeem(&client, &desk, request, progress).await
     }
 
     pub fn audit_log(&self) -> Vec<AuditEntry> {
         self.redeemer.audit_log()
+    }
+
+    /// Writes the audit log as CSV into `dir` and returns the file's path.
+    pub fn export_audit_csv(&self, dir: &std::path::Path) -> CommandResult<String> {
+        let name = format!("front-desk-redemptions-{}.csv", chrono::Local::now().format("%Y-%m-%d-%H%M%S"));
+        let path = dir.join(name);
+        self.redeemer.export_csv(&path)?;
+        Ok(path.display().to_string())
+    }
+
+    /// In the demo: the OTP codes the sandbox "sent" to guests, and each center's override code.
+    pub async fn demo_codes(&self) -> CommandResult<DemoCodes> {
+        let slot = self.session.read().await;
+        let sandbox = slot.as_ref().and_then(|s| s._demo.as_ref()).ok_or_else(|| {
+            IpcError::new(
+                ErrorCode::InvalidInput,
+                "Demo codes exist only in the demo. Ask the guest for the code Zenoti sent.",
+            )
+        })?;
+        Ok(sandbox.with_books(|b| DemoCodes {
+            sent: b
+                .otps
+                .iter()
+                .filter_map(|(id, code)| {
+                    b.invoices.iter().find(|i| &i.id == id).map(|i| (i.number.clone(), code.clone()))
+                })
+                .collect(),
+            override_codes: b.otp_centers.values().cloned().collect(),
+        }))
     }
 
     pub fn set_cash_register(&self, id: String) -> CommandResult<()> {

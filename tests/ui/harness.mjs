@@ -71,6 +71,7 @@ export async function startHarness() {
             if (stream.delayMs) await sleep(stream.delayMs);
             callbacks.get(channel.id)?.({ message, index: index++ });
           }
+          if (stream.holdMs) await sleep(stream.holdMs);
           callbacks.get(channel.id)?.({ end: true, index });
           if (stream.error) throw stream.error;
           return stream.value ?? null;
@@ -90,9 +91,12 @@ export async function startHarness() {
   return { open, close };
 }
 
-/** A command result that first streams `events` over the command's channel. */
-export function stream(events, { delayMs = 0, value = null } = {}) {
-  return { __stream: { events, delayMs, value } };
+/**
+ * A command result that first streams `events` over the command's channel, `delayMs` apart,
+ * then answers `holdMs` after the last one.
+ */
+export function stream(events, { delayMs = 0, holdMs = 0, value = null } = {}) {
+  return { __stream: { events, delayMs, holdMs, value } };
 }
 
 export const CENTERS = [

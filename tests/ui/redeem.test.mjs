@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHarness, CENTERS } from './harness.mjs';
+import { startHarness, stream, CENTERS } from './harness.mjs';
 
 let harness;
 before(async () => { harness = await startHarness(); });
@@ -50,7 +50,7 @@ function backend(overrides = {}) {
     redeem_points: ({ request }) => ({
       status: 'applied', checked_after_lost_answer: false, invoice_id: request.invoice_id, invoice_number: 'SDS16671',
       points: request.points, amount: '25', program_name: 'Serenity Rewards', points_left: '6180', balance_due: '190',
-      at: new Date().toISOString(),
+      at: new Date().toISOString(), center_time: '2026-11-22T09:05:00', workstation: 'frontdesk-00ff',
     }),
     ...overrides,
   };
@@ -88,6 +88,9 @@ test('keyboard only: scan, choose program, points, OTP, confirm with Enter, see 
   await page.keyboard.press('Enter');
   await page.getByText('Paid $25.00 with 250 points').waitFor();
   await page.getByText('Balance due now $190.00 · 6180 points left in Serenity Rewards.').waitFor();
+  // The receipt shows Zenoti's time on the center's clock, whatever this computer's zone.
+  assert.equal(await page.getByTestId('receipt-time').innerText(), 'Nov 22, 2026, 9:05 AM');
+  await page.getByText('frontdesk-00ff').waitFor();
   await app.shot('redeem-result');
   assert.deepEqual(app.named('redeem_points')[0].args.request, {
     invoice_id: INVOICE.id, program_id: 'prog-1', points: '250', otp: '246810',
@@ -161,5 +164,96 @@ test('an unknown invoice number says so', async () => {
   await page.keyboard.press('Enter');
   await page.getByText('Type or scan the invoice number.').waitFor();
   assert.equal(app.named('get_invoice').length, 0);
+  await page.close();
+});
+
+test('a lost answer: the screen says it is checking, then that the payment went through', async () => {
+  const outcome = { status: 'applied', checked_after_lost_answer: true, invoice_id: INVOICE.id, invoice_number: 'SDS16671',
+    points: '100', amount: '10', program_name: 'Serenity Rewards', points_left: null, balance_due: '205',
+    at: new Date().toISOString(), center_time: '2026-11-22T16:40:00', workstation: 'frontdesk-00ff' };
+  const app = await harness.open(backend({ redeem_points: () => stream(['sending', 'checking'], { delayMs: 200, holdMs: 1500, value: outcome }) }));
+  const { page } = app;
+  await openRedeem(app);
+  await page.keyboard.type('16671');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.activeElement?.id === 'points');
+  await page.keyboard.type('100');
+  await page.fill('#otp', '246810');
+  await page.focus('#points');
+  await page.keyboard.press('Enter');
+  await page.getByRole('dialog').getByText('Redeem 100 points?').waitFor();
+  await page.keyboard.press('Enter');
+  await page.getByTestId('checking').waitFor();
+  assert.match(await page.getByTestId('checking').innerText(), /Checking whether the payment went through — do not redeem again/);
+  assert.ok(await page.getByRole('button', { name: 'Sending…' }).isDisabled(), 'Redeem must stay disabled while checking');
+  await page.getByText('the payment went through.').waitFor();
+  assert.equal(await page.getByTestId('checking').count(), 0);
+  assert.equal(await page.getByTestId('receipt-time').innerText(), 'Nov 22, 2026, 4:40 PM');
+  assert.equal(app.named('redeem_points').length, 1);
+  await page.close();
+});
+
+test('an amount is turned into whole steps of points at the program rate', async () => {
+  const app = await harness.open(backend());
+  const { page } = app;
+  await openRedeem(app);
+  await page.keyboard.type('16671');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.activeElement?.id === 'points');
+  await page.getByLabel(/Serenity Rewards/).check();
+  await page.getByLabel('Enter an amount instead of points').check();
+  // $25.37 at $0.10 a point in steps of 10: 250 points, worth $25.00.
+  await page.fill('#amount', '25.37');
+  assert.equal(await page.getByTestId('amount-points').innerText(), '= 250 points ($25.00)');
+  await page.fill('#amount', '0.3');
+  assert.equal(await page.getByTestId('amount-points').innerText(), 'Less than 10 points ($1.00): type a larger amount.');
+  await page.fill('#amount', '25.37');
+  await page.fill('#otp', '246810');
+  await page.focus('#amount');
+  await page.keyboard.press('Enter');
+  await page.getByRole('dialog').getByText('Redeem 250 points?').waitFor();
+  await page.keyboard.press('Enter');
+  await page.getByText('Paid $25.00 with 250 points').waitFor();
+  assert.equal(app.named('redeem_points')[0].args.request.points, '250');
+  await page.close();
+});
+
+test('the workstation cash register is set on the screen; the log is shown and exported', async () => {
+  const entry = { time: '2026-11-22T15:05:00Z', workstation: 'frontdesk-00ff', employee: 'API key', center_id: 'c-1',
+    invoice_id: INVOICE.id, invoice_number: 'SDS16671', guest_id: 'g-1', points: '250', amount: '25', outcome: 'applied',
+    zenoti_code: null, zenoti_message: null };
+  let register = null;
+  const app = await harness.open(backend({
+    app_settings: () => ({ base_url: '', sign_in_hint: {}, cash_register_id: register }),
+    set_cash_register: ({ cashRegisterId }) => { register = cashRegisterId; },
+    audit_log: () => [entry],
+    export_audit_csv: () => '/home/frontdesk/Downloads/front-desk-redemptions-2026-11-22-150500.csv',
+  }));
+  const { page } = app;
+  await openRedeem(app);
+  await page.getByLabel('Cash register of this workstation (its Zenoti id)').fill('reg-9');
+  await page.keyboard.press('Enter');
+  await page.getByText('Cash register: reg-9').waitFor();
+  assert.deepEqual(app.named('set_cash_register').map((c) => c.args), [{ cashRegisterId: 'reg-9' }]);
+  await page.getByRole('button', { name: 'Show the redemption log' }).click();
+  const log = page.getByRole('region', { name: 'Redemption log' });
+  await log.getByText('SDS16671').waitFor();
+  assert.match(await log.innerText(), /250\s+\$25\.00\s+applied/);
+  await log.getByRole('button', { name: 'Export CSV' }).click();
+  await page.getByText('Saved to /home/frontdesk/Downloads/front-desk-redemptions-2026-11-22-150500.csv').waitFor();
+  await page.close();
+});
+
+test('the demo shows the OTP codes a guest would have received', async () => {
+  const app = await harness.open(backend({
+    restore_session: () => ({ ...SESSION, mode: 'demo' }),
+    demo_codes: () => ({ sent: [['SDS16671', '493021']], override_codes: ['246810'] }),
+  }));
+  const { page } = app;
+  await openRedeem(app);
+  const help = page.getByRole('complementary', { name: 'Demo codes' });
+  await help.getByText('SDS16671: 493021').waitFor();
+  await help.getByText('246810').waitFor();
+  await page.getByText('Cash register: the demo register').waitFor();
   await page.close();
 });

@@ -7,6 +7,15 @@ pub struct CenterData {
     pub center: Value,
     pub id: String,
     pub packages: Vec<Value>,
+    /// Hours from UTC to the center's standard time (the sandbox ignores daylight saving).
+    pub utc_offset_hours: i64,
+}
+
+impl CenterData {
+    /// Now on the center's wall clock, as Zenoti writes business times: no offset.
+    pub fn local_now(&self) -> String {
+        (chrono::Utc::now() + chrono::Duration::hours(self.utc_offset_hours)).format("%Y-%m-%dT%H:%M:%S").to_string()
+    }
 }
 
 /// The organization: its centers, each with its catalog, its categories and its guests.
@@ -44,6 +53,7 @@ struct CenterSpec {
     zip: &'static str,
     currency: (i64, &'static str, &'static str),
     tax_percent: f64,
+    utc_offset_hours: i64,
 }
 
 const CENTERS: [CenterSpec; 4] = [
@@ -55,6 +65,7 @@ const CENTERS: [CenterSpec; 4] = [
         zip: "78701",
         currency: (148, "USD", "$"),
         tax_percent: 8.25,
+        utc_offset_hours: -6,
     },
     CenterSpec {
         code: "SMS-LS",
@@ -64,6 +75,7 @@ const CENTERS: [CenterSpec; 4] = [
         zip: "78741",
         currency: (148, "USD", "$"),
         tax_percent: 8.25,
+        utc_offset_hours: -6,
     },
     CenterSpec {
         code: "SSH-HP",
@@ -73,6 +85,7 @@ const CENTERS: [CenterSpec; 4] = [
         zip: "78401",
         currency: (148, "USD", "$"),
         tax_percent: 8.25,
+        utc_offset_hours: -6,
     },
     CenterSpec {
         code: "SSQ-TO",
@@ -82,6 +95,7 @@ const CENTERS: [CenterSpec; 4] = [
         zip: "M5V 2A2",
         currency: (36, "CAD", "$"),
         tax_percent: 13.0,
+        utc_offset_hours: -5,
     },
 ];
 
@@ -185,7 +199,7 @@ pub fn generate(seed: u64, package_counts: &[usize]) -> Organization {
             if n == 0 && packages.len() > 6 {
                 make_hostile(&mut packages[6]);
             }
-            CenterData { center, id, packages }
+            CenterData { center, id, packages, utc_offset_hours: spec.utc_offset_hours }
         })
         .collect();
     let categories = CATEGORIES

@@ -90,14 +90,28 @@ pub(crate) async fn apply(AxumState(state): AxumState<Arc<State>>, request: Requ
     let path = request.uri().path().to_owned();
     // A trailing & lets a fault name a parameter exactly (`page=3&` is not `page=30`).
     let query = format!("{}&", request.uri().query().unwrap_or(""));
-    state.stats.lock().unwrap().requests.push(RecordedRequest {
-        method: method.clone(),
-        path: path.clone(),
-        query: request.uri().query().unwrap_or("").to_owned(),
-    });
+    let started = std::time::Instant::now();
+    let slot = {
+        let mut stats = state.stats.lock().unwrap();
+        stats.requests.push(RecordedRequest {
+            method: method.clone(),
+            path: path.clone(),
+            query: request.uri().query().unwrap_or("").to_owned(),
+            server_micros: 0,
+        });
+        stats.requests.len() - 1
+    };
+    let response = respond(&state, request, next, &method, &path, &query).await;
+    if let Some(r) = state.stats.lock().unwrap().requests.get_mut(slot) {
+        r.server_micros = started.elapsed().as_micros() as u64;
+    }
+    response
+}
+
+async fn respond(state: &State, request: Request, next: Next, method: &str, path: &str, query: &str) -> Response {
     let action = {
         let mut faults = state.faults.lock().unwrap();
-        faults.iter_mut().find(|f| f.matches(&method, &path, &query)).map(|f| {
+        faults.iter_mut().find(|f| f.matches(method, path, query)).map(|f| {
             f.times -= 1;
             f.action.clone()
         })

@@ -103,6 +103,8 @@ pub struct RecordedRequest {
     pub method: String,
     pub path: String,
     pub query: String,
+    /// Time the sandbox spent answering, in microseconds (0 until it has answered).
+    pub server_micros: u64,
 }
 
 pub(crate) struct State {

@@ -496,14 +496,15 @@ pub(crate) async fn redeem(
     let payment_id = hex_id(id, 0x7a1d);
     let key = (inv.guest_id.clone(), program.id.clone());
     *books.balances.entry(key).or_default() -= points;
-    let now = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S").to_string();
+    // Business times are the center's wall-clock time, without an offset.
+    let now = state.org.center(&inv.center_id).map(|c| c.local_now()).unwrap_or_default();
     let payment = Payment {
         id: payment_id.clone(),
         option: "Loyalty Points",
         cents,
         points,
         program_id: Some(program.id.clone()),
-        at: now,
+        at: now.clone(),
     };
     let updated = {
         let target = books.invoices.iter_mut().find(|i| i.id == inv.id).unwrap();
@@ -521,7 +522,7 @@ pub(crate) async fn redeem(
     });
     let left = books.points(&inv.guest_id, &program.id);
     Json(json!({
-        "payment": {"id": payment_id, "payment_option": "Loyalty Points", "amount": money(cents), "points": points},
+        "payment": {"id": payment_id, "payment_option": "Loyalty Points", "amount": money(cents), "points": points, "date": now},
         "redemptions": {"program_id": program.id, "program_name": program.name, "points": points, "amount": money(cents), "balance_points": left},
         "invoice": {"id": updated.id, "invoice_number": updated.number, "balance": money(updated.balance())},
         "error": null,

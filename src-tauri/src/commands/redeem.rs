@@ -1,9 +1,11 @@
-use tauri::State;
+use tauri::ipc::Channel;
+use tauri::{AppHandle, Manager, State};
 use zenoti::{Invoice, InvoiceSummary, RedeemableInfo};
 
 use crate::error::CommandResult;
-use crate::redeem::{AuditEntry, RedeemOutcome, RedeemPointsRequest};
-use crate::session::AppState;
+use crate::error::{ErrorCode, IpcError};
+use crate::redeem::{AuditEntry, RedeemOutcome, RedeemPointsRequest, RedeemProgress};
+use crate::session::{AppState, DemoCodes};
 
 /// Today's invoices of the center, or those whose number contains `number`.
 #[tauri::command]
@@ -25,10 +27,19 @@ pub async fn redeemable_points(state: State<'_, AppState>, invoice_id: String) -
     state.redeemable_points(invoice_id).await
 }
 
-/// Sends one redemption (never twice; see `redeem`).
+/// Sends one redemption (never twice; see `redeem`), reporting its steps on `on_progress`.
 #[tauri::command]
-pub async fn redeem_points(state: State<'_, AppState>, request: RedeemPointsRequest) -> CommandResult<RedeemOutcome> {
-    state.redeem_points(request).await
+pub async fn redeem_points(
+    state: State<'_, AppState>,
+    request: RedeemPointsRequest,
+    on_progress: Channel<RedeemProgress>,
+) -> CommandResult<RedeemOutcome> {
+    state
+        .redeem_points(request, |step| {
+            // The screen only loses a status line if the window has gone.
+            let _ = on_progress.send(step);
+        })
+        .await
 }
 
 #[tauri::command]
@@ -39,4 +50,20 @@ pub fn audit_log(state: State<'_, AppState>) -> Vec<AuditEntry> {
 #[tauri::command]
 pub fn set_cash_register(state: State<'_, AppState>, cash_register_id: String) -> CommandResult<()> {
     state.set_cash_register(cash_register_id)
+}
+
+/// Writes the redemption log as CSV to the Downloads folder (or the app's data folder) and
+/// returns where.
+#[tauri::command]
+pub fn export_audit_csv(app: AppHandle, state: State<'_, AppState>) -> CommandResult<String> {
+    let dir = app.path().download_dir().or_else(|_| app.path().app_data_dir()).map_err(|e| {
+        IpcError::new(ErrorCode::SettingsError, "No folder to save the log in was found on this computer.")
+            .with_detail(e.to_string())
+    })?;
+    state.export_audit_csv(&dir)
+}
+
+#[tauri::command]
+pub async fn demo_codes(state: State<'_, AppState>) -> CommandResult<DemoCodes> {
+    state.demo_codes().await
 }

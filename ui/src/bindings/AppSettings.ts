@@ -4,4 +4,8 @@ import type { SignInHint } from "./SignInHint";
 /**
  * What the sign-in screen shows before anyone signs in.
  */
-export type AppSettings = { base_url: string, sign_in_hint: SignInHint, };
+export type AppSettings = { base_url: string, sign_in_hint: SignInHint, 
+/**
+ * The cash register this workstation takes payments on.
+ */
+cash_register_id: string | null, };

@@ -9,4 +9,12 @@ checked_after_lost_answer: boolean, invoice_id: string, invoice_number: string |
 /**
  * RFC 3339, UTC.
  */
-at: string, };
+at: string, 
+/**
+ * When Zenoti recorded the payment, on the center's clock (no offset), for the receipt.
+ */
+center_time: string | null, 
+/**
+ * This workstation, for the receipt.
+ */
+workstation: string, };

@@ -11,9 +11,11 @@ import type { Invoice } from '../bindings/Invoice';
 import type { InvoiceSummary } from '../bindings/InvoiceSummary';
 import type { IpcError } from '../bindings/IpcError';
 import type { AuditEntry } from '../bindings/AuditEntry';
+import type { DemoCodes } from '../bindings/DemoCodes';
 import type { RedeemableInfo } from '../bindings/RedeemableInfo';
 import type { RedeemOutcome } from '../bindings/RedeemOutcome';
 import type { RedeemPointsRequest } from '../bindings/RedeemPointsRequest';
+import type { RedeemProgress } from '../bindings/RedeemProgress';
 import type { MemberPrice } from '../bindings/MemberPrice';
 import type { Package } from '../bindings/Package';
 import type { SessionInfo } from '../bindings/SessionInfo';
@@ -70,14 +72,22 @@ export const backend = {
   findInvoices: (centerId: string, number: string | null) => call<InvoiceSummary[]>('find_invoices', { centerId, number }),
   getInvoice: (invoiceId: string) => call<Invoice>('get_invoice', { invoiceId }),
   redeemablePoints: (invoiceId: string) => call<RedeemableInfo>('redeemable_points', { invoiceId }),
-  redeemPoints: (request: RedeemPointsRequest) => call<RedeemOutcome>('redeem_points', { request }),
+  /** Sends one redemption; `onProgress` hears when it is sent and when a lost answer is being checked. */
+  redeemPoints: (request: RedeemPointsRequest, onProgress: (step: RedeemProgress) => void) => {
+    const channel = new Channel<RedeemProgress>();
+    channel.onmessage = onProgress;
+    return call<RedeemOutcome>('redeem_points', { request, onProgress: channel });
+  },
   auditLog: () => call<AuditEntry[]>('audit_log'),
   setCashRegister: (cashRegisterId: string) => call<void>('set_cash_register', { cashRegisterId }),
+  exportAuditCsv: () => call<string>('export_audit_csv'),
+  demoCodes: () => call<DemoCodes>('demo_codes'),
 };
 
 export type {
   AppSettings,
   AuditEntry,
+  DemoCodes,
   Invoice,
   InvoiceSummary,
   RedeemableInfo,

@@ -83,3 +83,14 @@ export function maskPhone(phone: string | null | undefined): string {
   const digits = phone.replace(/\D/g, '');
   return digits.length <= 4 ? digits : `•••${digits.slice(-4)}`;
 }
+
+/**
+ * A center-local time as Zenoti sends it ("2026-11-22T14:03:00", no offset), written in the
+ * center's culture on the center's clock: it is never moved into this computer's zone.
+ */
+export function formatCenterTime(local: string, culture?: string | null): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?/.exec(local);
+  if (!m) return local;
+  const asUtc = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +(m[6] ?? 0));
+  return new Intl.DateTimeFormat(culture ?? undefined, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(asUtc);
+}
