@@ -13,6 +13,7 @@ mod guests;
 mod loyalty;
 mod packages;
 mod ratelimit;
+mod webhooks;
 
 pub use auth::{Credentials, EmployeeLogin};
 pub use centers::{Address, Center, Currency};
@@ -31,3 +32,8 @@ pub use packages::{
 };
 pub use ratelimit::RateLimit;
 pub use secrecy::{ExposeSecret, SecretString};
+pub use webhooks::{
+    decode_event, EventDecodeError, GuestPackage, GuestPackageEvent, GuestPackageEventKind, InvoiceRef, ItemRedemption,
+    NamedRef, PackageDates, PackagePurchase, PackageRef, PackageState, PackageStatus, ProductTypeInfo, PurchasePrice,
+    ScheduleProgress, ServiceBalance, ServiceTypeInfo, WebhookEvent,
+};
