@@ -46,6 +46,7 @@ test-e2e: build
 
 bench: deps ui
 	$(CARGO) bench -p zenoti --bench catalog
+	$(CARGO) bench -p frontdesk --bench redeem
 	node tests/bench/search.mjs
 
 clean:
