@@ -10,6 +10,8 @@ apt_packages=(
   libayatana-appindicator3-dev librsvg2-dev libxdo-dev
   # tests: a virtual display, a private D-Bus session with a keyring, WebKit's WebDriver, Chromium
   xvfb xauth dbus-x11 gnome-keyring libsecret-tools webkit2gtk-driver chromium
+  # screenshots of the X display (WebKitWebDriver cannot take one while a modal is open)
+  imagemagick
 )
 
 if [ "$(uname -s)" = Linux ] && command -v dpkg >/dev/null; then

@@ -76,11 +76,19 @@ test('keyboard only: scan, choose program, points, OTP, confirm with Enter, see 
   assert.equal(await page.getByTestId('balance-due').innerText(), '$215.00');
   assert.equal(await page.getByTestId('points-available').innerText(), '6430 points worth $643.00');
   await page.waitForFunction(() => document.activeElement?.id === 'points');
-  await page.getByLabel(/Serenity Rewards/).check();
-  await page.fill('#points', '250');
+  // Back to the programs (the checked one, "Across all programs", takes the focus), then up
+  // with the arrows to Serenity Rewards, and forward again to the points.
+  await page.keyboard.press('Shift+Tab');
+  await page.keyboard.press('Shift+Tab');
+  await page.keyboard.press('ArrowUp');
+  await page.keyboard.press('ArrowUp');
+  assert.ok(await page.getByLabel(/Serenity Rewards/).isChecked());
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('250');
   assert.equal(await page.getByTestId('points-value').innerText(), '= $25.00');
-  await page.fill('#otp', '246810');
-  await page.focus('#points');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('246810');
   await page.keyboard.press('Enter');
   const dialog = page.getByRole('dialog');
   await dialog.getByText('Redeem 250 points?').waitFor();

@@ -338,14 +338,19 @@ pub(crate) async fn redeemable(
         .collect();
     let total_points: i64 = programs.iter().map(|p| books.points(&inv.guest_id, &p.id)).sum();
     let total_cents: i64 = programs.iter().map(|p| amount_for(p, books.points(&inv.guest_id, &p.id))).sum();
-    let redeemable_points: i64 =
-        programs.iter().map(|p| books.points(&inv.guest_id, &p.id).min(p.max_points_per_invoice)).sum();
-    let redeemable_cents = programs
-        .iter()
-        .map(|p| amount_for(p, books.points(&inv.guest_id, &p.id).min(p.max_points_per_invoice)))
-        .sum::<i64>()
-        .min(inv.balance().max(0));
-    if books.otp_centers.contains_key(&inv.center_id) && !inv.closed {
+    // What can go on this invoice: each program in turn, within its balance, its maximum and
+    // its steps, until the balance due is covered.
+    let (mut redeemable_points, mut redeemable_cents) = (0i64, 0i64);
+    for p in &programs {
+        let due_points = (inv.balance().max(0) - redeemable_cents) * 100 / p.cents_per_100_points;
+        let take = books.points(&inv.guest_id, &p.id).min(p.max_points_per_invoice).min(due_points);
+        let take = take - take % p.increment;
+        redeemable_points += take;
+        redeemable_cents += amount_for(p, take);
+    }
+    // The guest is sent a code when the invoice's points are first read; reading them again
+    // (as the app does right before paying) keeps that code until a redemption uses it.
+    if books.otp_centers.contains_key(&inv.center_id) && !inv.closed && !books.otps.contains_key(&inv.id) {
         let code = format!("{:06}", fastrand::u32(..1_000_000));
         tracing::info!(invoice = %inv.number, otp = %code, "sandbox: OTP sent to the guest");
         books.otps.insert(inv.id.clone(), code);

@@ -100,6 +100,12 @@ async fn redeemable_points_per_program_with_their_value() {
     assert_eq!(rewards.exchange_rate, Some(Decimal::new(1, 1)));
     assert_eq!(rewards.increment, Some(Decimal::from(10)));
     assert!(r.amount.unwrap() <= Decimal::new(inv.balance(), 2), "never more than the balance due");
+    // The points that can go on the invoice are worth what can go on it, no more.
+    let worth: Decimal = r.points.unwrap() * rewards.exchange_rate.unwrap();
+    if r.loyalty_programs.len() == 1 {
+        assert_eq!(worth, r.amount.unwrap());
+    }
+    assert!(r.points.unwrap() <= r.total_available_points.unwrap());
     assert_eq!(info.otp_required, Some(false));
     assert!(invoice(&sandbox, 0, 0).center_id != inv.center_id);
     let otp_center = client.redeemable_points(&invoice(&sandbox, 0, 0).id, None, true).await.unwrap();
