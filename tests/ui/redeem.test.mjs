@@ -66,6 +66,14 @@ async function openRedeem(app) {
   await page.waitForFunction(() => document.activeElement?.id === 'invoiceLookup');
 }
 
+/** Opens the Redeem screen and scans invoice 16671; the cursor is then in the points box. */
+async function openInvoice(app) {
+  await openRedeem(app);
+  await app.page.keyboard.type('16671');
+  await app.page.keyboard.press('Enter');
+  await app.page.waitForFunction(() => document.activeElement?.id === 'points');
+}
+
 test('keyboard only: scan, choose program, points, OTP, confirm with Enter, see the result', async () => {
   const app = await harness.open(backend());
   const { page } = app;
@@ -127,10 +135,7 @@ test('a refusal keeps the form filled in and says what to do', async () => {
     redeem_points: () => { throw { code: 'redemption_refused', message: "That code is not the one Zenoti sent. Ask the guest for the latest code, or use the center's override code.", detail: 'Zenoti error 502: Please enter a valid OTP.' }; },
   }));
   const { page } = app;
-  await openRedeem(app);
-  await page.keyboard.type('16671');
-  await page.keyboard.press('Enter');
-  await page.waitForFunction(() => document.activeElement?.id === 'points');
+  await openInvoice(app);
   await page.keyboard.type('250');
   await page.fill('#otp', '111111');
   await page.focus('#points');
@@ -149,10 +154,7 @@ test('a lost answer that was not applied says it is safe to try again', async ()
       invoice_number: 'SDS16671', points: request.points, amount: null, program_name: null, points_left: null, balance_due: null, at: new Date().toISOString() }),
   }));
   const { page } = app;
-  await openRedeem(app);
-  await page.keyboard.type('16671');
-  await page.keyboard.press('Enter');
-  await page.waitForFunction(() => document.activeElement?.id === 'points');
+  await openInvoice(app);
   await page.keyboard.type('100');
   await page.keyboard.press('Enter');
   await page.keyboard.press('Enter');
@@ -181,10 +183,7 @@ test('a lost answer: the screen says it is checking, then that the payment went 
     at: new Date().toISOString(), center_time: '2026-11-22T16:40:00', workstation: 'frontdesk-00ff' };
   const app = await harness.open(backend({ redeem_points: () => stream(['sending', 'checking'], { delayMs: 200, holdMs: 1500, value: outcome }) }));
   const { page } = app;
-  await openRedeem(app);
-  await page.keyboard.type('16671');
-  await page.keyboard.press('Enter');
-  await page.waitForFunction(() => document.activeElement?.id === 'points');
+  await openInvoice(app);
   await page.keyboard.type('100');
   await page.fill('#otp', '246810');
   await page.focus('#points');
@@ -204,10 +203,7 @@ test('a lost answer: the screen says it is checking, then that the payment went 
 test('an amount is turned into whole steps of points at the program rate', async () => {
   const app = await harness.open(backend());
   const { page } = app;
-  await openRedeem(app);
-  await page.keyboard.type('16671');
-  await page.keyboard.press('Enter');
-  await page.waitForFunction(() => document.activeElement?.id === 'points');
+  await openInvoice(app);
   await page.getByLabel(/Serenity Rewards/).check();
   await page.getByLabel('Enter an amount instead of points').check();
   // $25.37 at $0.10 a point in steps of 10: 250 points, worth $25.00.
