@@ -13,9 +13,14 @@ use crate::secrets::SecretStore;
 use crate::session::{AppState, ClientTuning, SignInRequest};
 use crate::settings::SettingsStore;
 
-async fn signed_in(sandbox: &Sandbox, dir: &std::path::Path) -> AppState {
+/// Keyring's in-memory mock store for every test here.
+fn mock_keyring() {
     static INIT: std::sync::Once = std::sync::Once::new();
     INIT.call_once(|| keyring::set_default_credential_builder(keyring::mock::default_credential_builder()));
+}
+
+async fn signed_in(sandbox: &Sandbox, dir: &std::path::Path) -> AppState {
+    mock_keyring();
     let tuning = ClientTuning {
         connect_timeout: Duration::from_secs(2),
         timeout: Duration::from_secs(5),
@@ -329,10 +334,26 @@ async fn the_audit_log_exports_as_csv() {
 }
 
 #[tokio::test]
+async fn an_export_that_cannot_be_written_says_so_and_keeps_the_log() {
+    let sandbox = unlimited_sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let app = signed_in(&sandbox, dir.path()).await;
+    let inv = invoice(&sandbox, 1, 4);
+    let (program, _) = program_points(&sandbox, &inv);
+    app.redeem_points(ask(&inv, &program, "10"), |_| ()).await.unwrap();
+    // A file where the folder should be.
+    let blocked = dir.path().join("not-a-folder");
+    std::fs::write(&blocked, "x").unwrap();
+    let err = app.export_audit_csv(&blocked).unwrap_err();
+    assert_eq!(err.code, ErrorCode::SettingsError);
+    assert!(err.message.contains("try again"), "{}", err.message);
+    assert_eq!(app.audit_log().len(), 2, "the log itself is untouched");
+}
+
+#[tokio::test]
 async fn the_demo_shows_its_otp_codes() {
     let dir = tempfile::tempdir().unwrap();
-    static INIT: std::sync::Once = std::sync::Once::new();
-    INIT.call_once(|| keyring::set_default_credential_builder(keyring::mock::default_credential_builder()));
+    mock_keyring();
     let app = AppState::new(
         SecretStore::new("com.frontdesk.client.test"),
         SettingsStore::open(dir.path()),

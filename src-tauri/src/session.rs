@@ -78,7 +78,7 @@ struct Session {
     /// Settings key of this connection's center choice.
     connection: String,
     /// The in-process sandbox of demo mode; dropping it stops the server.
-    _demo: Option<Sandbox>,
+    demo: Option<Sandbox>,
 }
 
 /// Timeouts for the Zenoti client; tests shorten them.
@@ -199,7 +199,7 @@ impl AppState {
         let url = zenoti::parse_base_url(&base_url)?;
         let client = self.client(&url, credentials)?;
         tracing::info!(mode = ?mode, base_url = %url, "session restored from the keychain");
-        let session = Session { client, mode, user_name, connection: connection_key(&url), _demo: None };
+        let session = Session { client, mode, user_name, connection: connection_key(&url), demo: None };
         let info = self.info(&session);
         *slot = Some(session);
         Ok(Some(info))
@@ -257,7 +257,7 @@ impl AppState {
             s.sign_in_hint = hint;
         })?;
         tracing::info!(mode = ?mode, base_url = %url, "signed in");
-        let session = Session { client, mode, user_name, connection: connection_key(&url), _demo: None };
+        let session = Session { client, mode, user_name, connection: connection_key(&url), demo: None };
         let info = self.info(&session);
         *self.session.write().await = Some(session);
         Ok(info)
@@ -281,7 +281,7 @@ impl AppState {
             mode: SessionMode::Demo,
             user_name: None,
             connection: DEMO_CONNECTION.into(),
-            _demo: Some(sandbox),
+            demo: Some(sandbox),
         };
         let info = self.info(&session);
         *self.session.write().await = Some(session);
@@ -431,21 +431,25 @@ impl AppState {
     /// In the demo: the OTP codes the sandbox "sent" to guests, and each center's override code.
     pub async fn demo_codes(&self) -> CommandResult<DemoCodes> {
         let slot = self.session.read().await;
-        let sandbox = slot.as_ref().and_then(|s| s._demo.as_ref()).ok_or_else(|| {
+        let sandbox = slot.as_ref().and_then(|s| s.demo.as_ref()).ok_or_else(|| {
             IpcError::new(
                 ErrorCode::InvalidInput,
                 "Demo codes exist only in the demo. Ask the guest for the code Zenoti sent.",
             )
         })?;
-        Ok(sandbox.with_books(|b| DemoCodes {
-            sent: b
+        Ok(sandbox.with_books(|b| {
+            // Sorted, so the help panel does not reshuffle each time it is read.
+            let mut sent: Vec<(String, String)> = b
                 .otps
                 .iter()
                 .filter_map(|(id, code)| {
                     b.invoices.iter().find(|i| &i.id == id).map(|i| (i.number.clone(), code.clone()))
                 })
-                .collect(),
-            override_codes: b.otp_centers.values().cloned().collect(),
+                .collect();
+            sent.sort();
+            let mut override_codes: Vec<String> = b.otp_centers.values().cloned().collect();
+            override_codes.sort();
+            DemoCodes { sent, override_codes }
         }))
     }
 

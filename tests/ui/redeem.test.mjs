@@ -192,6 +192,7 @@ test('a lost answer: the screen says it is checking, then that the payment went 
   await page.keyboard.press('Enter');
   await page.getByTestId('checking').waitFor();
   assert.match(await page.getByTestId('checking').innerText(), /Checking whether the payment went through — do not redeem again/);
+  await app.shot('redeem-checking');
   assert.ok(await page.getByRole('button', { name: 'Sending…' }).isDisabled(), 'Redeem must stay disabled while checking');
   await page.getByText('the payment went through.').waitFor();
   assert.equal(await page.getByTestId('checking').count(), 0);
@@ -245,6 +246,7 @@ test('the workstation cash register is set on the screen; the log is shown and e
   assert.match(await log.innerText(), /250\s+\$25\.00\s+applied/);
   await log.getByRole('button', { name: 'Export CSV' }).click();
   await page.getByText('Saved to /home/frontdesk/Downloads/front-desk-redemptions-2026-11-22-150500.csv').waitFor();
+  await app.shot('redeem-log');
   await page.close();
 });
 
@@ -259,5 +261,6 @@ test('the demo shows the OTP codes a guest would have received', async () => {
   await help.getByText('SDS16671: 493021').waitFor();
   await help.getByText('246810').waitFor();
   await page.getByText('Cash register: the demo register').waitFor();
+  await app.shot('redeem-demo-codes');
   await page.close();
 });
