@@ -4,12 +4,14 @@
 //! documented errors. Demo mode starts it in-process; every test talks to it over loopback.
 //!
 //! Test hooks, outside the Zenoti API: `POST /_sandbox/faults` adds a [`Fault`],
-//! `DELETE /_sandbox/faults` clears them, `GET /_sandbox/stats` returns [`Stats`].
+//! `DELETE /_sandbox/faults` clears them, `GET /_sandbox/stats` returns [`Stats`], `GET /_sandbox/ledger` the loyalty ledger and codes
+//! sent, `GET /_sandbox/events` the guest-package webhook events raised.
 
 mod auth;
 mod catalog;
 pub mod data;
 mod faults;
+pub mod guest_packages;
 mod guests;
 pub mod loyalty;
 mod ratelimit;
@@ -202,6 +204,11 @@ impl Sandbox {
         f(&mut self.state.books.lock().unwrap())
     }
 
+    /// The guest-package webhook events raised so far, oldest first.
+    pub fn events(&self) -> Vec<serde_json::Value> {
+        self.state.books.lock().unwrap().packages.events.clone()
+    }
+
     /// Ids of the seeded centers, the largest catalog first.
     pub fn center_ids(&self) -> Vec<String> {
         self.state.org.centers.iter().map(|c| c.id.clone()).collect()
@@ -228,6 +235,10 @@ fn router(state: Arc<State>) -> Router {
         .route("/v1/guests/{invoice_id}/payments/loyalty_points/redeemable", get(loyalty::redeemable))
         .route("/v1/invoices/{invoice_id}/payments/loyalty_points", post(loyalty::redeem))
         .route("/v1/guests/{guest_id}/points/{kind}", get(loyalty::redeemed_points))
+        .route("/v1/guests/{guest_id}/packages", get(guest_packages::list))
+        .route("/v1/guests/{guest_id}/packages/{user_package_id}/benefits", get(guest_packages::benefits))
+        .route("/v1/guests/{guest_id}/packages/{user_package_id}/redemptions", get(guest_packages::history))
+        .route("/v1/invoices/{invoice_id}/redemptions/packages", post(guest_packages::redeem))
         .route_layer(from_fn_with_state(state.clone(), auth::require_auth));
     Router::new()
         .route("/v1/tokens", post(auth::tokens))
@@ -238,6 +249,7 @@ fn router(state: Arc<State>) -> Router {
         .route("/_sandbox/faults", post(faults::add).delete(faults::clear))
         .route("/_sandbox/stats", get(faults::stats))
         .route("/_sandbox/ledger", get(loyalty::ledger))
+        .route("/_sandbox/events", get(guest_packages::events))
         .with_state(state)
 }
 

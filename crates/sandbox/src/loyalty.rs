@@ -38,6 +38,35 @@ pub struct Item {
     /// `Service`, `Product`, `GiftCard`, …
     pub kind: &'static str,
     pub cents: i64,
+    /// The service sold on this line, for services.
+    pub service_id: Option<String>,
+    /// The guest's package that paid for this line, once a session is redeemed on it.
+    pub redeemed_by: Option<String>,
+}
+
+impl Item {
+    /// What the line costs: nothing once a package session pays for it.
+    pub fn charged(&self) -> i64 {
+        if self.redeemed_by.is_some() {
+            0
+        } else {
+            self.cents
+        }
+    }
+}
+
+/// The services the sandbox's invoices sell and its guests' packages hold: name, price in
+/// cents, minutes.
+pub const SERVICES: [(&str, i64, i64); 5] = [
+    ("Swedish Massage", 12000, 60),
+    ("Signature Facial", 9500, 50),
+    ("Gel Manicure", 4500, 45),
+    ("Blowout", 5500, 30),
+    ("Laser Hair Removal", 15000, 30),
+];
+
+pub fn service_id(index: usize) -> String {
+    hex_id(index as u64 + 1, 0x5e7c)
 }
 
 #[derive(Debug, Clone)]
@@ -64,7 +93,7 @@ pub struct Invoice {
 
 impl Invoice {
     pub fn total(&self) -> i64 {
-        self.items.iter().map(|i| i.cents).sum()
+        self.items.iter().map(Item::charged).sum()
     }
     pub fn paid(&self) -> i64 {
         self.payments.iter().map(|p| p.cents).sum()
@@ -99,10 +128,12 @@ pub struct Books {
     pub otps: HashMap<String, String>,
     /// The organization allows paying with points at all.
     pub redemption_allowed: bool,
-    next_id: u64,
+    pub(crate) next_id: u64,
+    /// Guests' packages, their redemptions, and the webhook events redemptions raised.
+    pub packages: crate::guest_packages::Holdings,
 }
 
-fn hex_id(n: u64, tag: u32) -> String {
+pub(crate) fn hex_id(n: u64, tag: u32) -> String {
     format!("{tag:08x}-0000-4000-8000-{n:012x}")
 }
 
@@ -134,8 +165,6 @@ impl Books {
                 balances.insert((guest.id.clone(), programs[1].id.clone()), [900, 3000, 45][i % 3]);
             }
         }
-        let services =
-            [("Swedish Massage", 12000), ("Signature Facial", 9500), ("Gel Manicure", 4500), ("Blowout", 5500)];
         let today = chrono::Utc::now().format("%Y-%m-%dT10:00:00").to_string();
         let mut invoices = Vec::new();
         let mut n = 0u64;
@@ -153,8 +182,16 @@ impl Books {
                 let guest = if k == 9 { tier_guest } else { regulars[k % regulars.len()] };
                 let mut items: Vec<Item> = (0..1 + rng.usize(..3))
                     .map(|j| {
-                        let (name, cents) = services[(k + j) % services.len()];
-                        Item { id: hex_id(n * 10 + j as u64, 0x17e3), name: name.into(), kind: "Service", cents }
+                        let s = (k + j) % 4;
+                        let (name, cents, _) = SERVICES[s];
+                        Item {
+                            id: hex_id(n * 10 + j as u64, 0x17e3),
+                            name: name.into(),
+                            kind: "Service",
+                            cents,
+                            service_id: Some(service_id(s)),
+                            redeemed_by: None,
+                        }
                     })
                     .collect();
                 if k == 8 {
@@ -163,6 +200,8 @@ impl Books {
                         name: "Gift card $100".into(),
                         kind: "GiftCard",
                         cents: 10000,
+                        service_id: None,
+                        redeemed_by: None,
                     }];
                 }
                 let mut invoice = Invoice {
@@ -200,6 +239,7 @@ impl Books {
             }
         }
         let otp_centers = org.centers.first().map(|c| (c.id.clone(), "246810".to_owned())).into_iter().collect();
+        let packages = crate::guest_packages::Holdings::seed(org, &mut invoices);
         Books {
             programs,
             balances,
@@ -210,10 +250,11 @@ impl Books {
             otps: HashMap::new(),
             redemption_allowed: true,
             next_id: 1,
+            packages,
         }
     }
 
-    fn invoice(&self, id: &str) -> Option<&Invoice> {
+    pub(crate) fn invoice(&self, id: &str) -> Option<&Invoice> {
         self.invoices.iter().find(|i| i.id.eq_ignore_ascii_case(id))
     }
 
@@ -230,7 +271,7 @@ impl Books {
     }
 }
 
-fn money(cents: i64) -> Value {
+pub(crate) fn money(cents: i64) -> Value {
     json!(cents as f64 / 100.0)
 }
 
@@ -250,7 +291,7 @@ pub(crate) fn invoice_json(org: &Organization, books: &Books, inv: &Invoice) -> 
         "is_closed": inv.closed,
         "lock": inv.closed,
         "is_refund": false,
-        "has_redemptions": inv.payments.iter().any(|p| p.points > 0),
+        "has_redemptions": inv.payments.iter().any(|p| p.points > 0) || inv.items.iter().any(|i| i.redeemed_by.is_some()),
         "guest": {
             "id": inv.guest_id,
             "first_name": info.map(|i| i["first_name"].clone()),
@@ -262,8 +303,10 @@ pub(crate) fn invoice_json(org: &Organization, books: &Books, inv: &Invoice) -> 
         "invoice_dues": {"total": money(inv.total()), "paid": money(inv.paid()), "balance": money(inv.balance())},
         "invoice_items": inv.items.iter().map(|i| json!({
             "invoice_item_id": i.id, "id": i.id, "name": i.name, "type": i.kind,
-            "price": {"currency_id": 148, "sales": money(i.cents), "tax": 0, "final": money(i.cents), "discount": 0},
+            "item": {"id": i.service_id, "name": i.name},
+            "price": {"currency_id": 148, "sales": money(i.cents), "tax": 0, "final": money(i.charged()), "discount": money(i.cents - i.charged())},
             "quantity": 1,
+            "package_redemption": i.redeemed_by.as_ref().map(|id| json!({"user_package_id": id})),
         })).collect::<Vec<_>>(),
         "transactions": inv.payments.iter().map(|p| json!({
             "id": p.id, "payment_option": p.option, "amount": money(p.cents), "points": p.points,
@@ -294,11 +337,14 @@ pub(crate) async fn center_invoices(
     let books = state.books.lock().unwrap();
     let text = param(&query, "search_text").map(str::to_lowercase);
     let searching = param(&query, "search_type").is_some();
+    // Today on the seeding clock (UTC): older invoices (package sales, past visits) are found
+    // by number only.
+    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
     let list: Vec<Value> = books
         .invoices
         .iter()
         .filter(|i| i.center_id.eq_ignore_ascii_case(&center_id))
-        .filter(|i| !searching || text.as_deref().is_some_and(|t| i.number.to_lowercase().contains(t)))
+        .filter(|i| if searching { text.as_deref().is_some_and(|t| i.number.to_lowercase().contains(t)) } else { i.date.starts_with(&today) })
         .map(|i| {
             let guest = state.org.guests.iter().find(|g| g.id == i.guest_id).map(|g| &g.json["personal_info"]);
             json!({
@@ -562,5 +608,10 @@ pub(crate) async fn redeemed_points(
 
 pub(crate) async fn ledger(AxumState(state): AxumState<Arc<State>>) -> Json<Value> {
     let books = state.books.lock().unwrap();
-    Json(json!({"ledger": books.ledger, "otps": books.otps, "override_codes": books.otp_centers}))
+    Json(json!({
+        "ledger": books.ledger,
+        "otps": books.otps,
+        "override_codes": books.otp_centers,
+        "package_otps": books.packages.otps,
+    }))
 }

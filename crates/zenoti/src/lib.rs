@@ -9,6 +9,7 @@ mod centers;
 mod client;
 mod enums;
 mod error;
+mod guest_packages;
 mod guests;
 mod loyalty;
 mod packages;
@@ -19,11 +20,15 @@ pub use auth::{Credentials, EmployeeLogin};
 pub use centers::{Address, Center, Currency};
 pub use client::{decode, parse_base_url, Client, ClientConfig, RetryPolicy, DEFAULT_BASE_URL};
 pub use error::{find_api_error, ApiError, Error, Result};
+pub use guest_packages::{
+    can_redeem_on, HeldItem, HeldPackage, HeldPackagePage, HistoryLine, PackageBenefit, PackageHistory,
+    PackageRedemption, PackageRefusal, ProductBalance, RedeemPackageRequest,
+};
 pub use guests::{Guest, GuestPage, GuestSearch, PersonalInfo, Phone};
 pub use loyalty::{
-    AmountStatus, Invoice, InvoiceGuest, InvoiceItem, InvoiceSummary, ItemPrice, LoyaltyProgram, ProgramPoints,
-    RedeemRequest, Redeemable, RedeemableInfo, RedeemedInvoice, RedeemedPoints, Redemption, RedemptionDetails, Refusal,
-    TotalPrice, Transaction,
+    AmountStatus, Invoice, InvoiceGuest, InvoiceItem, InvoiceSummary, ItemPrice, LinePackageRedemption, LoyaltyProgram,
+    ProgramPoints, RedeemRequest, Redeemable, RedeemableInfo, RedeemedInvoice, RedeemedPoints, Redemption,
+    RedemptionDetails, Refusal, TotalPrice, Transaction,
 };
 pub use packages::{
     BenefitItem, Benefits, CatalogProgress, CatalogSummary, Category, Commission, CommissionType, Package, PackagePage,

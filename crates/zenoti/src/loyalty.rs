@@ -3,7 +3,9 @@
 //! UNKNOWN in the docs, our reading (implemented the same way by the sandbox): the fields of
 //! invoice `transactions`; the inner fields of the redemption response; `search_type=1` with
 //! `search_text` for finding an invoice by number; the redeemable-points path, which the docs put
-//! under `/v1/guests/{invoice_id}/…`; `otp_required` beside `lp_redeemable`.
+//! under `/v1/guests/{invoice_id}/…`; `otp_required` beside `lp_redeemable`; an invoice line's
+//! `item{id,name}` (what it sells) and `package_redemption{user_package_id}` (the package that
+//! paid for it).
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Deserializer, Serialize};
@@ -112,6 +114,17 @@ pub struct InvoiceItem {
     pub item_type: Option<String>,
     pub quantity: Option<i64>,
     pub price: Option<ItemPrice>,
+    /// The service or product sold on this line.
+    pub item: Option<crate::webhooks::NamedRef>,
+    /// Set once a package session pays for this line.
+    pub package_redemption: Option<LinePackageRedemption>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(default)]
+pub struct LinePackageRedemption {
+    pub user_package_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]

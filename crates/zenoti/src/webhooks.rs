@@ -427,7 +427,7 @@ pub fn decode_event(text: &str) -> Result<WebhookEvent, EventDecodeError> {
 
 /// The tolerance of optional fields (see the module's comment): wrong types and nulls read as
 /// `None`. Only a body that is not JSON fails here.
-fn lenient<'de, D: Deserializer<'de>, T: DeserializeOwned>(d: D) -> Result<Option<T>, D::Error> {
+pub(crate) fn lenient<'de, D: Deserializer<'de>, T: DeserializeOwned>(d: D) -> Result<Option<T>, D::Error> {
     Ok(tolerant(Value::deserialize(d)?))
 }
 

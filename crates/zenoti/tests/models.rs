@@ -92,3 +92,51 @@ fn every_error_shape_is_found() {
         assert_eq!(found.message, message, "{body}");
     }
 }
+
+#[test]
+fn a_guest_package_page_decodes_every_status_and_state() {
+    use zenoti::{HeldPackagePage, PackageState, PackageStatus};
+    let page: HeldPackagePage = decode(include_bytes!("fixtures/guest_packages_page.json")).unwrap();
+    // The item without a `user_package_id` cannot be used and is skipped; the rest decode.
+    assert_eq!(page.packages.len(), 8);
+    assert_eq!(page.page_info.total, 9);
+    let statuses: Vec<_> = page.packages.iter().map(|p| p.package.status.clone().unwrap()).collect();
+    assert_eq!(
+        statuses,
+        [
+            PackageStatus::Active,
+            PackageStatus::Frozen,
+            PackageStatus::Expired,
+            PackageStatus::CancelledRefund,
+            PackageStatus::NotStarted,
+            PackageStatus::NotApplicable,
+            PackageStatus::Default,
+            PackageStatus::Other("9".into()),
+        ]
+    );
+    let states: Vec<_> = page.packages.iter().map(|p| p.package.user_package_state.clone().unwrap()).collect();
+    assert_eq!(
+        states,
+        [
+            PackageState::Open,
+            PackageState::Open,
+            PackageState::Closed,
+            PackageState::Closed,
+            PackageState::Open,
+            PackageState::WithProcessing,
+            PackageState::Default,
+            PackageState::Other("Paused".into()),
+        ]
+    );
+    let full = &page.packages[0];
+    assert_eq!(full.redeemable, Some(true));
+    assert_eq!(full.package.package.as_ref().unwrap().is_otp_required, Some(false));
+    assert_eq!(full.package.schedule.as_ref().unwrap().completed_schedules, Some(3));
+    assert!(full.package.schedule.as_ref().unwrap().next_schedule_date.is_some(), "a space and milliseconds read");
+    assert_eq!(full.services[0].balance, Some(7));
+    assert_eq!(full.services[0].book_with_partial_balance, None);
+    assert_eq!(full.products[0].balance_amount.unwrap().to_string(), "48.00");
+    assert!(page.packages[1].services.is_empty() && page.packages[1].products.is_empty());
+    assert_eq!(page.packages[7].services.len(), 1, "a malformed item is skipped, a wrong type reads as absent");
+    assert_eq!(page.packages[7].services[0].total, None);
+}

@@ -393,6 +393,30 @@ proptest! {
     }
 
     #[test]
+    fn the_guest_package_models_never_panic_on_any_text(text in any::<String>()) {
+        let _ = zenoti::decode::<zenoti::HeldPackagePage>(text.as_bytes());
+        let _ = zenoti::decode::<zenoti::PackageHistory>(text.as_bytes());
+        let _ = zenoti::decode::<zenoti::PackageRedemption>(text.as_bytes());
+    }
+
+    #[test]
+    fn mutated_guest_package_lists_decode_or_fail_cleanly(
+        mutations in prop::collection::vec((any::<Index>(), any_mutation()), 1..6),
+    ) {
+        let mut value: Value = serde_json::from_str(include_str!("fixtures/guest_packages_page.json")).unwrap();
+        for (at, mutation) in &mutations {
+            let mut all = Vec::new();
+            paths(&value, &mut Vec::new(), &mut all);
+            let path = &all[1..][at.index(all.len() - 1)];
+            mutate(&mut value, path, mutation);
+        }
+        if let Ok(page) = zenoti::decode::<zenoti::HeldPackagePage>(value.to_string().as_bytes()) {
+            let again = zenoti::decode::<zenoti::HeldPackagePage>(serde_json::to_string(&page).unwrap().as_bytes());
+            prop_assert_eq!(again.unwrap(), page);
+        }
+    }
+
+    #[test]
     fn mutated_fixtures_decode_unless_a_strict_field_changed(
         which in 0..5usize,
         mutations in prop::collection::vec((any::<Index>(), any_mutation()), 1..6),
