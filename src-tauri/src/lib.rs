@@ -5,6 +5,9 @@ pub mod catalog;
 pub mod commands;
 pub mod error;
 pub mod redeem;
+pub mod redeem_package;
+#[cfg(test)]
+mod redeem_package_tests;
 #[cfg(test)]
 mod redeem_tests;
 pub mod secrets;
@@ -58,6 +61,9 @@ pub fn run() {
             commands::packages::gift_card_packages,
             commands::packages::list_categories,
             commands::guests::search_guests,
+            commands::guests::guest_packages,
+            commands::guests::package_details,
+            commands::guests::redeem_package,
             commands::redeem::find_invoices,
             commands::redeem::get_invoice,
             commands::redeem::redeemable_points,

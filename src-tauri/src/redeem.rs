@@ -85,7 +85,11 @@ pub struct AuditEntry {
     pub invoice_id: String,
     pub invoice_number: Option<String>,
     pub guest_id: Option<String>,
-    pub points: String,
+    /// Points redeemed (loyalty redemptions).
+    pub points: Option<String>,
+    /// "Package: service" (package redemptions).
+    #[serde(default)]
+    pub package: Option<String>,
     pub amount: Option<String>,
     /// `attempt`, `applied`, `refused`, `not_applied`, `unknown`, `not_sent`.
     pub outcome: String,
@@ -107,7 +111,7 @@ pub struct Redeemer {
 }
 
 /// Holds an invoice's place in the in-flight set; frees it when dropped, whatever happens.
-struct InFlight<'a> {
+pub(crate) struct InFlight<'a> {
     set: &'a Mutex<HashSet<String>>,
     invoice: String,
 }
@@ -118,11 +122,11 @@ impl Drop for InFlight<'_> {
     }
 }
 
-fn invalid(message: impl Into<String>) -> IpcError {
+pub(crate) fn invalid(message: impl Into<String>) -> IpcError {
     IpcError::new(ErrorCode::InvalidInput, message)
 }
 
-fn now() -> String {
+pub(crate) fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
@@ -136,7 +140,7 @@ impl Redeemer {
         Redeemer { in_flight: Mutex::new(HashSet::new()), audit_path }
     }
 
-    fn claim(&self, invoice: &str) -> Result<InFlight<'_>, IpcError> {
+    pub(crate) fn claim(&self, invoice: &str) -> Result<InFlight<'_>, IpcError> {
         let mut set = self.in_flight.lock().unwrap();
         if !set.insert(invoice.to_owned()) {
             return Err(IpcError::new(
@@ -147,7 +151,7 @@ impl Redeemer {
         Ok(InFlight { set: &self.in_flight, invoice: invoice.to_owned() })
     }
 
-    fn audit(&self, entry: &AuditEntry) {
+    pub(crate) fn audit(&self, entry: &AuditEntry) {
         let write = || -> std::io::Result<()> {
             if let Some(dir) = self.audit_path.parent() {
                 std::fs::create_dir_all(dir)?;
@@ -289,7 +293,8 @@ impl Redeemer {
             invoice_id: invoice.id.clone(),
             invoice_number: invoice.invoice_number.clone(),
             guest_id: guest_id.clone(),
-            points: points.to_string(),
+            points: Some(points.to_string()),
+            package: None,
             amount: value_of(points, rate).map(|a| a.to_string()),
             outcome: "attempt".into(),
             zenoti_code: None,
@@ -344,13 +349,7 @@ impl Redeemer {
                 self.audit(&entry);
                 Err(refusal_error(&message, code.as_deref()))
             }
-            Err(
-                err @ (zenoti::Error::Reauthenticated
-                | zenoti::Error::Unauthorized { .. }
-                | zenoti::Error::RateLimited { .. }
-                | zenoti::Error::InvalidInput(_)
-                | zenoti::Error::Connect(_)),
-            ) => {
+            Err(err) if never_ran(&err) => {
                 // Refused before it ran (or never sent): nothing was applied.
                 entry.outcome = "not_sent".into();
                 entry.zenoti_message = Some(err.to_string());
@@ -422,6 +421,18 @@ impl Redeemer {
         }
         Ok(None)
     }
+}
+
+/// Errors that mean a write was refused before it ran, or never sent: nothing was applied.
+pub(crate) fn never_ran(err: &zenoti::Error) -> bool {
+    matches!(
+        err,
+        zenoti::Error::Reauthenticated
+            | zenoti::Error::Unauthorized { .. }
+            | zenoti::Error::RateLimited { .. }
+            | zenoti::Error::InvalidInput(_)
+            | zenoti::Error::Connect(_)
+    )
 }
 
 fn is_prepaid(option: Option<&str>) -> bool {

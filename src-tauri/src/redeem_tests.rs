@@ -14,12 +14,12 @@ use crate::session::{AppState, ClientTuning, SignInRequest};
 use crate::settings::SettingsStore;
 
 /// Keyring's in-memory mock store for every test here.
-fn mock_keyring() {
+pub(crate) fn mock_keyring() {
     static INIT: std::sync::Once = std::sync::Once::new();
     INIT.call_once(|| keyring::set_default_credential_builder(keyring::mock::default_credential_builder()));
 }
 
-async fn signed_in(sandbox: &Sandbox, dir: &std::path::Path) -> AppState {
+pub(crate) async fn signed_in(sandbox: &Sandbox, dir: &std::path::Path) -> AppState {
     mock_keyring();
     let tuning = ClientTuning {
         connect_timeout: Duration::from_secs(2),
@@ -45,7 +45,7 @@ async fn signed_in(sandbox: &Sandbox, dir: &std::path::Path) -> AppState {
     app
 }
 
-async fn unlimited_sandbox() -> Sandbox {
+pub(crate) async fn unlimited_sandbox() -> Sandbox {
     Sandbox::start_local(Config { rate_limit: None, ..Config::default() }).await.unwrap()
 }
 
@@ -326,11 +326,18 @@ async fn the_audit_log_exports_as_csv() {
     let mut lines = text.lines();
     assert_eq!(
         lines.next().unwrap(),
-        "time,workstation,employee,center_id,invoice_id,invoice_number,guest_id,points,amount,outcome,zenoti_code,zenoti_message"
+        "time,workstation,employee,center_id,invoice_id,invoice_number,guest_id,points,package,amount,outcome,zenoti_code,zenoti_message"
     );
     let rows: Vec<&str> = lines.collect();
     assert_eq!(rows.len(), 2);
     assert!(rows[1].contains(&inv.number) && rows[1].contains(",applied,"), "{}", rows[1]);
+}
+
+#[test]
+fn audit_lines_written_before_package_redemptions_still_read() {
+    let old = r#"{"time":"2026-11-20T10:00:00Z","workstation":"w","employee":"e","center_id":"c","invoice_id":"i","invoice_number":"N1","guest_id":"g","points":"10","amount":"1.00","outcome":"applied","zenoti_code":null,"zenoti_message":null}"#;
+    let entry: crate::redeem::AuditEntry = serde_json::from_str(old).unwrap();
+    assert_eq!((entry.points.as_deref(), entry.package), (Some("10"), None));
 }
 
 #[tokio::test]

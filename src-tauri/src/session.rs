@@ -13,6 +13,7 @@ use zenoti_sandbox::Sandbox;
 use crate::catalog::{self, CatalogEvent, MemberPrice};
 use crate::error::{CommandResult, ErrorCode, IpcError};
 use crate::redeem::{AuditEntry, Desk, RedeemOutcome, RedeemPointsRequest, RedeemProgress, Redeemer};
+use crate::redeem_package::{sort_for_desk, PackageDetails, PackageOutcome, RedeemPackageRequest};
 use crate::secrets::{SavedCredentials, SecretStore};
 use crate::settings::{CenterChoice, SettingsStore, SignInHint, SignInMethod};
 
@@ -367,6 +368,8 @@ impl AppState {
 pub struct DemoCodes {
     /// (invoice number, code) pairs.
     pub sent: Vec<(String, String)>,
+    /// ("Package – guest", code) pairs, for packages that ask for a code.
+    pub package_codes: Vec<(String, String)>,
     pub override_codes: Vec<String>,
 }
 
@@ -394,26 +397,56 @@ impl AppState {
         Ok(client.redeemable_points(&invoice_id, None, true).await?)
     }
 
+    /// The client, and who and where for the audit log.
+    async fn desk(&self) -> CommandResult<(Client, Desk)> {
+        let slot = self.session.read().await;
+        let session = slot.as_ref().ok_or_else(IpcError::not_signed_in)?;
+        let settings = self.settings.get();
+        let employee = match session.mode {
+            SessionMode::ApiKey => "API key".to_owned(),
+            SessionMode::Demo => "Demo".to_owned(),
+            SessionMode::Employee => session.user_name.clone().unwrap_or_default(),
+        };
+        let register = settings
+            .cash_register_id
+            .or_else(|| (session.mode == SessionMode::Demo).then(|| DEMO_CASH_REGISTER.to_owned()));
+        Ok((session.client.clone(), Desk { workstation: settings.device_id, employee, cash_register_id: register }))
+    }
+
     pub async fn redeem_points(
         &self,
         request: RedeemPointsRequest,
         progress: impl Fn(RedeemProgress),
     ) -> CommandResult<RedeemOutcome> {
-        let (client, desk) = {
-            let slot = self.session.read().await;
-            let session = slot.as_ref().ok_or_else(IpcError::not_signed_in)?;
-            let settings = self.settings.get();
-            let employee = match session.mode {
-                SessionMode::ApiKey => "API key".to_owned(),
-                SessionMode::Demo => "Demo".to_owned(),
-                SessionMode::Employee => session.user_name.clone().unwrap_or_default(),
-            };
-            let register = settings
-                .cash_register_id
-                .or_else(|| (session.mode == SessionMode::Demo).then(|| DEMO_CASH_REGISTER.to_owned()));
-            (session.client.clone(), Desk { workstation: settings.device_id, employee, cash_register_id: register })
-        };
+        let (client, desk) = self.desk().await?;
         self.redeemer.redeem(&client, &desk, request, progress).await
+    }
+
+    /// The guest's packages of every status, usable ones first (see `sort_for_desk`).
+    pub async fn guest_packages(&self, guest_id: String, center_id: String) -> CommandResult<Vec<zenoti::HeldPackage>> {
+        let (client, _) = self.current().await?;
+        let mut packages = client.guest_packages(&guest_id, &center_id).await?;
+        sort_for_desk(&mut packages, chrono::Local::now().date_naive());
+        Ok(packages)
+    }
+
+    /// A package's balances and its history, read together.
+    pub async fn package_details(&self, guest_id: String, user_package_id: String) -> CommandResult<PackageDetails> {
+        let (client, _) = self.current().await?;
+        let (benefits, history) = tokio::join!(
+            client.package_benefits(&guest_id, &user_package_id),
+            client.package_history(&guest_id, &user_package_id)
+        );
+        Ok(PackageDetails { benefits: benefits?, history: history?.newest_first() })
+    }
+
+    pub async fn redeem_package(
+        &self,
+        request: RedeemPackageRequest,
+        progress: impl Fn(RedeemProgress),
+    ) -> CommandResult<PackageOutcome> {
+        let (client, desk) = self.desk().await?;
+        self.redeemer.redeem_package(&client, &desk, request, progress).await
     }
 
     pub fn audit_log(&self) -> Vec<AuditEntry> {
@@ -447,9 +480,22 @@ impl AppState {
                 })
                 .collect();
             sent.sort();
+            let mut package_codes: Vec<(String, String)> = b
+                .packages
+                .otps
+                .iter()
+                .filter_map(|(id, code)| {
+                    let held = b.packages.held.iter().find(|h| &h.user_package_id == id)?;
+                    let guest = sandbox.organization().guests.iter().find(|g| g.id == held.guest_id)?;
+                    let info = &guest.json["personal_info"];
+                    let who = format!("{} {}", info["first_name"].as_str()?, info["last_name"].as_str()?);
+                    Some((format!("{} – {who}", held.name), code.clone()))
+                })
+                .collect();
+            package_codes.sort();
             let mut override_codes: Vec<String> = b.otp_centers.values().cloned().collect();
             override_codes.sort();
-            DemoCodes { sent, override_codes }
+            DemoCodes { sent, package_codes, override_codes }
         }))
     }
 

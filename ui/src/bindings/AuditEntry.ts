@@ -7,7 +7,15 @@ export type AuditEntry = {
 /**
  * RFC 3339, UTC.
  */
-time: string, workstation: string, employee: string, center_id: string, invoice_id: string, invoice_number: string | null, guest_id: string | null, points: string, amount: string | null, 
+time: string, workstation: string, employee: string, center_id: string, invoice_id: string, invoice_number: string | null, guest_id: string | null, 
+/**
+ * Points redeemed (loyalty redemptions).
+ */
+points: string | null, 
+/**
+ * "Package: service" (package redemptions).
+ */
+package: string | null, amount: string | null, 
 /**
  * `attempt`, `applied`, `refused`, `not_applied`, `unknown`, `not_sent`.
  */

@@ -7,4 +7,8 @@ export type DemoCodes = {
 /**
  * (invoice number, code) pairs.
  */
-sent: Array<[string, string]>, override_codes: Array<string>, };
+sent: Array<[string, string]>, 
+/**
+ * ("Package – guest", code) pairs, for packages that ask for a code.
+ */
+package_codes: Array<[string, string]>, override_codes: Array<string>, };

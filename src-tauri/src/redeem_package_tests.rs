@@ -1,0 +1,328 @@
+//! Package redemption through the app's own logic against the sandbox: checks before sending,
+//! one in flight per invoice, lost answers settled by reading the package's history, refusals,
+//! and a randomized fault run checked against the sandbox's events.
+
+use zenoti_sandbox::loyalty::{service_id, Invoice, Item, SERVICES};
+use zenoti_sandbox::{Fault, FaultAction, Sandbox};
+
+use crate::error::ErrorCode;
+use crate::redeem::{RedeemProgress, RedeemStatus};
+use crate::redeem_package::{sort_for_desk, RedeemPackageRequest};
+use crate::redeem_tests::{signed_in, unlimited_sandbox};
+use crate::session::AppState;
+
+/// Guest `i`'s id and home center. Guests 0–3 hold one package of every kind.
+fn guest(sandbox: &Sandbox, i: usize) -> (String, String) {
+    let g = &sandbox.organization().guests[i];
+    (g.id.clone(), g.json["center_id"].as_str().unwrap().to_owned())
+}
+
+/// A new open invoice at the guest's home center selling these services (indexes in SERVICES).
+fn open_invoice(sandbox: &Sandbox, guest_index: usize, services: &[usize]) -> Invoice {
+    let (guest_id, center_id) = guest(sandbox, guest_index);
+    sandbox.with_books(|books| {
+        let n = books.invoices.len() as u64;
+        let invoice = Invoice {
+            id: format!("00000000-0000-4000-9000-{n:012x}"),
+            number: format!("TST{n}"),
+            center_id,
+            guest_id,
+            closed: false,
+            items: services
+                .iter()
+                .enumerate()
+                .map(|(j, &s)| Item {
+                    id: format!("00000000-0000-4000-9001-{:012x}", n * 1000 + j as u64),
+                    name: SERVICES[s].0.into(),
+                    kind: "Service",
+                    cents: SERVICES[s].1,
+                    service_id: Some(service_id(s)),
+                    redeemed_by: None,
+                })
+                .collect(),
+            payments: Vec::new(),
+            date: chrono::Utc::now().format("%Y-%m-%dT10:00:00").to_string(),
+        };
+        books.invoices.push(invoice.clone());
+        invoice
+    })
+}
+
+/// The user-package id of the guest's package called `name`.
+async fn package(app: &AppState, sandbox: &Sandbox, guest_index: usize, name: &str) -> String {
+    let (g, c) = guest(sandbox, guest_index);
+    let all = app.guest_packages(g, c).await.unwrap();
+    all.iter()
+        .find(|p| p.package.package.as_ref().and_then(|x| x.name.as_deref()) == Some(name))
+        .map(|p| p.package.user_package_id.clone())
+        .unwrap()
+}
+
+fn ask(inv: &Invoice, user_package_id: &str, item: usize) -> RedeemPackageRequest {
+    RedeemPackageRequest {
+        invoice_id: inv.id.clone(),
+        guest_id: inv.guest_id.clone(),
+        user_package_id: user_package_id.to_owned(),
+        invoice_item_id: inv.items[item].id.clone(),
+        otp: None,
+    }
+}
+
+fn posts(sandbox: &Sandbox, inv: &Invoice) -> usize {
+    sandbox.requests_to(&format!("/v1/invoices/{}/redemptions", inv.id)).len()
+}
+
+#[tokio::test]
+async fn a_session_is_redeemed_and_audited() {
+    let sandbox = unlimited_sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let app = signed_in(&sandbox, dir.path()).await;
+    let inv = open_invoice(&sandbox, 2, &[0, 1]);
+    let series = package(&app, &sandbox, 2, "Massage Series 10").await;
+    let steps = std::sync::Mutex::new(Vec::new());
+    let done = app.redeem_package(ask(&inv, &series, 0), |s| steps.lock().unwrap().push(s)).await.unwrap();
+    assert_eq!(*steps.lock().unwrap(), vec![RedeemProgress::Sending]);
+    assert_eq!((done.status, done.checked_after_lost_answer), (RedeemStatus::Applied, false));
+    assert_eq!(done.sessions_left, Some(6));
+    assert_eq!(done.balance_due.as_deref(), Some("95"));
+    assert_eq!(done.service_name.as_deref(), Some("Swedish Massage"));
+    assert!(done.center_time.is_some());
+    let audit = app.audit_log();
+    let outcomes: Vec<&str> = audit.iter().map(|e| e.outcome.as_str()).collect();
+    assert_eq!(outcomes, ["attempt", "applied"]);
+    assert_eq!(audit[1].package.as_deref(), Some("Massage Series 10: Swedish Massage"));
+    assert_eq!((audit[1].points.as_deref(), audit[1].amount.as_deref()), (None, Some("120")));
+
+    // The details now show the session at the top of the history.
+    let (g, _) = guest(&sandbox, 2);
+    let details = app.package_details(g, series).await.unwrap();
+    assert_eq!(details.history[0].invoice_no.as_deref(), Some(inv.number.as_str()));
+    assert_eq!(details.benefits[0].balance, Some(6));
+}
+
+#[tokio::test]
+async fn what_cannot_work_is_refused_before_anything_is_sent() {
+    let sandbox = unlimited_sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let app = signed_in(&sandbox, dir.path()).await;
+    let inv = open_invoice(&sandbox, 1, &[0, 1, 3]);
+    let series = package(&app, &sandbox, 1, "Massage Series 10").await;
+    let cases = [
+        ("Body Sculpt 8", 0, "frozen"),
+        ("Summer Glow 3", 1, "expired"),
+        ("Couples Retreat 2", 0, "cancelled"),
+        ("Blowout Bundle 5", 2, "closed"),
+        ("Laser Series 6", 0, "processing"),
+        ("Massage Series 10", 1, "does not include Signature Facial"),
+    ];
+    for (name, item, says) in cases {
+        let id = package(&app, &sandbox, 1, name).await;
+        let err = app.redeem_package(ask(&inv, &id, item), |_| ()).await.unwrap_err();
+        assert_eq!(err.code, ErrorCode::InvalidInput, "{name}");
+        assert!(err.message.contains(says), "{name}: {}", err.message);
+    }
+    let glow = package(&app, &sandbox, 1, "Facial Glow 6").await;
+    let err = app.redeem_package(ask(&inv, &glow, 1), |_| ()).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::OtpRequired);
+    let mut blank = ask(&inv, &series, 0);
+    blank.invoice_item_id = "  ".into();
+    assert_eq!(app.redeem_package(blank, |_| ()).await.unwrap_err().code, ErrorCode::InvalidInput);
+    // Another guest's invoice.
+    let other = open_invoice(&sandbox, 2, &[0]);
+    let mut wrong_guest = ask(&other, &series, 0);
+    wrong_guest.guest_id = inv.guest_id.clone();
+    let err = app.redeem_package(wrong_guest, |_| ()).await.unwrap_err();
+    assert!(err.message.contains("another guest"), "{}", err.message);
+    // A closed invoice.
+    sandbox.with_books(|b| b.invoices.iter_mut().find(|i| i.id == other.id).unwrap().closed = true);
+    let err = app.redeem_package(ask(&other, &package(&app, &sandbox, 2, "Massage Series 10").await, 0), |_| ()).await;
+    assert!(err.unwrap_err().message.contains("closed"));
+    assert_eq!(posts(&sandbox, &inv) + posts(&sandbox, &other), 0, "nothing was sent");
+    assert!(app.audit_log().is_empty(), "nothing was attempted");
+}
+
+#[tokio::test]
+async fn two_redemptions_at_once_on_one_invoice_send_one() {
+    let sandbox = unlimited_sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let app = signed_in(&sandbox, dir.path()).await;
+    let inv = open_invoice(&sandbox, 2, &[0, 0]);
+    let series = package(&app, &sandbox, 2, "Massage Series 10").await;
+    let (a, b) = tokio::join!(
+        app.redeem_package(ask(&inv, &series, 0), |_| ()),
+        app.redeem_package(ask(&inv, &series, 1), |_| ())
+    );
+    let results = [a, b];
+    assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 1, "{results:?}");
+    assert_eq!(results.iter().find_map(|r| r.as_ref().err()).unwrap().code, ErrorCode::RedemptionInProgress);
+    assert_eq!(posts(&sandbox, &inv), 1);
+    assert_eq!(sandbox.events().len(), 1);
+}
+
+#[tokio::test]
+async fn a_lost_answer_is_settled_by_reading_the_package_again() {
+    let sandbox = unlimited_sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let app = signed_in(&sandbox, dir.path()).await;
+    let inv = open_invoice(&sandbox, 2, &[0, 0, 0, 0]);
+    let series = package(&app, &sandbox, 2, "Massage Series 10").await;
+    let path = format!("/v1/invoices/{}/redemptions", inv.id);
+
+    sandbox.inject(Fault::new("POST", &path, 1, FaultAction::ApplyThenDrop));
+    let steps = std::sync::Mutex::new(Vec::new());
+    let applied = app.redeem_package(ask(&inv, &series, 0), |s| steps.lock().unwrap().push(s)).await.unwrap();
+    assert_eq!(*steps.lock().unwrap(), vec![RedeemProgress::Sending, RedeemProgress::Checking]);
+    assert_eq!((applied.status, applied.checked_after_lost_answer), (RedeemStatus::Applied, true));
+    assert_eq!(applied.sessions_left, Some(6));
+    assert_eq!(applied.balance_due.as_deref(), Some("360"));
+    assert!(applied.center_time.is_some(), "the history gives the receipt its time");
+
+    sandbox.inject(Fault::new("POST", &path, 1, FaultAction::DropBeforeApply));
+    let not = app.redeem_package(ask(&inv, &series, 1), |_| ()).await.unwrap();
+    assert_eq!((not.status, not.checked_after_lost_answer), (RedeemStatus::NotApplied, true));
+
+    sandbox.inject(Fault::new(
+        "POST",
+        &path,
+        1,
+        FaultAction::Respond { status: 503, body: String::new(), retry_after: None },
+    ));
+    let not = app.redeem_package(ask(&inv, &series, 1), |_| ()).await.unwrap();
+    assert_eq!(not.status, RedeemStatus::NotApplied);
+
+    // The answer is lost and the check cannot be made either: the receptionist is told not to
+    // redeem again.
+    let (g, _) = guest(&sandbox, 2);
+    let history = format!("/v1/guests/{g}/packages/{series}/redemptions");
+    sandbox.inject(Fault::new("POST", &path, 1, FaultAction::ApplyThenDrop));
+    // The read before sending passes; the reads after the lost answer fail.
+    sandbox.inject(Fault::new("GET", &history, 1, FaultAction::Delay { ms: 0 }));
+    sandbox.inject(Fault::new(
+        "GET",
+        &history,
+        10,
+        FaultAction::Respond { status: 500, body: String::new(), retry_after: None },
+    ));
+    let err = app.redeem_package(ask(&inv, &series, 2), |_| ()).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::OutcomeUnknown);
+    assert!(err.message.contains("Do not redeem again"));
+    assert_eq!(posts(&sandbox, &inv), 4, "every redemption was sent exactly once");
+    let outcomes: Vec<String> = app.audit_log().into_iter().map(|e| e.outcome).collect();
+    assert_eq!(
+        outcomes,
+        ["attempt", "applied", "attempt", "not_applied", "attempt", "not_applied", "attempt", "unknown"]
+    );
+}
+
+#[tokio::test]
+async fn a_refusal_is_plain_and_audited_with_zenotis_words() {
+    let sandbox = unlimited_sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let app = signed_in(&sandbox, dir.path()).await;
+    let inv = open_invoice(&sandbox, 1, &[1]);
+    let glow = package(&app, &sandbox, 1, "Facial Glow 6").await;
+    // Opening the package's details is when the sandbox sends the guest a code.
+    app.package_details(inv.guest_id.clone(), glow.clone()).await.unwrap();
+    let mut wrong = ask(&inv, &glow, 0);
+    wrong.otp = Some("000001".into());
+    let err = app.redeem_package(wrong, |_| ()).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::RedemptionRefused);
+    assert!(err.message.contains("not the one Zenoti sent"), "{}", err.message);
+    let last = app.audit_log().pop().unwrap();
+    assert_eq!((last.outcome.as_str(), last.zenoti_message.as_deref()), ("refused", Some("Please enter a valid OTP.")));
+    // The code the guest was sent (shown in the demo's help panel) works.
+    let code = sandbox.with_books(|b| b.packages.otps[&glow].clone());
+    let mut right = ask(&inv, &glow, 0);
+    right.otp = Some(code);
+    assert_eq!(app.redeem_package(right, |_| ()).await.unwrap().sessions_left, Some(3));
+}
+
+#[tokio::test]
+async fn usable_packages_come_first_and_frozen_or_expired_last() {
+    let sandbox = unlimited_sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let app = signed_in(&sandbox, dir.path()).await;
+    let (g, c) = guest(&sandbox, 0);
+    let mut packages = app.guest_packages(g, c).await.unwrap();
+    let names = |p: &[zenoti::HeldPackage]| -> Vec<String> {
+        p.iter().map(|p| p.package.package.as_ref().unwrap().name.clone().unwrap()).collect()
+    };
+    assert_eq!(
+        names(&packages),
+        [
+            // Usable: ending soonest first (within its grace period first), not started, never ending.
+            "Winter Renewal 4",
+            "Massage Series 10",
+            "Manicure Monthly 12",
+            "Facial Glow 6",
+            // Used up, cancelled, being processed.
+            "Blowout Bundle 5",
+            "Couples Retreat 2",
+            "Laser Series 6",
+            // Expired and frozen.
+            "Summer Glow 3",
+            "Body Sculpt 8",
+        ]
+    );
+    // Sorting is stable: doing it again changes nothing.
+    let again = names(&packages);
+    sort_for_desk(&mut packages, chrono::Local::now().date_naive());
+    assert_eq!(names(&packages), again);
+}
+
+#[tokio::test]
+async fn a_randomized_fault_run_never_redeems_twice_and_the_audit_matches_the_events() {
+    let sandbox = unlimited_sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let app = signed_in(&sandbox, dir.path()).await;
+    let series = package(&app, &sandbox, 2, "Massage Series 10").await;
+    // Enough sessions for every attempt.
+    sandbox.with_books(|b| {
+        let held = b.packages.held.iter_mut().find(|h| h.user_package_id == series).unwrap();
+        held.benefits[0].total = 10_000;
+    });
+    let inv = open_invoice(&sandbox, 2, &[0; 300]);
+    let path = format!("/v1/invoices/{}/redemptions", inv.id);
+    let mut rng = fastrand::Rng::with_seed(20261122);
+    let (mut applied, mut not_applied, mut refused) = (0, 0, 0);
+    for attempt in 0..300 {
+        // Mostly a fresh line; sometimes one already paid (Zenoti or our checks refuse it).
+        let item = if attempt > 0 && rng.u8(..8) == 0 { rng.usize(..attempt) } else { attempt };
+        let fault = match rng.u8(..6) {
+            0 => Some(FaultAction::ApplyThenDrop),
+            1 => Some(FaultAction::DropBeforeApply),
+            2 => Some(FaultAction::Respond { status: 503, body: String::new(), retry_after: None }),
+            3 => Some(FaultAction::Respond { status: 429, body: String::new(), retry_after: Some("0".into()) }),
+            _ => None,
+        };
+        sandbox.clear_faults();
+        if let Some(action) = fault {
+            sandbox.inject(Fault::new("POST", &path, 1, action));
+        }
+        let before = sandbox.events().len();
+        let result = app.redeem_package(ask(&inv, &series, item), |_| ()).await;
+        let grew = sandbox.events().len() - before;
+        match &result {
+            Ok(o) if o.status == RedeemStatus::Applied => {
+                assert_eq!(grew, 1, "attempt {attempt}: said applied, {grew} redemptions");
+                applied += 1;
+            }
+            Ok(_) => {
+                assert_eq!(grew, 0, "attempt {attempt}: said not applied, {grew} redemptions");
+                not_applied += 1;
+            }
+            Err(e) => {
+                assert_eq!(grew, 0, "attempt {attempt}: {e:?} yet redeemed");
+                assert_ne!(e.code, ErrorCode::OutcomeUnknown, "attempt {attempt}: the check read failed");
+                refused += 1;
+            }
+        }
+    }
+    let redeemed_lines = sandbox.with_books(|b| {
+        b.invoices.iter().find(|i| i.id == inv.id).unwrap().items.iter().filter(|i| i.redeemed_by.is_some()).count()
+    });
+    let audit_applied = app.audit_log().into_iter().filter(|e| e.outcome == "applied").count();
+    assert_eq!(audit_applied, sandbox.events().len(), "the audit log and the sandbox disagree");
+    assert_eq!((applied, redeemed_lines), (sandbox.events().len(), sandbox.events().len()));
+    assert!(applied > 60 && not_applied > 30 && refused > 30, "a weak mix: {applied}/{not_applied}/{refused}");
+}
