@@ -20,6 +20,24 @@ pub struct PackageDetails {
     pub history: Vec<HistoryLine>,
 }
 
+/// A guest's package as the desk shows it: Zenoti's fields, and why a session cannot be
+/// redeemed from it today, if it cannot.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct DeskPackage {
+    #[serde(flatten)]
+    pub held: HeldPackage,
+    /// `None` when a session can be redeemed today.
+    pub why_not: Option<String>,
+}
+
+impl DeskPackage {
+    pub fn new(held: HeldPackage, today: NaiveDate) -> DeskPackage {
+        let why_not = can_redeem_on(&held, today).err().map(str::to_owned);
+        DeskPackage { held, why_not }
+    }
+}
+
 /// A package redemption as the Guest packages screen asks for it.
 #[derive(Debug, Clone, Deserialize, TS)]
 #[ts(export)]

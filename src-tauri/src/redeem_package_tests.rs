@@ -53,6 +53,7 @@ async fn package(app: &AppState, sandbox: &Sandbox, guest_index: usize, name: &s
     let (g, c) = guest(sandbox, guest_index);
     let all = app.guest_packages(g, c).await.unwrap();
     all.iter()
+        .map(|p| &p.held)
         .find(|p| p.package.package.as_ref().and_then(|x| x.name.as_deref()) == Some(name))
         .map(|p| p.package.user_package_id.clone())
         .unwrap()
@@ -243,7 +244,11 @@ async fn usable_packages_come_first_and_frozen_or_expired_last() {
     let dir = tempfile::tempdir().unwrap();
     let app = signed_in(&sandbox, dir.path()).await;
     let (g, c) = guest(&sandbox, 0);
-    let mut packages = app.guest_packages(g, c).await.unwrap();
+    let desk = app.guest_packages(g, c).await.unwrap();
+    let usable: Vec<bool> = desk.iter().map(|p| p.why_not.is_none()).collect();
+    assert_eq!(usable, [true, true, true, true, false, false, false, false, false]);
+    assert!(desk[5].why_not.as_deref().unwrap().contains("cancelled"), "{:?}", desk[5].why_not);
+    let mut packages: Vec<zenoti::HeldPackage> = desk.into_iter().map(|p| p.held).collect();
     let names = |p: &[zenoti::HeldPackage]| -> Vec<String> {
         p.iter().map(|p| p.package.package.as_ref().unwrap().name.clone().unwrap()).collect()
     };

@@ -13,7 +13,7 @@ use zenoti_sandbox::Sandbox;
 use crate::catalog::{self, CatalogEvent, MemberPrice};
 use crate::error::{CommandResult, ErrorCode, IpcError};
 use crate::redeem::{AuditEntry, Desk, RedeemOutcome, RedeemPointsRequest, RedeemProgress, Redeemer};
-use crate::redeem_package::{sort_for_desk, PackageDetails, PackageOutcome, RedeemPackageRequest};
+use crate::redeem_package::{sort_for_desk, DeskPackage, PackageDetails, PackageOutcome, RedeemPackageRequest};
 use crate::secrets::{SavedCredentials, SecretStore};
 use crate::settings::{CenterChoice, SettingsStore, SignInHint, SignInMethod};
 
@@ -352,13 +352,22 @@ impl AppState {
     }
 
     /// Guests of the center matching what the receptionist typed (name, phone, email or code).
-    pub async fn search_guests(&self, center_id: String, text: String) -> CommandResult<Vec<zenoti::Guest>> {
+    /// One page (from 1) of the guests matching what was typed, at the center or at every center.
+    pub async fn search_guests(
+        &self,
+        center_id: String,
+        text: String,
+        page: u32,
+        across_centers: bool,
+    ) -> CommandResult<zenoti::GuestPage> {
         let (client, _) = self.current().await?;
         if text.trim().chars().count() < 2 {
             return Err(IpcError::new(ErrorCode::InvalidInput, "Type at least two letters or digits to search."));
         }
-        let search = zenoti::GuestSearch::from_text(&center_id, &text);
-        Ok(client.search_guests(&search).await?.guests)
+        let mut search = zenoti::GuestSearch::from_text(&center_id, &text);
+        search.page = page.max(1);
+        search.across_centers = across_centers;
+        Ok(client.search_guests(&search).await?)
     }
 }
 
@@ -423,11 +432,12 @@ impl AppState {
     }
 
     /// The guest's packages of every status, usable ones first (see `sort_for_desk`).
-    pub async fn guest_packages(&self, guest_id: String, center_id: String) -> CommandResult<Vec<zenoti::HeldPackage>> {
+    pub async fn guest_packages(&self, guest_id: String, center_id: String) -> CommandResult<Vec<DeskPackage>> {
         let (client, _) = self.current().await?;
         let mut packages = client.guest_packages(&guest_id, &center_id).await?;
-        sort_for_desk(&mut packages, chrono::Local::now().date_naive());
-        Ok(packages)
+        let today = chrono::Local::now().date_naive();
+        sort_for_desk(&mut packages, today);
+        Ok(packages.into_iter().map(|p| DeskPackage::new(p, today)).collect())
     }
 
     /// A package's balances and its history, read together.

@@ -25,7 +25,10 @@ function backend(overrides = {}) {
     list_centers: () => CENTERS,
     open_catalog: () => stream(catalogEvents(packages), { delayMs: 5 }),
     list_categories: () => [{ id: 'cat-massage', code: 'MASSAGE', name: 'Massage' }, { id: 'cat-skin', code: 'SKIN', name: 'Skin Care' }],
-    search_guests: ({ text }) => GUESTS.filter((g) => g.personal_info.first_name.toLowerCase().startsWith(text.toLowerCase())),
+    search_guests: ({ text }) => {
+      const guests = GUESTS.filter((g) => g.personal_info.first_name.toLowerCase().startsWith(text.toLowerCase()));
+      return { guests, page_info: { total: guests.length, page: 1, size: 20 } };
+    },
     member_prices: ({ guestId }) => packages.map((p, i) => ({ package_id: p.id, price: guestId === 'g-anna' && i % 2 === 0 ? '42.00' : null })),
     gift_card_packages: () => packages.filter((p) => p.type === 'Day' && Number(p.id.slice(2)) % 3 === 0).map((p) => p.id),
     ...overrides,

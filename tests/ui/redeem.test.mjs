@@ -225,13 +225,14 @@ test('an amount is turned into whole steps of points at the program rate', async
 
 test('the workstation cash register is set on the screen; the log is shown and exported', async () => {
   const entry = { time: '2026-11-22T15:05:00Z', workstation: 'frontdesk-00ff', employee: 'API key', center_id: 'c-1',
-    invoice_id: INVOICE.id, invoice_number: 'SDS16671', guest_id: 'g-1', points: '250', amount: '25', outcome: 'applied',
+    invoice_id: INVOICE.id, invoice_number: 'SDS16671', guest_id: 'g-1', points: '250', package: null, amount: '25', outcome: 'applied',
     zenoti_code: null, zenoti_message: null };
+  const session = { ...entry, time: '2026-11-22T15:09:00Z', points: null, package: 'Massage Series 10: Swedish Massage', amount: '120' };
   let register = null;
   const app = await harness.open(backend({
     app_settings: () => ({ base_url: '', sign_in_hint: {}, cash_register_id: register }),
     set_cash_register: ({ cashRegisterId }) => { register = cashRegisterId; },
-    audit_log: () => [entry],
+    audit_log: () => [entry, session],
     export_audit_csv: () => '/home/frontdesk/Downloads/front-desk-redemptions-2026-11-22-150500.csv',
   }));
   const { page } = app;
@@ -242,8 +243,9 @@ test('the workstation cash register is set on the screen; the log is shown and e
   assert.deepEqual(app.named('set_cash_register').map((c) => c.args), [{ cashRegisterId: 'reg-9' }]);
   await page.getByRole('button', { name: 'Show the redemption log' }).click();
   const log = page.getByRole('region', { name: 'Redemption log' });
-  await log.getByText('SDS16671').waitFor();
-  assert.match(await log.innerText(), /250\s+\$25\.00\s+applied/);
+  await log.getByText('SDS16671').first().waitFor();
+  assert.match(await log.innerText(), /250 points\s+\$25\.00\s+applied/);
+  assert.match(await log.innerText(), /Massage Series 10: Swedish Massage\s+\$120\.00\s+applied/);
   await log.getByRole('button', { name: 'Export CSV' }).click();
   await page.getByText('Saved to /home/frontdesk/Downloads/front-desk-redemptions-2026-11-22-150500.csv').waitFor();
   await app.shot('redeem-log');
@@ -253,7 +255,7 @@ test('the workstation cash register is set on the screen; the log is shown and e
 test('the demo shows the OTP codes a guest would have received', async () => {
   const app = await harness.open(backend({
     restore_session: () => ({ ...SESSION, mode: 'demo' }),
-    demo_codes: () => ({ sent: [['SDS16671', '493021']], override_codes: ['246810'] }),
+    demo_codes: () => ({ sent: [['SDS16671', '493021']], package_codes: [], override_codes: ['246810'] }),
   }));
   const { page } = app;
   await openRedeem(app);

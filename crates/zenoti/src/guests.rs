@@ -45,6 +45,8 @@ pub struct GuestSearch {
     pub phone: Option<String>,
     pub email: Option<String>,
     pub user_code: Option<String>,
+    /// Search every center of the organization, not only `center_id`'s.
+    pub across_centers: bool,
     pub page: u32,
     pub size: u32,
 }
@@ -111,6 +113,9 @@ impl Client {
         }
         let mut query = vec![("center_id", search.center_id.trim().to_owned())];
         query.extend(given);
+        if search.across_centers {
+            query.push(("search_across_zone", "true".to_owned()));
+        }
         query.push(("page", search.page.to_string()));
         query.push(("size", search.size.to_string()));
         self.get(self.url(&["v1", "guests", "search"]), &query).await

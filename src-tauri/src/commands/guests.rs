@@ -1,15 +1,22 @@
 use tauri::ipc::Channel;
 use tauri::State;
-use zenoti::{Guest, HeldPackage};
+use zenoti::GuestPage;
 
 use crate::error::CommandResult;
 use crate::redeem::RedeemProgress;
-use crate::redeem_package::{PackageDetails, PackageOutcome, RedeemPackageRequest};
+use crate::redeem_package::{DeskPackage, PackageDetails, PackageOutcome, RedeemPackageRequest};
 use crate::session::AppState;
 
+/// One page of the guests matching `text` (name, phone, email or guest code).
 #[tauri::command]
-pub async fn search_guests(state: State<'_, AppState>, center_id: String, text: String) -> CommandResult<Vec<Guest>> {
-    state.search_guests(center_id, text).await
+pub async fn search_guests(
+    state: State<'_, AppState>,
+    center_id: String,
+    text: String,
+    page: Option<u32>,
+    across_centers: Option<bool>,
+) -> CommandResult<GuestPage> {
+    state.search_guests(center_id, text, page.unwrap_or(1), across_centers.unwrap_or(false)).await
 }
 
 /// The guest's packages of every status, usable ones first.
@@ -18,7 +25,7 @@ pub async fn guest_packages(
     state: State<'_, AppState>,
     guest_id: String,
     center_id: String,
-) -> CommandResult<Vec<HeldPackage>> {
+) -> CommandResult<Vec<DeskPackage>> {
     state.guest_packages(guest_id, center_id).await
 }
 

@@ -7,6 +7,7 @@ import type { Center } from '../bindings/Center';
 import type { CenterChoice } from '../bindings/CenterChoice';
 import type { ErrorCode } from '../bindings/ErrorCode';
 import type { Guest } from '../bindings/Guest';
+import type { GuestPage } from '../bindings/GuestPage';
 import type { Invoice } from '../bindings/Invoice';
 import type { InvoiceSummary } from '../bindings/InvoiceSummary';
 import type { IpcError } from '../bindings/IpcError';
@@ -20,6 +21,12 @@ import type { MemberPrice } from '../bindings/MemberPrice';
 import type { Package } from '../bindings/Package';
 import type { SessionInfo } from '../bindings/SessionInfo';
 import type { SignInRequest } from '../bindings/SignInRequest';
+import type { DeskPackage } from '../bindings/DeskPackage';
+import type { HistoryLine } from '../bindings/HistoryLine';
+import type { PackageBenefit } from '../bindings/PackageBenefit';
+import type { PackageDetails } from '../bindings/PackageDetails';
+import type { PackageOutcome } from '../bindings/PackageOutcome';
+import type { RedeemPackageRequest } from '../bindings/RedeemPackageRequest';
 
 const KNOWN_CODES: ReadonlySet<string> = new Set<ErrorCode>([
   'invalid_input', 'not_signed_in', 'unauthorized', 'session_renewed', 'invalid_center', 'zenoti_error',
@@ -68,7 +75,8 @@ export const backend = {
   memberPrices: (centerId: string, guestId: string) => call<MemberPrice[]>('member_prices', { centerId, guestId }),
   giftCardPackages: (centerId: string) => call<string[]>('gift_card_packages', { centerId }),
   listCategories: (centerId: string) => call<Category[]>('list_categories', { centerId }),
-  searchGuests: (centerId: string, text: string) => call<Guest[]>('search_guests', { centerId, text }),
+  searchGuests: (centerId: string, text: string, page = 1, acrossCenters = false) =>
+    call<GuestPage>('search_guests', { centerId, text, page, acrossCenters }),
   findInvoices: (centerId: string, number: string | null) => call<InvoiceSummary[]>('find_invoices', { centerId, number }),
   getInvoice: (invoiceId: string) => call<Invoice>('get_invoice', { invoiceId }),
   redeemablePoints: (invoiceId: string) => call<RedeemableInfo>('redeemable_points', { invoiceId }),
@@ -77,6 +85,15 @@ export const backend = {
     const channel = new Channel<RedeemProgress>();
     channel.onmessage = onProgress;
     return call<RedeemOutcome>('redeem_points', { request, onProgress: channel });
+  },
+  guestPackages: (guestId: string, centerId: string) => call<DeskPackage[]>('guest_packages', { guestId, centerId }),
+  packageDetails: (guestId: string, userPackageId: string) =>
+    call<PackageDetails>('package_details', { guestId, userPackageId }),
+  /** Redeems one session; `onProgress` hears when it is sent and when a lost answer is being checked. */
+  redeemPackage: (request: RedeemPackageRequest, onProgress: (step: RedeemProgress) => void) => {
+    const channel = new Channel<RedeemProgress>();
+    channel.onmessage = onProgress;
+    return call<PackageOutcome>('redeem_package', { request, onProgress: channel });
   },
   auditLog: () => call<AuditEntry[]>('audit_log'),
   setCashRegister: (cashRegisterId: string) => call<void>('set_cash_register', { cashRegisterId }),
@@ -97,7 +114,13 @@ export type {
   Center,
   CenterChoice,
   Guest,
+  GuestPage,
+  DeskPackage,
+  HistoryLine,
   IpcError,
+  PackageBenefit,
+  PackageDetails,
+  PackageOutcome,
   MemberPrice,
   Package,
   SessionInfo,

@@ -94,3 +94,23 @@ export function formatCenterTime(local: string, culture?: string | null): string
   const asUtc = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +(m[6] ?? 0));
   return new Intl.DateTimeFormat(culture ?? undefined, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(asUtc);
 }
+
+/** The date of a center-local time ("2026-11-22T14:03:00" or "2026-11-22 14:03:00.000"), in the center's culture. */
+export function formatCenterDate(local: string | null | undefined, culture?: string | null): string {
+  if (!local) return '—';
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(local);
+  if (!m) return local;
+  return new Intl.DateTimeFormat(culture ?? undefined, { dateStyle: 'medium', timeZone: 'UTC' }).format(Date.UTC(+m[1], +m[2] - 1, +m[3]));
+}
+
+/** Whole days from `today` (YYYY-MM-DD) to the date of a center-local time; negative when past. */
+export function daysUntil(local: string, today: string): number {
+  const day = (s: string) => Date.UTC(+s.slice(0, 4), +s.slice(5, 7) - 1, +s.slice(8, 10));
+  return Math.round((day(local) - day(today)) / 86_400_000);
+}
+
+/** Today's date on this computer, as YYYY-MM-DD. */
+export function localToday(now: Date = new Date()): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
