@@ -104,6 +104,50 @@ test('the demo: sign-in screen, try the demo, pick a center, see its packages', 
   await quit();
 });
 
+test('the demo: a guest\'s packages, and a session redeemed on her invoice', async () => {
+  await launch();
+  await app.waitForText('Sign in to Zenoti', 30_000);
+  await app.click('Try the demo');
+  // The demo remembers its center from the first test; the picker shows only without it.
+  await app.until('the center picker or the catalog', () =>
+    app.execute(`return document.body.innerText.includes('Choose your center') || document.body.innerText.includes('packages at')`));
+  const picking = await app.execute(`return document.body.innerText.includes('Choose your center')`);
+  if (picking) await app.click('//button[contains(., "Serenity Day Spa - Downtown")]');
+  await app.click('Guest packages');
+  await app.type('guestSearch', 'Anna Garcia');
+  await app.pressEnter('guestSearch');
+  await app.click('//ul[@aria-label="Guests found"]//button[contains(., "G10000")]');
+  // Her usable packages come first; the answer line is there at once.
+  await app.waitForText('sessions left');
+  await app.click('//ul[@aria-label="Packages"]//button[contains(., "Massage Series 10")]');
+  await app.waitForText('7 of 10 sessions left');
+  await app.waitForText('last used');
+  await app.waitForText('Reversed: Swedish Massage');
+  const order = await app.execute(`return [...document.querySelectorAll('.package-card strong')].map((e) => e.textContent.trim());`);
+  assert.deepEqual(order.slice(-2), ['Summer Glow 3', 'Body Sculpt 8'], 'expired and frozen last');
+  await app.screenshot('09-guest-packages');
+
+  await app.click('Redeem a session');
+  await app.type('invoiceLookup', '16671');
+  await app.pressEnter('invoiceLookup');
+  await app.waitForText('Service this session pays for');
+  await app.click('Redeem session');
+  await app.waitForText('Redeem 1 Swedish Massage?');
+  await app.screenshot('09b-package-confirm');
+  await app.click('//div[@role="dialog"]//button[normalize-space()="Redeem"]');
+  await app.waitForText('Redeemed 1 Swedish Massage from Massage Series 10');
+  await app.waitForText('6 of 10 sessions left');
+  await app.waitForText('Package session redemption');
+  await app.screenshot('09c-package-receipt');
+
+  // The sale invoice is one click away.
+  await app.click('//dt[normalize-space()="Sale invoice"]/following-sibling::dd[1]//button');
+  await app.waitForText('Invoice SDS12');
+  await app.waitForText('This invoice is closed: there is nothing left to pay with points.');
+  await app.screenshot('09d-sale-invoice');
+  await quit();
+});
+
 test('bad input and a refused key: clear messages, nothing saved', async () => {
   await launch();
   await app.waitForText('Sign in to Zenoti', 30_000);

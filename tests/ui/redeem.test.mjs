@@ -266,3 +266,15 @@ test('the demo shows the OTP codes a guest would have received', async () => {
   await app.shot('redeem-demo-codes');
   await page.close();
 });
+
+test('a closed invoice shows what was paid and offers no redemption', async () => {
+  const app = await harness.open(backend({ get_invoice: () => ({ ...INVOICE, is_closed: true, lock: true }) }));
+  const { page } = app;
+  await openRedeem(app);
+  await page.keyboard.type('16671');
+  await page.keyboard.press('Enter');
+  await page.getByTestId('closed-note').waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Redeem', exact: true }).count(), 0);
+  assert.equal(await page.getByLabel('Points to redeem').count(), 0);
+  await page.close();
+});

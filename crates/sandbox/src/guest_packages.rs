@@ -397,7 +397,7 @@ fn seed_one(
         .collect();
     let user_package_id = hex_id(n, 0x3a9e);
     // Past visits: spread between the purchase and two days ago, alternating between the home
-    // center and the first center, with several therapists.
+    // center and another, with several therapists.
     let mut uses = Vec::new();
     let mut visit = 0u64;
     for (b, &count) in benefits.iter().zip(t.used.iter()) {
@@ -407,7 +407,9 @@ fn seed_one(
             let span = (t.purchased_days_ago - 2).max(1);
             let days_ago = t.purchased_days_ago - 1 - (span * (k + 1) / (count + extra + 1));
             let day = at_hour(now - Duration::days(days_ago.max(2)), 9 + (k as u32 * 2) % 9);
-            let center_id = if k % 2 == 1 { org.centers[0].id.clone() } else { home.to_owned() };
+            // Every other visit was at another center of the organization.
+            let elsewhere = org.centers.iter().find(|c| c.id != home).map_or(home, |c| c.id.as_str());
+            let center_id = if k % 2 == 1 { elsewhere.to_owned() } else { home.to_owned() };
             let visit_prefix = center_prefix(org, &center_id);
             let invoice_id = hex_id(n * 100 + visit, 0x7151);
             let item_id = hex_id(n * 100 + visit, 0x7152);

@@ -48,7 +48,8 @@ export function describe(p: DeskPackage, today: string = '', culture?: string | 
   let validity: string;
   const end = p.date?.end ?? null;
   const grace = p.date?.end_date_with_grace ?? null;
-  if (p.never_expires) validity = 'Never expires';
+  if (status === 'CancelledRefund') validity = p.is_refunded ? 'Refunded' : 'Cancelled';
+  else if (p.never_expires) validity = 'Never expires';
   else if (p.start_validity_at_first_redemption && !p.date?.start) validity = `Starts at first use, then ${p.expiration_days ?? '?'} days`;
   else if (!end) validity = 'No end date';
   else if (!today) validity = `Valid until ${date(end)}`;
