@@ -2,7 +2,7 @@
 //! one in flight per invoice, lost answers settled by reading the package's history, refusals,
 //! and a randomized fault run checked against the sandbox's events.
 
-use zenoti_sandbox::loyalty::{service_id, Invoice, Item, SERVICES};
+use zenoti_sandbox::loyalty::Invoice;
 use zenoti_sandbox::{Fault, FaultAction, Sandbox};
 
 use crate::error::ErrorCode;
@@ -11,46 +11,9 @@ use crate::redeem_package::{sort_for_desk, RedeemPackageRequest};
 use crate::redeem_tests::{signed_in, unlimited_sandbox};
 use crate::session::AppState;
 
-/// Guest `i`'s id and home center. Guests 0–3 hold one package of every kind.
-fn guest(sandbox: &Sandbox, i: usize) -> (String, String) {
-    let g = &sandbox.organization().guests[i];
-    (g.id.clone(), g.json["center_id"].as_str().unwrap().to_owned())
-}
-
-/// A new open invoice at the guest's home center selling these services (indexes in SERVICES).
-fn open_invoice(sandbox: &Sandbox, guest_index: usize, services: &[usize]) -> Invoice {
-    let (guest_id, center_id) = guest(sandbox, guest_index);
-    sandbox.with_books(|books| {
-        let n = books.invoices.len() as u64;
-        let invoice = Invoice {
-            id: format!("00000000-0000-4000-9000-{n:012x}"),
-            number: format!("TST{n}"),
-            center_id,
-            guest_id,
-            closed: false,
-            items: services
-                .iter()
-                .enumerate()
-                .map(|(j, &s)| Item {
-                    id: format!("00000000-0000-4000-9001-{:012x}", n * 1000 + j as u64),
-                    name: SERVICES[s].0.into(),
-                    kind: "Service",
-                    cents: SERVICES[s].1,
-                    service_id: Some(service_id(s)),
-                    redeemed_by: None,
-                })
-                .collect(),
-            payments: Vec::new(),
-            date: chrono::Utc::now().format("%Y-%m-%dT10:00:00").to_string(),
-        };
-        books.invoices.push(invoice.clone());
-        invoice
-    })
-}
-
 /// The user-package id of the guest's package called `name`.
 async fn package(app: &AppState, sandbox: &Sandbox, guest_index: usize, name: &str) -> String {
-    let (g, c) = guest(sandbox, guest_index);
+    let (g, c) = sandbox.guest(guest_index);
     let all = app.guest_packages(g, c).await.unwrap();
     all.iter()
         .map(|p| &p.held)
@@ -78,7 +41,7 @@ async fn a_session_is_redeemed_and_audited() {
     let sandbox = unlimited_sandbox().await;
     let dir = tempfile::tempdir().unwrap();
     let app = signed_in(&sandbox, dir.path()).await;
-    let inv = open_invoice(&sandbox, 2, &[0, 1]);
+    let inv = sandbox.add_open_invoice(2, &[0, 1]);
     let series = package(&app, &sandbox, 2, "Massage Series 10").await;
     let steps = std::sync::Mutex::new(Vec::new());
     let done = app.redeem_package(ask(&inv, &series, 0), |s| steps.lock().unwrap().push(s)).await.unwrap();
@@ -95,7 +58,7 @@ async fn a_session_is_redeemed_and_audited() {
     assert_eq!((audit[1].points.as_deref(), audit[1].amount.as_deref()), (None, Some("120")));
 
     // The details now show the session at the top of the history.
-    let (g, _) = guest(&sandbox, 2);
+    let (g, _) = sandbox.guest(2);
     let details = app.package_details(g, series).await.unwrap();
     assert_eq!(details.history[0].invoice_no.as_deref(), Some(inv.number.as_str()));
     assert_eq!(details.benefits[0].balance, Some(6));
@@ -106,7 +69,7 @@ async fn what_cannot_work_is_refused_before_anything_is_sent() {
     let sandbox = unlimited_sandbox().await;
     let dir = tempfile::tempdir().unwrap();
     let app = signed_in(&sandbox, dir.path()).await;
-    let inv = open_invoice(&sandbox, 1, &[0, 1, 3]);
+    let inv = sandbox.add_open_invoice(1, &[0, 1, 3]);
     let series = package(&app, &sandbox, 1, "Massage Series 10").await;
     let cases = [
         ("Body Sculpt 8", 0, "frozen"),
@@ -129,7 +92,7 @@ async fn what_cannot_work_is_refused_before_anything_is_sent() {
     blank.invoice_item_id = "  ".into();
     assert_eq!(app.redeem_package(blank, |_| ()).await.unwrap_err().code, ErrorCode::InvalidInput);
     // Another guest's invoice.
-    let other = open_invoice(&sandbox, 2, &[0]);
+    let other = sandbox.add_open_invoice(2, &[0]);
     let mut wrong_guest = ask(&other, &series, 0);
     wrong_guest.guest_id = inv.guest_id.clone();
     let err = app.redeem_package(wrong_guest, |_| ()).await.unwrap_err();
@@ -147,7 +110,7 @@ async fn two_redemptions_at_once_on_one_invoice_send_one() {
     let sandbox = unlimited_sandbox().await;
     let dir = tempfile::tempdir().unwrap();
     let app = signed_in(&sandbox, dir.path()).await;
-    let inv = open_invoice(&sandbox, 2, &[0, 0]);
+    let inv = sandbox.add_open_invoice(2, &[0, 0]);
     let series = package(&app, &sandbox, 2, "Massage Series 10").await;
     let (a, b) = tokio::join!(
         app.redeem_package(ask(&inv, &series, 0), |_| ()),
@@ -165,7 +128,7 @@ async fn a_lost_answer_is_settled_by_reading_the_package_again() {
     let sandbox = unlimited_sandbox().await;
     let dir = tempfile::tempdir().unwrap();
     let app = signed_in(&sandbox, dir.path()).await;
-    let inv = open_invoice(&sandbox, 2, &[0, 0, 0, 0]);
+    let inv = sandbox.add_open_invoice(2, &[0, 0, 0, 0]);
     let series = package(&app, &sandbox, 2, "Massage Series 10").await;
     let path = format!("/v1/invoices/{}/redemptions", inv.id);
 
@@ -193,7 +156,7 @@ async fn a_lost_answer_is_settled_by_reading_the_package_again() {
 
     // The answer is lost and the check cannot be made either: the receptionist is told not to
     // redeem again.
-    let (g, _) = guest(&sandbox, 2);
+    let (g, _) = sandbox.guest(2);
     let history = format!("/v1/guests/{g}/packages/{series}/redemptions");
     sandbox.inject(Fault::new("POST", &path, 1, FaultAction::ApplyThenDrop));
     // The read before sending passes; the reads after the lost answer fail.
@@ -220,7 +183,7 @@ async fn a_refusal_is_plain_and_audited_with_zenotis_words() {
     let sandbox = unlimited_sandbox().await;
     let dir = tempfile::tempdir().unwrap();
     let app = signed_in(&sandbox, dir.path()).await;
-    let inv = open_invoice(&sandbox, 1, &[1]);
+    let inv = sandbox.add_open_invoice(1, &[1]);
     let glow = package(&app, &sandbox, 1, "Facial Glow 6").await;
     // Opening the package's details is when the sandbox sends the guest a code.
     app.package_details(inv.guest_id.clone(), glow.clone()).await.unwrap();
@@ -243,7 +206,7 @@ async fn usable_packages_come_first_and_frozen_or_expired_last() {
     let sandbox = unlimited_sandbox().await;
     let dir = tempfile::tempdir().unwrap();
     let app = signed_in(&sandbox, dir.path()).await;
-    let (g, c) = guest(&sandbox, 0);
+    let (g, c) = sandbox.guest(0);
     let desk = app.guest_packages(g, c).await.unwrap();
     let usable: Vec<bool> = desk.iter().map(|p| p.why_not.is_none()).collect();
     assert_eq!(usable, [true, true, true, true, false, false, false, false, false]);
@@ -286,7 +249,7 @@ async fn a_randomized_fault_run_never_redeems_twice_and_the_audit_matches_the_ev
         let held = b.packages.held.iter_mut().find(|h| h.user_package_id == series).unwrap();
         held.benefits[0].total = 10_000;
     });
-    let inv = open_invoice(&sandbox, 2, &[0; 300]);
+    let inv = sandbox.add_open_invoice(2, &[0; 300]);
     let path = format!("/v1/invoices/{}/redemptions", inv.id);
     let mut rng = fastrand::Rng::with_seed(20261122);
     let (mut applied, mut not_applied, mut refused) = (0, 0, 0);

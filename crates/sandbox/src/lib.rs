@@ -209,6 +209,44 @@ impl Sandbox {
         self.state.books.lock().unwrap().packages.events.clone()
     }
 
+    /// Seeded guest `i`'s id and home center. Guests 0–3 hold one package of every kind.
+    pub fn guest(&self, i: usize) -> (String, String) {
+        let g = &self.state.org.guests[i];
+        (g.id.clone(), g.json["center_id"].as_str().unwrap_or_default().to_owned())
+    }
+
+    /// Adds an open invoice for guest `i` at their home center, today, selling these services
+    /// (indexes in [`loyalty::SERVICES`]), and returns it.
+    pub fn add_open_invoice(&self, i: usize, services: &[usize]) -> loyalty::Invoice {
+        let (guest_id, center_id) = self.guest(i);
+        self.with_books(|books| {
+            let n = books.invoices.len() as u64;
+            let invoice = loyalty::Invoice {
+                id: loyalty::hex_id(n, 0x0add),
+                number: format!("TST{n}"),
+                center_id,
+                guest_id,
+                closed: false,
+                items: services
+                    .iter()
+                    .enumerate()
+                    .map(|(j, &s)| loyalty::Item {
+                        id: loyalty::hex_id(n * 1000 + j as u64, 0x0ade),
+                        name: loyalty::SERVICES[s].0.into(),
+                        kind: "Service",
+                        cents: loyalty::SERVICES[s].1,
+                        service_id: Some(loyalty::service_id(s)),
+                        redeemed_by: None,
+                    })
+                    .collect(),
+                payments: Vec::new(),
+                date: chrono::Utc::now().format("%Y-%m-%dT10:00:00").to_string(),
+            };
+            books.invoices.push(invoice.clone());
+            invoice
+        })
+    }
+
     /// Ids of the seeded centers, the largest catalog first.
     pub fn center_ids(&self) -> Vec<String> {
         self.state.org.centers.iter().map(|c| c.id.clone()).collect()

@@ -352,6 +352,15 @@ async fn guests_are_found_by_name_phone_email_and_code_with_paging() {
     assert!(page1.page_info.total > 5);
     assert_ne!(page1.guests[0].id, page2.guests[0].id);
 
+    // Across centers, guests of every center are found ("J": James here, Julia at the other).
+    let here = client.search_guests(&GuestSearch::from_text(&center, "J")).await.unwrap();
+    let mut across = GuestSearch::from_text(&center, "J");
+    across.across_centers = true;
+    let everywhere = client.search_guests(&across).await.unwrap();
+    assert!(everywhere.page_info.total > here.page_info.total);
+    assert!(here.guests.iter().all(|g| g.center_id.as_deref() == Some(center.as_str())));
+    assert!(everywhere.guests.iter().any(|g| g.center_id.as_deref() != Some(center.as_str())));
+
     assert!(matches!(client.search_guests(&GuestSearch::from_text(&center, "  ")).await, Err(Error::InvalidInput(_))));
 }
 

@@ -2,69 +2,20 @@
 //! order, and package redemption with each refusal and each way its answer can be lost. The
 //! webhook event the sandbox raises for a redemption must agree with what the list shows.
 
+mod common;
+use common::client;
+
 use std::collections::HashSet;
-use std::time::Duration;
 
 use zenoti::{
-    decode_event, Client, ClientConfig, Credentials, Error, GuestPackageEventKind, HeldPackage, PackageRefusal,
-    PackageState, PackageStatus, RedeemPackageRequest, RetryPolicy, SecretString,
+    decode_event, Error, GuestPackageEventKind, HeldPackage, PackageRefusal, PackageState, PackageStatus,
+    RedeemPackageRequest,
 };
-use zenoti_sandbox::loyalty::{service_id, Invoice, Item, SERVICES};
-use zenoti_sandbox::{Config, Fault, FaultAction, Sandbox, DEMO_API_KEY};
-
-fn client(sandbox: &Sandbox) -> Client {
-    let mut config =
-        ClientConfig::new(sandbox.base_url().parse().unwrap(), Credentials::ApiKey(SecretString::from(DEMO_API_KEY)));
-    config.retry = RetryPolicy {
-        max_retries: 3,
-        base_delay: Duration::from_millis(10),
-        max_delay: Duration::from_millis(50),
-        max_retry_after: Duration::from_secs(5),
-    };
-    config.timeout = Duration::from_secs(3);
-    Client::new(config).unwrap()
-}
+use zenoti_sandbox::loyalty::Invoice;
+use zenoti_sandbox::{Config, Fault, FaultAction, Sandbox};
 
 async fn sandbox() -> Sandbox {
     Sandbox::start_local(Config { rate_limit: None, ..Config::default() }).await.unwrap()
-}
-
-/// Guest `i` of the seeded organization, and their home center. Guests 0–3 hold one package of
-/// every kind; guest 0's center asks for codes with an override code, guest 1's has none.
-fn guest(sandbox: &Sandbox, i: usize) -> (String, String) {
-    let g = &sandbox.organization().guests[i];
-    (g.id.clone(), g.json["center_id"].as_str().unwrap().to_owned())
-}
-
-/// A new open invoice at the guest's home center selling these services (indexes in SERVICES).
-fn open_invoice(sandbox: &Sandbox, guest_index: usize, services: &[usize]) -> Invoice {
-    let (guest_id, center_id) = guest(sandbox, guest_index);
-    sandbox.with_books(|books| {
-        let n = books.invoices.len() as u64;
-        let invoice = Invoice {
-            id: format!("00000000-0000-4000-9000-{n:012x}"),
-            number: format!("TST{n}"),
-            center_id,
-            guest_id,
-            closed: false,
-            items: services
-                .iter()
-                .enumerate()
-                .map(|(j, &s)| Item {
-                    id: format!("00000000-0000-4000-9001-{:012x}", n * 10 + j as u64),
-                    name: SERVICES[s].0.into(),
-                    kind: "Service",
-                    cents: SERVICES[s].1,
-                    service_id: Some(service_id(s)),
-                    redeemed_by: None,
-                })
-                .collect(),
-            payments: Vec::new(),
-            date: "2026-11-22T10:00:00".into(),
-        };
-        books.invoices.push(invoice.clone());
-        invoice
-    })
 }
 
 fn named<'a>(packages: &'a [HeldPackage], name: &str) -> &'a HeldPackage {
@@ -93,7 +44,7 @@ fn refusal<T: std::fmt::Debug>(result: Result<T, Error>) -> PackageRefusal {
 async fn a_showcase_guest_holds_every_status_and_state() {
     let sandbox = sandbox().await;
     let client = client(&sandbox);
-    let (g, c) = guest(&sandbox, 0);
+    let (g, c) = sandbox.guest(0);
     let packages = client.guest_packages(&g, &c).await.unwrap();
     assert_eq!(packages.len(), 9);
     let statuses: HashSet<String> =
@@ -146,7 +97,7 @@ async fn a_showcase_guest_holds_every_status_and_state() {
 async fn packages_page_through_to_the_same_list() {
     let sandbox = sandbox().await;
     let client = client(&sandbox);
-    let (g, c) = guest(&sandbox, 0);
+    let (g, c) = sandbox.guest(0);
     let mut paged = Vec::new();
     for page in 1..=3 {
         let got = client.guest_packages_page(&g, &c, page, 4).await.unwrap();
@@ -159,7 +110,7 @@ async fn packages_page_through_to_the_same_list() {
     assert!(matches!(client.guest_packages_page(&g, &c, 1, 101).await, Err(Error::InvalidInput(_))));
     assert!(matches!(client.guest_packages(" ", &c).await, Err(Error::InvalidInput(_))));
     // Another guest holds three.
-    let (other, oc) = guest(&sandbox, 10);
+    let (other, oc) = sandbox.guest(10);
     assert_eq!(client.guest_packages(&other, &oc).await.unwrap().len(), 3);
 }
 
@@ -167,7 +118,7 @@ async fn packages_page_through_to_the_same_list() {
 async fn benefits_show_total_used_and_what_is_left() {
     let sandbox = sandbox().await;
     let client = client(&sandbox);
-    let (g, c) = guest(&sandbox, 0);
+    let (g, c) = sandbox.guest(0);
     let packages = client.guest_packages(&g, &c).await.unwrap();
     let glow = named(&packages, "Facial Glow 6");
     let benefits = client.package_benefits(&g, &glow.package.user_package_id).await.unwrap();
@@ -180,7 +131,7 @@ async fn benefits_show_total_used_and_what_is_left() {
     let refunded = refunded.unwrap();
     assert_eq!((refunded[0].refunded, refunded[0].balance), (Some(2), Some(0)));
     // Another guest's package is not this guest's.
-    let (other, _) = guest(&sandbox, 1);
+    let (other, _) = sandbox.guest(1);
     assert!(matches!(client.package_benefits(&other, &glow.package.user_package_id).await, Err(Error::Api { .. })));
 }
 
@@ -188,7 +139,7 @@ async fn benefits_show_total_used_and_what_is_left() {
 async fn history_is_newest_first_across_centers_and_therapists() {
     let sandbox = sandbox().await;
     let client = client(&sandbox);
-    let (g, c) = guest(&sandbox, 1);
+    let (g, c) = sandbox.guest(1);
     let packages = client.guest_packages(&g, &c).await.unwrap();
     let series = named(&packages, "Massage Series 10");
     let history = client.package_history(&g, &series.package.user_package_id).await.unwrap();
@@ -214,8 +165,8 @@ async fn history_is_newest_first_across_centers_and_therapists() {
 async fn a_redemption_pays_the_line_and_its_event_agrees_with_the_list() {
     let sandbox = sandbox().await;
     let client = client(&sandbox);
-    let (g, c) = guest(&sandbox, 2);
-    let inv = open_invoice(&sandbox, 2, &[0, 1]);
+    let (g, c) = sandbox.guest(2);
+    let inv = sandbox.add_open_invoice(2, &[0, 1]);
     let packages = client.guest_packages(&g, &c).await.unwrap();
     let series = named(&packages, "Massage Series 10");
     let done = client.redeem_package(&inv.id, &request(&inv, series, 0)).await.unwrap();
@@ -259,9 +210,9 @@ async fn a_redemption_pays_the_line_and_its_event_agrees_with_the_list() {
 async fn every_refusal_comes_with_its_reason() {
     let sandbox = sandbox().await;
     let client = client(&sandbox);
-    let (g, c) = guest(&sandbox, 0);
+    let (g, c) = sandbox.guest(0);
     let packages = client.guest_packages(&g, &c).await.unwrap();
-    let inv = open_invoice(&sandbox, 0, &[0, 1, 3, 4]);
+    let inv = sandbox.add_open_invoice(0, &[0, 1, 3, 4]);
     let cases = [
         ("Massage Series 10", 1, PackageRefusal::ServiceNotInPackage),
         ("Body Sculpt 8", 0, PackageRefusal::NotActive),
@@ -279,7 +230,7 @@ async fn every_refusal_comes_with_its_reason() {
     wrong_center.center_id = sandbox.center_ids()[1].clone();
     assert_eq!(refusal(client.redeem_package(&inv.id, &wrong_center).await), PackageRefusal::Other);
     // A closed invoice.
-    let closed = open_invoice(&sandbox, 0, &[0]);
+    let closed = sandbox.add_open_invoice(0, &[0]);
     sandbox.with_books(|b| b.invoices.iter_mut().find(|i| i.id == closed.id).unwrap().closed = true);
     let got = client.redeem_package(&closed.id, &request(&closed, named(&packages, "Massage Series 10"), 0)).await;
     assert_eq!(refusal(got), PackageRefusal::InvoiceClosed);
@@ -297,10 +248,10 @@ async fn codes_grace_and_first_use() {
     let sandbox = sandbox().await;
     let client = client(&sandbox);
     // Guest 1's center has no override code: only the code sent for the package works.
-    let (g, c) = guest(&sandbox, 1);
+    let (g, c) = sandbox.guest(1);
     let packages = client.guest_packages(&g, &c).await.unwrap();
     let glow = named(&packages, "Facial Glow 6");
-    let inv = open_invoice(&sandbox, 1, &[1, 2, 1]);
+    let inv = sandbox.add_open_invoice(1, &[1, 2, 1]);
     client.package_benefits(&g, &glow.package.user_package_id).await.unwrap();
     let sent = sandbox.with_books(|b| b.packages.otps[&glow.package.user_package_id].clone());
     let mut wrong = request(&inv, glow, 0);
@@ -346,10 +297,10 @@ async fn codes_grace_and_first_use() {
 async fn a_lost_answer_is_never_sent_again_and_the_history_tells() {
     let sandbox = sandbox().await;
     let client = client(&sandbox);
-    let (g, c) = guest(&sandbox, 2);
+    let (g, c) = sandbox.guest(2);
     let packages = client.guest_packages(&g, &c).await.unwrap();
     let series = named(&packages, "Massage Series 10");
-    let inv = open_invoice(&sandbox, 2, &[0, 0, 0]);
+    let inv = sandbox.add_open_invoice(2, &[0, 0, 0]);
     let path = format!("/v1/invoices/{}/redemptions/packages", inv.id);
     let posts = || sandbox.requests_to(&path).len();
 

@@ -1,25 +1,13 @@
 //! Invoices and loyalty-point redemption against the sandbox: every documented refusal, and
 //! writes that are never sent twice.
 
-use std::time::Duration;
+mod common;
+use common::client;
 
 use rust_decimal::Decimal;
-use zenoti::{Client, ClientConfig, Credentials, Error, RedeemRequest, Refusal, RetryPolicy, SecretString};
+use zenoti::{Error, RedeemRequest, Refusal};
 use zenoti_sandbox::loyalty::Invoice;
-use zenoti_sandbox::{Config, Fault, FaultAction, Sandbox, DEMO_API_KEY};
-
-fn client(sandbox: &Sandbox) -> Client {
-    let mut config =
-        ClientConfig::new(sandbox.base_url().parse().unwrap(), Credentials::ApiKey(SecretString::from(DEMO_API_KEY)));
-    config.retry = RetryPolicy {
-        max_retries: 3,
-        base_delay: Duration::from_millis(10),
-        max_delay: Duration::from_millis(50),
-        max_retry_after: Duration::from_secs(5),
-    };
-    config.timeout = Duration::from_secs(3);
-    Client::new(config).unwrap()
-}
+use zenoti_sandbox::{Config, Fault, FaultAction, Sandbox};
 
 /// The sandbox's invoices: center `c` (0 requires an OTP), kind `k` (0–5 open, 6 closed,
 /// 7 pre-paid payment applied, 8 gift card only, 9 non-redeemable tier).
