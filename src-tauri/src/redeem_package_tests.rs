@@ -195,7 +195,7 @@ async fn a_refusal_is_plain_and_audited_with_zenotis_words() {
     let last = app.audit_log().pop().unwrap();
     assert_eq!((last.outcome.as_str(), last.zenoti_message.as_deref()), ("refused", Some("Please enter a valid OTP.")));
     // The code the guest was sent (shown in the demo's help panel) works.
-    let code = sandbox.with_books(|b| b.packages.otps[&glow].clone());
+    let code = sandbox.with_packages(|p| p.otps[&glow].clone());
     let mut right = ask(&inv, &glow, 0);
     right.otp = Some(code);
     assert_eq!(app.redeem_package(right, |_| ()).await.unwrap().sessions_left, Some(3));
@@ -245,8 +245,8 @@ async fn a_randomized_fault_run_never_redeems_twice_and_the_audit_matches_the_ev
     let app = signed_in(&sandbox, dir.path()).await;
     let series = package(&app, &sandbox, 2, "Massage Series 10").await;
     // Enough sessions for every attempt.
-    sandbox.with_books(|b| {
-        let held = b.packages.held.iter_mut().find(|h| h.user_package_id == series).unwrap();
+    sandbox.with_packages(|p| {
+        let held = p.held.iter_mut().find(|h| h.user_package_id == series).unwrap();
         held.benefits[0].total = 10_000;
     });
     let inv = sandbox.add_open_invoice(2, &[0; 300]);

@@ -370,12 +370,25 @@ async fn the_demo_shows_its_otp_codes() {
     assert_eq!(app.demo_codes().await.unwrap_err().code, ErrorCode::InvalidInput);
     app.start_demo().await.unwrap();
     let center = app.list_centers().await.unwrap()[0].id.clone();
-    let today = app.find_invoices(center, None).await.unwrap();
+    let today = app.find_invoices(center.clone(), None).await.unwrap();
     app.redeemable_points(today[0].invoice_id.clone()).await.unwrap();
     let codes = app.demo_codes().await.unwrap();
     assert_eq!(codes.override_codes, vec!["246810".to_owned()]);
     assert_eq!(codes.sent.len(), 1);
     assert_eq!(Some(&codes.sent[0].0), today[0].invoice_no.as_ref());
+    assert!(codes.package_codes.is_empty());
+
+    // Opening a package that asks for a code "sends" one, named by package and guest.
+    let guest = today[0].user_id.clone().unwrap();
+    let packages = app.guest_packages(guest.clone(), center.clone()).await.unwrap();
+    let glow =
+        packages.iter().find(|p| p.held.package.package.as_ref().unwrap().is_otp_required == Some(true)).unwrap();
+    app.package_details(guest, glow.held.package.user_package_id.clone()).await.unwrap();
+    let codes = app.demo_codes().await.unwrap();
+    assert_eq!(codes.package_codes.len(), 1);
+    let (label, code) = &codes.package_codes[0];
+    assert!(label.starts_with("Facial Glow 6 – "), "{label}");
+    assert!(code.len() == 6 && code.chars().all(|c| c.is_ascii_digit()), "{code}");
 }
 
 #[tokio::test]

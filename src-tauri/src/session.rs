@@ -480,8 +480,8 @@ impl AppState {
                 "Demo codes exist only in the demo. Ask the guest for the code Zenoti sent.",
             )
         })?;
-        Ok(sandbox.with_books(|b| {
-            // Sorted, so the help panel does not reshuffle each time it is read.
+        // Sorted, so the help panel does not reshuffle each time it is read.
+        let (sent, override_codes) = sandbox.with_books(|b| {
             let mut sent: Vec<(String, String)> = b
                 .otps
                 .iter()
@@ -490,23 +490,24 @@ impl AppState {
                 })
                 .collect();
             sent.sort();
-            let mut package_codes: Vec<(String, String)> = b
-                .packages
-                .otps
+            let mut override_codes: Vec<String> = b.otp_centers.values().cloned().collect();
+            override_codes.sort();
+            (sent, override_codes)
+        });
+        let mut package_codes: Vec<(String, String)> = sandbox.with_packages(|p| {
+            p.otps
                 .iter()
                 .filter_map(|(id, code)| {
-                    let held = b.packages.held.iter().find(|h| &h.user_package_id == id)?;
+                    let held = p.held.iter().find(|h| &h.user_package_id == id)?;
                     let guest = sandbox.organization().guests.iter().find(|g| g.id == held.guest_id)?;
                     let info = &guest.json["personal_info"];
                     let who = format!("{} {}", info["first_name"].as_str()?, info["last_name"].as_str()?);
                     Some((format!("{} – {who}", held.name), code.clone()))
                 })
-                .collect();
-            package_codes.sort();
-            let mut override_codes: Vec<String> = b.otp_centers.values().cloned().collect();
-            override_codes.sort();
-            DemoCodes { sent, package_codes, override_codes }
-        }))
+                .collect()
+        });
+        package_codes.sort();
+        Ok(DemoCodes { sent, package_codes, override_codes })
     }
 
     pub fn set_cash_register(&self, id: String) -> CommandResult<()> {

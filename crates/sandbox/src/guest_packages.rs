@@ -19,7 +19,7 @@ use serde_json::{json, Value};
 
 use crate::catalog::param;
 use crate::data::Organization;
-use crate::loyalty::{hex_id, money, service_id, Books, Invoice, Item, Payment, PREPAID_MESSAGE, SERVICES};
+use crate::loyalty::{hex_id, money, service_id, Invoice, Item, Payment, PREPAID_MESSAGE, SERVICES};
 use crate::{business_error, State};
 
 pub const STATUS_ACTIVE: i64 = 1;
@@ -624,10 +624,9 @@ pub(crate) async fn list(
         return business_error(422, 422, "You cannot request more than 100 items.");
     }
     let status: i64 = param(&query, "status").and_then(|v| v.parse().ok()).unwrap_or(-1);
-    let books = state.books.lock().unwrap();
+    let holdings = state.packages.lock().unwrap();
     let today = local_now(&state.org, center);
-    let all: Vec<&Held> = books
-        .packages
+    let all: Vec<&Held> = holdings
         .held
         .iter()
         .filter(|h| h.guest_id.eq_ignore_ascii_case(&guest_id))
@@ -640,12 +639,8 @@ pub(crate) async fn list(
         .into_response()
 }
 
-fn held_of<'a>(books: &'a Books, guest_id: &str, user_package_id: &str) -> Option<&'a Held> {
-    books
-        .packages
-        .find(user_package_id)
-        .map(|i| &books.packages.held[i])
-        .filter(|h| h.guest_id.eq_ignore_ascii_case(guest_id))
+fn held_of<'a>(holdings: &'a Holdings, guest_id: &str, user_package_id: &str) -> Option<&'a Held> {
+    holdings.find(user_package_id).map(|i| &holdings.held[i]).filter(|h| h.guest_id.eq_ignore_ascii_case(guest_id))
 }
 
 /// `GET /v1/guests/{guest_id}/packages/{user_package_id}/benefits`. For a package that asks
@@ -654,14 +649,14 @@ pub(crate) async fn benefits(
     AxumState(state): AxumState<Arc<State>>,
     Path((guest_id, package_id)): Path<(String, String)>,
 ) -> Response {
-    let mut books = state.books.lock().unwrap();
-    let Some(h) = held_of(&books, &guest_id, &package_id).cloned() else {
+    let mut holdings = state.packages.lock().unwrap();
+    let Some(h) = held_of(&holdings, &guest_id, &package_id).cloned() else {
         return business_error(502, 502, "Invalid UserPackageId.");
     };
-    if h.otp_required && !books.packages.otps.contains_key(&h.user_package_id) {
+    if h.otp_required && !holdings.otps.contains_key(&h.user_package_id) {
         let code = format!("{:06}", fastrand::u32(..1_000_000));
         tracing::info!(package = %h.name, otp = %code, "sandbox: package OTP sent to the guest");
-        books.packages.otps.insert(h.user_package_id.clone(), code);
+        holdings.otps.insert(h.user_package_id.clone(), code);
     }
     let list: Vec<Value> = h
         .benefits
@@ -682,8 +677,8 @@ pub(crate) async fn history(
     AxumState(state): AxumState<Arc<State>>,
     Path((guest_id, package_id)): Path<(String, String)>,
 ) -> Response {
-    let books = state.books.lock().unwrap();
-    match held_of(&books, &guest_id, &package_id) {
+    let holdings = state.packages.lock().unwrap();
+    match held_of(&holdings, &guest_id, &package_id) {
         Some(h) => Json(history_json(&state.org, h)).into_response(),
         None => business_error(502, 502, "Invalid UserPackageId."),
     }
@@ -710,7 +705,9 @@ pub(crate) async fn redeem(
     let Some(Json(body)) = body else {
         return business_error(400, 400, "The request is invalid.");
     };
+    // Always the books first, then the holdings.
     let mut books = state.books.lock().unwrap();
+    let mut holdings = state.packages.lock().unwrap();
     let Some(inv) = books.invoice(&invoice_id).cloned() else {
         return business_error(502, 502, "Invalid InvoiceId.");
     };
@@ -718,10 +715,10 @@ pub(crate) async fn redeem(
         return business_error(502, 502, "Invalid CenterId.");
     }
     let guest_ok = body.guest_id.as_deref().is_some_and(|g| g.eq_ignore_ascii_case(&inv.guest_id));
-    let Some(index) = body.user_package_id.as_deref().and_then(|p| books.packages.find(p)).filter(|_| guest_ok) else {
+    let Some(index) = body.user_package_id.as_deref().and_then(|p| holdings.find(p)).filter(|_| guest_ok) else {
         return business_error(502, 502, "Invalid UserPackageId.");
     };
-    if books.packages.held[index].guest_id != inv.guest_id {
+    if holdings.held[index].guest_id != inv.guest_id {
         return business_error(502, 502, "Invalid UserPackageId.");
     }
     if inv.closed {
@@ -743,7 +740,7 @@ pub(crate) async fn redeem(
     if item.redeemed_by.is_some() {
         return business_error(502, 502, "Invoice item is already redeemed.");
     }
-    let held = books.packages.held[index].clone();
+    let held = holdings.held[index].clone();
     let Some(benefit) = held.benefits.iter().find(|b| b.id.eq_ignore_ascii_case(service) && !b.product).cloned() else {
         return business_error(502, 502, "Service is not part of the package.");
     };
@@ -766,7 +763,7 @@ pub(crate) async fn redeem(
     }
     if held.otp_required {
         let given = body.otp.as_deref().map(str::trim).unwrap_or("");
-        let sent = books.packages.otps.get(&held.user_package_id).map(String::as_str);
+        let sent = holdings.otps.get(&held.user_package_id).map(String::as_str);
         let override_code = books.otp_centers.get(&inv.center_id).map(String::as_str);
         if given.is_empty() || (Some(given) != sent && Some(given) != override_code) {
             return business_error(502, 502, "Please enter a valid OTP.");
@@ -783,7 +780,7 @@ pub(crate) async fn redeem(
         line.redeemed_by = Some(held.user_package_id.clone());
         target.clone()
     };
-    let stored = &mut books.packages.held[index];
+    let stored = &mut holdings.held[index];
     let started = stored.status == STATUS_NOT_STARTED;
     if started {
         stored.status = STATUS_ACTIVE;
@@ -805,14 +802,14 @@ pub(crate) async fn redeem(
         stored.state = STATE_CLOSED;
     }
     let stored = stored.clone();
-    books.packages.otps.remove(&stored.user_package_id);
+    holdings.otps.remove(&stored.user_package_id);
     let redemption = use_json(&state.org, &stored, &the_use, now);
     let event_invoice = (inv.id.as_str(), inv.number.as_str(), 0);
     let mut data = shared_json(&state.org, &stored, event_invoice);
     data["service_redemptions"] = json!([redemption.clone()]);
-    books.packages.raise("GuestPackage.Redemption", data);
+    holdings.raise("GuestPackage.Redemption", data);
     if started {
-        books.packages.raise("GuestPackage.StatusUpdate", shared_json(&state.org, &stored, event_invoice));
+        holdings.raise("GuestPackage.StatusUpdate", shared_json(&state.org, &stored, event_invoice));
     }
     let balance = stored.balance(&benefit);
     Json(json!({
@@ -849,5 +846,5 @@ impl Holdings {
 }
 
 pub(crate) async fn events(AxumState(state): AxumState<Arc<State>>) -> Json<Value> {
-    Json(json!({"events": state.books.lock().unwrap().packages.events}))
+    Json(json!({"events": state.packages.lock().unwrap().events}))
 }

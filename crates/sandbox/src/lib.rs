@@ -117,6 +117,8 @@ pub(crate) struct State {
     pub stats: Mutex<Stats>,
     pub bucket: Mutex<ratelimit::Bucket>,
     pub books: Mutex<loyalty::Books>,
+    /// Guests' packages. Locked after `books` when both are needed.
+    pub packages: Mutex<guest_packages::Holdings>,
 }
 
 /// A running sandbox. Dropping it stops the server.
@@ -132,8 +134,12 @@ impl Sandbox {
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
         let org = data::generate(config.seed, &config.package_counts);
+        let mut books = loyalty::Books::new(&org, config.seed);
+        // Package sales and past visits become closed invoices in the books.
+        let packages = guest_packages::Holdings::seed(&org, &mut books.invoices);
         let state = Arc::new(State {
-            books: Mutex::new(loyalty::Books::new(&org, config.seed)),
+            books: Mutex::new(books),
+            packages: Mutex::new(packages),
             org,
             bucket: Mutex::new(ratelimit::Bucket::new(config.rate_limit)),
             config,
@@ -206,7 +212,12 @@ impl Sandbox {
 
     /// The guest-package webhook events raised so far, oldest first.
     pub fn events(&self) -> Vec<serde_json::Value> {
-        self.state.books.lock().unwrap().packages.events.clone()
+        self.state.packages.lock().unwrap().events.clone()
+    }
+
+    /// Reads or changes guests' packages (holdings, codes sent, events raised).
+    pub fn with_packages<T>(&self, f: impl FnOnce(&mut guest_packages::Holdings) -> T) -> T {
+        f(&mut self.state.packages.lock().unwrap())
     }
 
     /// Seeded guest `i`'s id and home center. Guests 0–3 hold one package of every kind.

@@ -129,8 +129,6 @@ pub struct Books {
     /// The organization allows paying with points at all.
     pub redemption_allowed: bool,
     pub(crate) next_id: u64,
-    /// Guests' packages, their redemptions, and the webhook events redemptions raised.
-    pub packages: crate::guest_packages::Holdings,
 }
 
 pub(crate) fn hex_id(n: u64, tag: u32) -> String {
@@ -239,7 +237,6 @@ impl Books {
             }
         }
         let otp_centers = org.centers.first().map(|c| (c.id.clone(), "246810".to_owned())).into_iter().collect();
-        let packages = crate::guest_packages::Holdings::seed(org, &mut invoices);
         Books {
             programs,
             balances,
@@ -250,7 +247,6 @@ impl Books {
             otps: HashMap::new(),
             redemption_allowed: true,
             next_id: 1,
-            packages,
         }
     }
 
@@ -608,10 +604,5 @@ pub(crate) async fn redeemed_points(
 
 pub(crate) async fn ledger(AxumState(state): AxumState<Arc<State>>) -> Json<Value> {
     let books = state.books.lock().unwrap();
-    Json(json!({
-        "ledger": books.ledger,
-        "otps": books.otps,
-        "override_codes": books.otp_centers,
-        "package_otps": books.packages.otps,
-    }))
+    Json(json!({"ledger": books.ledger, "otps": books.otps, "override_codes": books.otp_centers}))
 }

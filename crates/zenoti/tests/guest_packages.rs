@@ -253,7 +253,7 @@ async fn codes_grace_and_first_use() {
     let glow = named(&packages, "Facial Glow 6");
     let inv = sandbox.add_open_invoice(1, &[1, 2, 1]);
     client.package_benefits(&g, &glow.package.user_package_id).await.unwrap();
-    let sent = sandbox.with_books(|b| b.packages.otps[&glow.package.user_package_id].clone());
+    let sent = sandbox.with_packages(|p| p.otps[&glow.package.user_package_id].clone());
     let mut wrong = request(&inv, glow, 0);
     wrong.otp = Some("000000".into());
     if sent == "000000" {
