@@ -3,12 +3,12 @@ SHELL := /bin/bash
 CARGO ?= cargo
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run test deps ui build bindings check-bindings lint test-rust test-ui test-e2e bench clean
+.PHONY: run test deps ui build bindings check-bindings lint test-rust test-ui test-e2e test-dist dist bench clean
 
 run: deps ui
 	$(CARGO) run -p frontdesk
 
-test: deps ui check-bindings lint test-rust build test-ui test-e2e
+test: deps ui check-bindings lint test-rust build test-ui test-e2e test-dist
 	@echo "All test layers passed."
 
 deps:
@@ -43,6 +43,18 @@ test-ui: ui
 
 test-e2e: build
 	tests/e2e/run.sh
+
+# Installers: release .deb and .rpm in dist/ (AppImage needs a tool from the internet; see README).
+dist: deps ui
+	npx tauri build --bundles deb,rpm
+	@scripts/collect-bundles.sh target/release/bundle dist
+
+# The same bundles from a debug build (quicker), checked; installed and removed when
+# FRONTDESK_INSTALL_TEST=1 (CI's throwaway machine).
+test-dist: deps ui
+	npx tauri build --debug --bundles deb,rpm
+	@scripts/collect-bundles.sh target/debug/bundle target/dist-check
+	tests/dist/check-bundles.sh target/dist-check
 
 bench: deps ui
 	$(CARGO) bench -p zenoti --bench catalog

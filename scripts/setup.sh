@@ -39,6 +39,14 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
+# The Tauri CLI (`make dist`) is installed beside the locked packages, not in the lock file: the
+# registry here carries only its Linux binaries, and a lock file without the other platforms'
+# optional packages makes `npm ci` fail.
+tauri_cli=2.12.5
+if [ "$(node -p "try { require('@tauri-apps/cli/package.json').version } catch { '' }")" != "$tauri_cli" ]; then
+  npm install --no-save --no-audit --no-fund --loglevel=error "@tauri-apps/cli@$tauri_cli"
+fi
+
 if [ "$(uname -s)" = Linux ] && ! command -v tauri-driver >/dev/null; then
   cargo install tauri-driver --locked --quiet
 fi
