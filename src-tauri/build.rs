@@ -23,9 +23,21 @@ const COMMANDS: &[&str] = &[
     "set_cash_register",
     "export_audit_csv",
     "demo_codes",
+    "about",
+    "export_support_bundle",
 ];
 
 fn main() {
+    // The commit, for the About screen and support bundles (absent outside a git checkout).
+    let commit = std::process::Command::new("git")
+        .args(["rev-parse", "--short", "HEAD"])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .unwrap_or_default();
+    println!("cargo:rustc-env=FRONTDESK_COMMIT={commit}");
+    println!("cargo:rerun-if-changed=../.git/HEAD");
     tauri_build::try_build(
         tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
     )

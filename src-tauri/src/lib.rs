@@ -13,6 +13,7 @@ mod redeem_tests;
 pub mod secrets;
 pub mod session;
 pub mod settings;
+pub mod support;
 
 use tauri::Manager;
 
@@ -28,15 +29,30 @@ pub fn run() {
         // SAFETY: called before any other thread of the app starts.
         unsafe { std::env::set_var("WEBKIT_DISABLE_DMABUF_RENDERER", "1") };
     }
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,frontdesk_lib=info".into()),
+    let mut builder = tauri::Builder::default();
+    // First: a second launch hands over to the running window and exits. Without a D-Bus session
+    // it cannot find the first one and starts normally.
+    builder = builder.plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+        if let Some(window) = app.get_webview_window("main") {
+            let _ = window.unminimize();
+            let _ = window.show();
+            let _ = window.set_focus();
+        }
+    }));
+    builder
+        // Size, position and maximised, never restored off-screen or minimised (the plugin checks).
+        .plugin(
+            tauri_plugin_window_state::Builder::new()
+                .with_state_flags(
+                    tauri_plugin_window_state::StateFlags::SIZE
+                        | tauri_plugin_window_state::StateFlags::POSITION
+                        | tauri_plugin_window_state::StateFlags::MAXIMIZED,
+                )
+                .build(),
         )
-        .with_writer(std::io::stderr)
-        .init();
-
-    tauri::Builder::default()
         .setup(|app| {
+            start_logging(app.path().app_log_dir().ok());
+            tracing::info!(build = ?support::BuildInfo::current(), "Front Desk starting");
             let config_dir = app.path().app_config_dir()?;
             let data_dir = app.path().app_data_dir()?;
             let identifier = app.config().identifier.clone();
@@ -72,7 +88,30 @@ pub fn run() {
             commands::redeem::set_cash_register,
             commands::redeem::export_audit_csv,
             commands::redeem::demo_codes,
+            commands::support::about,
+            commands::support::export_support_bundle,
         ])
         .run(tauri::generate_context!())
         .expect("Front Desk failed to start");
+}
+
+/// Logs to stderr and, when the log folder can be made, to a daily file there (14 days kept).
+/// Secrets are never formatted: they are wrapped in redacting types.
+fn start_logging(dir: Option<std::path::PathBuf>) {
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    use tracing_subscriber::Layer;
+
+    let filter =
+        || tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,frontdesk_lib=info".into());
+    let files = dir.and_then(|d| {
+        std::fs::create_dir_all(&d).ok()?;
+        support::log_files(&d).map_err(|e| eprintln!("log files unavailable in {}: {e}", d.display())).ok()
+    });
+    let file_layer =
+        files.map(|w| tracing_subscriber::fmt::layer().with_ansi(false).with_writer(w).with_filter(filter()));
+    let _ = tracing_subscriber::registry()
+        .with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr).with_filter(filter()))
+        .with(file_layer)
+        .try_init();
 }

@@ -16,6 +16,7 @@ use crate::redeem::{AuditEntry, Desk, RedeemOutcome, RedeemPointsRequest, Redeem
 use crate::redeem_package::{sort_for_desk, DeskPackage, PackageDetails, PackageOutcome, RedeemPackageRequest};
 use crate::secrets::{SavedCredentials, SecretStore};
 use crate::settings::{CenterChoice, SettingsStore, SignInHint, SignInMethod};
+use crate::support::{About, BuildInfo};
 
 /// The settings key of the demo connection's center choice.
 const DEMO_CONNECTION: &str = "demo";
@@ -404,6 +405,30 @@ impl AppState {
     pub async fn redeemable_points(&self, invoice_id: String) -> CommandResult<zenoti::RedeemableInfo> {
         let (client, _) = self.current().await?;
         Ok(client.redeemable_points(&invoice_id, None, true).await?)
+    }
+
+    /// This build, and where it is connected.
+    pub async fn about(&self, log_dir: &std::path::Path) -> About {
+        let slot = self.session.read().await;
+        let info = slot.as_ref().map(|s| self.info(s));
+        About {
+            build: BuildInfo::current(),
+            base_url: Some(info.as_ref().map_or_else(|| self.settings.get().base_url, |i| i.base_url.clone())),
+            mode: info.map(|i| serde_json::to_value(i.mode).ok().and_then(|v| v.as_str().map(str::to_owned))).flatten(),
+            log_dir: log_dir.display().to_string(),
+        }
+    }
+
+    /// Writes a support bundle into `dir` and returns its path.
+    pub async fn export_support_bundle(
+        &self,
+        dir: &std::path::Path,
+        log_dir: &std::path::Path,
+    ) -> CommandResult<String> {
+        let about = self.about(log_dir).await;
+        let name = format!("front-desk-support-{}.zip", chrono::Local::now().format("%Y-%m-%d-%H%M%S"));
+        let path = crate::support::write_bundle(&dir.join(name), log_dir, self.settings.path(), &about)?;
+        Ok(path.display().to_string())
     }
 
     /// The client, and who and where for the audit log.

@@ -89,6 +89,11 @@ impl SettingsStore {
         SettingsStore { path, current: Mutex::new(current) }
     }
 
+    /// The settings file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
     pub fn get(&self) -> Settings {
         self.current.lock().unwrap().clone()
     }

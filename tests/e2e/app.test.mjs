@@ -2,7 +2,7 @@
 // Secret Service. Run by tests/e2e/run.sh, which prepares the environment.
 import { test, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { App } from './webdriver.mjs';
@@ -148,6 +148,18 @@ test('the demo: a guest\'s packages, and a session redeemed on her invoice', asy
   await quit();
 });
 
+test('a second launch hands over to the running window and exits', async () => {
+  await launch();
+  await app.waitForText('Sign in to Zenoti', 30_000);
+  // Same display and D-Bus session as the first: the single-instance plugin finds it.
+  const second = spawnSync(APP, [], { env: process.env, timeout: 30_000, encoding: 'utf8' });
+  assert.equal(second.error, undefined, `the second launch did not exit: ${second.error}`);
+  assert.equal(second.status, 0, second.stderr);
+  // The first is still there and answers.
+  await app.waitForText('Sign in to Zenoti');
+  await quit();
+});
+
 test('bad input and a refused key: clear messages, nothing saved', async () => {
   await launch();
   await app.waitForText('Sign in to Zenoti', 30_000);
@@ -205,6 +217,13 @@ test('employee login: token sign-in works and sign-out forgets it', async () => 
   await app.waitForText('frontdesk');
   await app.screenshot('08-employee-catalog');
   assert.ok(keychainEntry()?.includes(E2E_PASSWORD));
+  // About, and a support bundle written while signed in (scanned for secrets below).
+  await app.click('Settings');
+  await app.waitForText('Employee login');
+  await app.waitForText(SANDBOX_URL);
+  await app.click('Export support bundle');
+  await app.waitForText('Saved to');
+  await app.screenshot('08b-settings');
   await app.click('Sign out');
   await app.waitForText('Sign in to Zenoti');
   assert.equal(keychainEntry(), null);
@@ -227,7 +246,7 @@ function filesUnder(dir) {
   return out;
 }
 
-test('no credential or token in the app folders or the logs', async () => {
+test('no credential or token in the app folders, the log files or the support bundle', async () => {
   const stats = await (await fetch(`${SANDBOX_URL}/_sandbox/stats`, { signal: AbortSignal.timeout(10_000) })).json();
   assert.ok(stats.issued_tokens.length >= 2, 'the employee test got no token: the scan would prove nothing');
   const secrets = [E2E_API_KEY, E2E_PASSWORD, 'demo-app-secret', ...stats.issued_tokens];
@@ -236,9 +255,21 @@ test('no credential or token in the app folders or the logs', async () => {
   // The sandbox's own log prints the key it accepts: it is the server, not the app.
   const files = [...filesUnder(HOME), ...filesUnder(E2E_OUT).filter((f) => !f.endsWith('sandbox.log'))];
   assert.ok(files.some((f) => f.endsWith('settings.json')), 'the settings file was not found');
+  const logs = files.filter((f) => /frontdesk\.\d{4}-\d{2}-\d{2}\.log$/.test(f));
+  assert.ok(logs.length > 0, 'the app wrote no log file: the scan would prove nothing');
+  assert.match(readFileSync(logs[0], 'utf8'), /signed in/);
+  // Support bundles are zips: their entries are scanned uncompressed.
+  const bundles = files.filter((f) => /front-desk-support-.*\.zip$/.test(f));
+  assert.ok(bundles.length > 0, 'no support bundle was written');
+  const texts = files.filter((f) => !f.endsWith('.zip')).map((f) => [f, readFileSync(f).toString('latin1')]);
+  for (const bundle of bundles) {
+    const names = execFileSync('unzip', ['-Z1', bundle], { encoding: 'utf8' }).split('\n').filter(Boolean);
+    assert.ok(names.includes('about.json') && names.includes('settings.json'), names.join(', '));
+    assert.ok(names.some((n) => n.startsWith('logs/frontdesk.')), names.join(', '));
+    for (const name of names) texts.push([`${bundle}:${name}`, execFileSync('unzip', ['-p', bundle, name]).toString('latin1')]);
+  }
   const leaks = [];
-  for (const file of files) {
-    const text = readFileSync(file).toString('latin1');
+  for (const [file, text] of texts) {
     for (const secret of secrets) if (text.includes(secret)) leaks.push(`${file} holds ${secret.slice(0, 8)}…`);
   }
   assert.deepEqual(leaks, []);

@@ -6,3 +6,4 @@ pub mod centers;
 pub mod guests;
 pub mod packages;
 pub mod redeem;
+pub mod support;

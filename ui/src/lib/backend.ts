@@ -22,6 +22,7 @@ import type { Package } from '../bindings/Package';
 import type { SessionInfo } from '../bindings/SessionInfo';
 import type { SignInRequest } from '../bindings/SignInRequest';
 import type { DeskPackage } from '../bindings/DeskPackage';
+import type { About } from '../bindings/About';
 import type { HistoryLine } from '../bindings/HistoryLine';
 import type { PackageBenefit } from '../bindings/PackageBenefit';
 import type { PackageDetails } from '../bindings/PackageDetails';
@@ -99,9 +100,12 @@ export const backend = {
   setCashRegister: (cashRegisterId: string) => call<void>('set_cash_register', { cashRegisterId }),
   exportAuditCsv: () => call<string>('export_audit_csv'),
   demoCodes: () => call<DemoCodes>('demo_codes'),
+  about: () => call<About>('about'),
+  exportSupportBundle: () => call<string>('export_support_bundle'),
 };
 
 export type {
+  About,
   AppSettings,
   AuditEntry,
   DemoCodes,
