@@ -23,6 +23,10 @@ const COMMANDS: &[&str] = &[
     "set_cash_register",
     "export_audit_csv",
     "demo_codes",
+    "lock",
+    "unlock",
+    "set_workstation_pin",
+    "set_idle_lock_minutes",
     "about",
     "export_support_bundle",
 ];

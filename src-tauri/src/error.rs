@@ -39,6 +39,10 @@ pub enum ErrorCode {
     OtpRequired,
     /// The payment's answer was lost and checking the invoice failed too.
     OutcomeUnknown,
+    /// The workstation is locked after being idle: unlock it first.
+    Locked,
+    /// The password or PIN given to unlock was wrong.
+    UnlockRefused,
 }
 
 /// What a failed command returns to the UI. `message` says what happened and what to do next;

@@ -18,6 +18,8 @@ pub enum SavedCredentials {
     ApiKey {
         base_url: String,
         api_key: SecretString,
+        /// The workstation PIN that unlocks the idle lock (employees use their password).
+        pin: Option<SecretString>,
     },
     Employee {
         base_url: String,
@@ -36,6 +38,8 @@ enum Stored {
     ApiKey {
         base_url: String,
         api_key: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pin: Option<String>,
     },
     Employee {
         base_url: String,
@@ -50,9 +54,11 @@ enum Stored {
 impl SavedCredentials {
     fn to_stored(&self) -> Stored {
         match self {
-            SavedCredentials::ApiKey { base_url, api_key } => {
-                Stored::ApiKey { base_url: base_url.clone(), api_key: api_key.expose_secret().to_owned() }
-            }
+            SavedCredentials::ApiKey { base_url, api_key, pin } => Stored::ApiKey {
+                base_url: base_url.clone(),
+                api_key: api_key.expose_secret().to_owned(),
+                pin: pin.as_ref().map(|p| p.expose_secret().to_owned()),
+            },
             SavedCredentials::Employee { base_url, account_name, user_name, password, app_id, app_secret } => {
                 Stored::Employee {
                     base_url: base_url.clone(),
@@ -68,7 +74,9 @@ impl SavedCredentials {
 
     fn from_stored(stored: Stored) -> Self {
         match stored {
-            Stored::ApiKey { base_url, api_key } => SavedCredentials::ApiKey { base_url, api_key: api_key.into() },
+            Stored::ApiKey { base_url, api_key, pin } => {
+                SavedCredentials::ApiKey { base_url, api_key: api_key.into(), pin: pin.map(Into::into) }
+            }
             Stored::Employee { base_url, account_name, user_name, password, app_id, app_secret } => {
                 SavedCredentials::Employee {
                     base_url,

@@ -39,6 +39,10 @@ pub struct SessionInfo {
     pub user_name: Option<String>,
     /// The center chosen on this workstation for this connection, if any.
     pub center: Option<CenterChoice>,
+    /// Locked after being idle.
+    pub locked: bool,
+    /// A password or PIN is known that unlocks the idle lock (without one, only signing out does).
+    pub can_unlock: bool,
 }
 
 /// A sign-in form as sent by the UI. The secrets are wrapped as soon as they are decoded.
@@ -71,6 +75,8 @@ pub struct AppSettings {
     pub sign_in_hint: SignInHint,
     /// The cash register this workstation takes payments on.
     pub cash_register_id: Option<String>,
+    /// Minutes idle before the workstation locks; 0 never.
+    pub idle_lock_minutes: u32,
 }
 
 struct Session {
@@ -81,6 +87,8 @@ struct Session {
     connection: String,
     /// The in-process sandbox of demo mode; dropping it stops the server.
     demo: Option<Sandbox>,
+    /// What unlocks the idle lock: the employee's password, or the API key's workstation PIN.
+    unlock_with: Option<SecretString>,
 }
 
 /// Timeouts for the Zenoti client; tests shorten them.
@@ -114,6 +122,9 @@ pub struct AppState {
     redeemer: Redeemer,
     session: RwLock<Option<Session>>,
     tuning: ClientTuning,
+    /// Set by the idle lock: every command that reaches Zenoti is refused until unlocked.
+    locked: std::sync::atomic::AtomicBool,
+    failed_unlocks: std::sync::atomic::AtomicU32,
 }
 
 impl AppState {
@@ -130,6 +141,8 @@ impl AppState {
             redeemer: Redeemer::new(data_dir.join("audit").join("redemptions.jsonl")),
             session: RwLock::new(None),
             tuning,
+            locked: Default::default(),
+            failed_unlocks: Default::default(),
         }
     }
 
@@ -147,7 +160,12 @@ impl AppState {
 
     pub fn app_settings(&self) -> AppSettings {
         let s = self.settings.get();
-        AppSettings { base_url: s.base_url, sign_in_hint: s.sign_in_hint, cash_register_id: s.cash_register_id }
+        AppSettings {
+            base_url: s.base_url,
+            sign_in_hint: s.sign_in_hint,
+            cash_register_id: s.cash_register_id,
+            idle_lock_minutes: s.idle_lock_minutes,
+        }
     }
 
     fn client(&self, base_url: &url::Url, credentials: Credentials) -> Result<Client, zenoti::Error> {
@@ -167,6 +185,8 @@ impl AppState {
             base_url: session.client.base_url().as_str().trim_end_matches('/').to_owned(),
             user_name: session.user_name.clone(),
             center: self.settings.get().centers.get(&session.connection).cloned(),
+            locked: self.locked.load(std::sync::atomic::Ordering::SeqCst),
+            can_unlock: session.unlock_with.is_some(),
         }
     }
 
@@ -180,28 +200,31 @@ impl AppState {
         let Some(saved) = self.keychain(|s| s.load()).await? else {
             return Ok(None);
         };
-        let (base_url, credentials, mode, user_name) = match saved {
-            SavedCredentials::ApiKey { base_url, api_key } => {
-                (base_url, Credentials::ApiKey(api_key), SessionMode::ApiKey, None)
+        let (base_url, credentials, mode, user_name, unlock_with) = match saved {
+            SavedCredentials::ApiKey { base_url, api_key, pin } => {
+                (base_url, Credentials::ApiKey(api_key), SessionMode::ApiKey, None, pin)
             }
             SavedCredentials::Employee { base_url, account_name, user_name, password, app_id, app_secret } => (
                 base_url,
                 Credentials::Employee(EmployeeLogin {
                     account_name,
                     user_name: user_name.clone(),
-                    password,
+                    password: password.clone(),
                     app_id,
                     app_secret,
                     device_id: self.settings.get().device_id,
                 }),
                 SessionMode::Employee,
                 Some(user_name),
+                Some(password),
             ),
         };
         let url = zenoti::parse_base_url(&base_url)?;
         let client = self.client(&url, credentials)?;
         tracing::info!(mode = ?mode, base_url = %url, "session restored from the keychain");
-        let session = Session { client, mode, user_name, connection: connection_key(&url), demo: None };
+        // Locked when it was closed: it stays locked.
+        self.locked.store(self.settings.get().locked, std::sync::atomic::Ordering::SeqCst);
+        let session = Session { client, mode, user_name, connection: connection_key(&url), demo: None, unlock_with };
         let info = self.info(&session);
         *slot = Some(session);
         Ok(Some(info))
@@ -215,7 +238,7 @@ impl AppState {
             SignInRequest::ApiKey { base_url, api_key } => {
                 let url = zenoti::parse_base_url(&base_url)?;
                 let key = SecretString::from(api_key.expose_secret().trim().to_owned());
-                let saved = SavedCredentials::ApiKey { base_url: url.to_string(), api_key: key.clone() };
+                let saved = SavedCredentials::ApiKey { base_url: url.to_string(), api_key: key.clone(), pin: None };
                 let hint = SignInHint { method: Some(SignInMethod::ApiKey), ..self.settings.get().sign_in_hint };
                 (url, Credentials::ApiKey(key), saved, hint)
             }
@@ -246,9 +269,11 @@ impl AppState {
                 (url, Credentials::Employee(login), saved, hint)
             }
         };
-        let (mode, user_name) = match &credentials {
-            Credentials::ApiKey(_) => (SessionMode::ApiKey, None),
-            Credentials::Employee(login) => (SessionMode::Employee, Some(login.user_name.clone())),
+        let (mode, user_name, unlock_with) = match &credentials {
+            Credentials::ApiKey(_) => (SessionMode::ApiKey, None, None),
+            Credentials::Employee(login) => {
+                (SessionMode::Employee, Some(login.user_name.clone()), Some(login.password.clone()))
+            }
         };
         let client = self.client(&url, credentials)?;
         // Listing centers proves the credentials and the address in one call.
@@ -259,7 +284,8 @@ impl AppState {
             s.sign_in_hint = hint;
         })?;
         tracing::info!(mode = ?mode, base_url = %url, "signed in");
-        let session = Session { client, mode, user_name, connection: connection_key(&url), demo: None };
+        self.unlocked();
+        let session = Session { client, mode, user_name, connection: connection_key(&url), demo: None, unlock_with };
         let info = self.info(&session);
         *self.session.write().await = Some(session);
         Ok(info)
@@ -284,7 +310,9 @@ impl AppState {
             user_name: None,
             connection: DEMO_CONNECTION.into(),
             demo: Some(sandbox),
+            unlock_with: None,
         };
+        self.unlocked();
         let info = self.info(&session);
         *self.session.write().await = Some(session);
         Ok(info)
@@ -293,6 +321,7 @@ impl AppState {
     /// Ends the session and removes the saved credentials from the keychain.
     pub async fn sign_out(&self) -> CommandResult<()> {
         let ended = self.session.write().await.take();
+        self.unlocked();
         tracing::info!(mode = ?ended.as_ref().map(|s| s.mode), "signed out");
         self.keychain(|s| s.delete()).await.map_err(|err| IpcError {
             message: format!("You are signed out, but the saved sign-in could not be removed. {}", err.message),
@@ -301,6 +330,7 @@ impl AppState {
     }
 
     async fn current(&self) -> CommandResult<(Client, String)> {
+        self.ensure_unlocked()?;
         let slot = self.session.read().await;
         let session = slot.as_ref().ok_or_else(IpcError::not_signed_in)?;
         Ok((session.client.clone(), session.connection.clone()))
@@ -383,6 +413,9 @@ pub struct DemoCodes {
     pub override_codes: Vec<String>,
 }
 
+/// Wrong passwords or PINs at the lock screen before Front Desk signs out.
+pub const MAX_UNLOCK_TRIES: u32 = 5;
+
 /// The cash register the demo pays on when none is set.
 const DEMO_CASH_REGISTER: &str = "demo-register-1";
 
@@ -405,6 +438,113 @@ impl AppState {
     pub async fn redeemable_points(&self, invoice_id: String) -> CommandResult<zenoti::RedeemableInfo> {
         let (client, _) = self.current().await?;
         Ok(client.redeemable_points(&invoice_id, None, true).await?)
+    }
+
+    fn ensure_unlocked(&self) -> CommandResult<()> {
+        if self.locked.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(IpcError::new(
+                ErrorCode::Locked,
+                "This workstation is locked. Unlock it with your password or PIN, or sign out.",
+            ));
+        }
+        Ok(())
+    }
+
+    fn unlocked(&self) {
+        self.locked.store(false, std::sync::atomic::Ordering::SeqCst);
+        self.failed_unlocks.store(0, std::sync::atomic::Ordering::SeqCst);
+        if self.settings.get().locked {
+            if let Err(err) = self.settings.update(|s| s.locked = false) {
+                tracing::error!(%err, "could not record the unlock");
+            }
+        }
+    }
+
+    /// Locks the workstation (the UI calls this when it has been idle). The demo never locks.
+    pub async fn lock(&self) -> CommandResult<SessionInfo> {
+        let slot = self.session.read().await;
+        let session = slot.as_ref().ok_or_else(IpcError::not_signed_in)?;
+        if session.mode != SessionMode::Demo {
+            self.locked.store(true, std::sync::atomic::Ordering::SeqCst);
+            self.settings.update(|s| s.locked = true)?;
+            tracing::info!("workstation locked after being idle");
+        }
+        Ok(self.info(session))
+    }
+
+    /// Unlocks with the employee's password or the workstation PIN. After [`MAX_UNLOCK_TRIES`]
+    /// wrong tries the session ends and the saved sign-in is removed.
+    pub async fn unlock(&self, secret: SecretString) -> CommandResult<SessionInfo> {
+        use std::sync::atomic::Ordering;
+        let right = {
+            let slot = self.session.read().await;
+            let session = slot.as_ref().ok_or_else(IpcError::not_signed_in)?;
+            session.unlock_with.as_ref().is_some_and(|s| s.expose_secret() == secret.expose_secret())
+        };
+        if right {
+            self.unlocked();
+            tracing::info!("workstation unlocked");
+            let slot = self.session.read().await;
+            return Ok(self.info(slot.as_ref().ok_or_else(IpcError::not_signed_in)?));
+        }
+        let tries = self.failed_unlocks.fetch_add(1, Ordering::SeqCst) + 1;
+        tracing::warn!(tries, "wrong password or PIN at the lock screen");
+        if tries >= MAX_UNLOCK_TRIES {
+            self.sign_out().await?;
+            return Err(IpcError::new(
+                ErrorCode::NotSignedIn,
+                "Too many wrong tries: Front Desk signed out and removed the saved sign-in. Sign in again.",
+            ));
+        }
+        Err(IpcError::new(
+            ErrorCode::UnlockRefused,
+            format!(
+                "That is not the password or PIN of this workstation. {} tries left before Front Desk signs out.",
+                MAX_UNLOCK_TRIES - tries
+            ),
+        ))
+    }
+
+    /// Sets the PIN that unlocks an API-key workstation (4 to 8 digits), kept with the key in
+    /// the keychain.
+    pub async fn set_workstation_pin(&self, pin: SecretString) -> CommandResult<SessionInfo> {
+        self.ensure_unlocked()?;
+        let pin_text = pin.expose_secret().trim().to_owned();
+        if !(4..=8).contains(&pin_text.len()) || !pin_text.chars().all(|c| c.is_ascii_digit()) {
+            return Err(IpcError::new(ErrorCode::InvalidInput, "A PIN is 4 to 8 digits. Type it again."));
+        }
+        let mut slot = self.session.write().await;
+        let session = slot.as_mut().ok_or_else(IpcError::not_signed_in)?;
+        if session.mode != SessionMode::ApiKey {
+            return Err(IpcError::new(
+                ErrorCode::InvalidInput,
+                "A workstation PIN is for API-key sign-in. Employees unlock with their password.",
+            ));
+        }
+        let pin = SecretString::from(pin_text);
+        let saved = match self.keychain(|s| s.load()).await? {
+            Some(SavedCredentials::ApiKey { base_url, api_key, .. }) => {
+                SavedCredentials::ApiKey { base_url, api_key, pin: Some(pin.clone()) }
+            }
+            _ => {
+                return Err(IpcError::new(
+                    ErrorCode::KeychainError,
+                    "The saved sign-in was not found in the keychain. Sign out, sign in again, then set the PIN.",
+                ))
+            }
+        };
+        self.keychain(move |s| s.save(&saved)).await?;
+        session.unlock_with = Some(pin);
+        Ok(self.info(session))
+    }
+
+    /// After how many idle minutes the workstation locks (0: never).
+    pub fn set_idle_lock_minutes(&self, minutes: u32) -> CommandResult<()> {
+        if minutes > 240 {
+            return Err(IpcError::new(ErrorCode::InvalidInput, "Choose at most 240 minutes (4 hours)."));
+        }
+        self.settings.update(|s| s.idle_lock_minutes = minutes)?;
+        Ok(())
     }
 
     /// This build, and where it is connected.
@@ -433,6 +573,7 @@ impl AppState {
 
     /// The client, and who and where for the audit log.
     async fn desk(&self) -> CommandResult<(Client, Desk)> {
+        self.ensure_unlocked()?;
         let slot = self.session.read().await;
         let session = slot.as_ref().ok_or_else(IpcError::not_signed_in)?;
         let settings = self.settings.get();
@@ -851,5 +992,111 @@ mod tests {
     async fn reqwest_free_get(base: &str) -> std::io::Result<()> {
         let addr = base.trim_start_matches("http://");
         tokio::net::TcpStream::connect(addr).await.map(|_| ())
+    }
+
+    /// The app started again on this workstation: same folder, same keychain contents (keyring's
+    /// mock keeps a secret only in the entry that wrote it, so they are carried over).
+    fn restarted(app: &AppState, dir: &std::path::Path) -> AppState {
+        let secrets = mock_secrets();
+        if let Some(saved) = app.secrets.load().unwrap() {
+            secrets.save(&saved).unwrap();
+        }
+        state(dir, secrets)
+    }
+
+    fn employee_request(sandbox: &Sandbox, password: &str) -> SignInRequest {
+        let account = sandbox.config().employee.clone();
+        SignInRequest::Employee {
+            base_url: sandbox.base_url(),
+            account_name: account.account_name,
+            user_name: account.user_name,
+            password: password.to_owned().into(),
+            app_id: account.app_id,
+            app_secret: account.app_secret.into(),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_locked_workstation_refuses_work_until_the_password_unlocks_it() {
+        let sandbox = Sandbox::start_local(Config::default()).await.unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let app = state(dir.path(), mock_secrets());
+        let password = sandbox.config().employee.password.clone();
+        app.sign_in(employee_request(&sandbox, &password)).await.unwrap();
+        let info = app.lock().await.unwrap();
+        assert!(info.locked && info.can_unlock);
+        let before = sandbox.stats().requests.len();
+        assert_eq!(app.list_centers().await.unwrap_err().code, ErrorCode::Locked);
+        assert_eq!(app.find_invoices("c".into(), None).await.unwrap_err().code, ErrorCode::Locked);
+        assert_eq!(sandbox.stats().requests.len(), before, "nothing reached Zenoti while locked");
+
+        let wrong = app.unlock("not-it".to_owned().into()).await.unwrap_err();
+        assert_eq!(wrong.code, ErrorCode::UnlockRefused);
+        assert!(wrong.message.contains("4 tries left"), "{}", wrong.message);
+        // A restart does not get around the lock.
+        assert!(restarted(&app, dir.path()).restore_session().await.unwrap().unwrap().locked);
+
+        let info = app.unlock(password.into()).await.unwrap();
+        assert!(!info.locked);
+        app.list_centers().await.unwrap();
+        assert!(!restarted(&app, dir.path()).restore_session().await.unwrap().unwrap().locked);
+    }
+
+    #[tokio::test]
+    async fn five_wrong_tries_sign_out_and_remove_the_saved_sign_in() {
+        let sandbox = Sandbox::start_local(Config::default()).await.unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let app = state(dir.path(), mock_secrets());
+        let password = sandbox.config().employee.password.clone();
+        app.sign_in(employee_request(&sandbox, &password)).await.unwrap();
+        app.lock().await.unwrap();
+        for _ in 0..MAX_UNLOCK_TRIES - 1 {
+            assert_eq!(app.unlock("wrong".to_owned().into()).await.unwrap_err().code, ErrorCode::UnlockRefused);
+        }
+        let last = app.unlock("wrong".to_owned().into()).await.unwrap_err();
+        assert_eq!(last.code, ErrorCode::NotSignedIn);
+        assert!(app.secrets.load().unwrap().is_none(), "the keychain entry is gone");
+        assert!(app.restore_session().await.unwrap().is_none());
+        // Even the right password no longer helps: there is no session.
+        assert_eq!(app.unlock(password.into()).await.unwrap_err().code, ErrorCode::NotSignedIn);
+    }
+
+    #[tokio::test]
+    async fn an_api_key_workstation_unlocks_with_its_pin_kept_in_the_keychain() {
+        let sandbox = Sandbox::start_local(Config::default()).await.unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let app = state(dir.path(), mock_secrets());
+        let info = app.sign_in(api_key_request(&sandbox.base_url(), "demo-frontdesk-key")).await.unwrap();
+        assert!(!info.can_unlock, "no PIN yet: only signing out would undo a lock");
+        for bad in ["12", "12345678901", "12ab"] {
+            assert_eq!(app.set_workstation_pin(bad.to_owned().into()).await.unwrap_err().code, ErrorCode::InvalidInput);
+        }
+        assert!(app.set_workstation_pin("2468".to_owned().into()).await.unwrap().can_unlock);
+        match app.secrets.load().unwrap() {
+            Some(SavedCredentials::ApiKey { pin, .. }) => assert_eq!(pin.unwrap().expose_secret(), "2468"),
+            other => panic!("{other:?}"),
+        }
+        assert!(
+            !std::fs::read_to_string(dir.path().join("settings.json")).unwrap().contains("2468"),
+            "the PIN is not in the settings"
+        );
+        app.lock().await.unwrap();
+        assert_eq!(app.unlock("1357".to_owned().into()).await.unwrap_err().code, ErrorCode::UnlockRefused);
+        app.unlock("2468".to_owned().into()).await.unwrap();
+        // After a restart the PIN comes back from the keychain.
+        assert!(restarted(&app, dir.path()).restore_session().await.unwrap().unwrap().can_unlock);
+    }
+
+    #[tokio::test]
+    async fn the_demo_never_locks_and_the_idle_minutes_are_a_setting() {
+        let dir = tempfile::tempdir().unwrap();
+        let app = state(dir.path(), mock_secrets());
+        assert_eq!(app.app_settings().idle_lock_minutes, 10);
+        app.set_idle_lock_minutes(0).unwrap();
+        assert_eq!(app.app_settings().idle_lock_minutes, 0);
+        assert_eq!(app.set_idle_lock_minutes(241).unwrap_err().code, ErrorCode::InvalidInput);
+        app.start_demo().await.unwrap();
+        assert!(!app.lock().await.unwrap().locked);
+        app.list_centers().await.unwrap();
     }
 }

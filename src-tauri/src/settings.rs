@@ -53,6 +53,10 @@ pub struct Settings {
     pub centers: BTreeMap<String, CenterChoice>,
     /// The Zenoti cash register this workstation takes payments on (no API lists them).
     pub cash_register_id: Option<String>,
+    /// Minutes idle before the workstation locks; 0 never.
+    pub idle_lock_minutes: u32,
+    /// The workstation was locked: a restart does not get around the lock.
+    pub locked: bool,
 }
 
 impl Default for Settings {
@@ -63,6 +67,8 @@ impl Default for Settings {
             sign_in_hint: SignInHint::default(),
             centers: BTreeMap::new(),
             cash_register_id: None,
+            idle_lock_minutes: 10,
+            locked: false,
         }
     }
 }

@@ -33,7 +33,8 @@ export async function startHarness() {
   mkdirSync(SHOTS, { recursive: true });
 
   /** Opens the app; `handler(cmd, args)` answers each command or throws an IpcError object. */
-  async function open(handler) {
+  /** Opens the app with `handler` answering its commands; `beforeLoad(page)` runs before it loads (e.g. a fake clock). */
+  async function open(handler, { beforeLoad } = {}) {
     const page = await browser.newPage({ viewport: { width: 1200, height: 780 } });
     page.setDefaultTimeout(10_000);
     const calls = [];
@@ -79,6 +80,7 @@ export async function startHarness() {
         metadata: { currentWindow: { label: 'main' }, currentWebview: { label: 'main' } },
       };
     });
+    if (beforeLoad) await beforeLoad(page);
     await page.goto(url);
     const shot = (name) => page.screenshot({ path: join(SHOTS, `${name}.png`) });
     return { page, calls, errors, shot, named: (cmd) => calls.filter((c) => c.cmd === cmd) };

@@ -57,3 +57,61 @@ test('a support bundle that cannot be written says so', async () => {
   await page.getByText('The support bundle could not be written').waitFor();
   await page.close();
 });
+
+test('after ten idle minutes the workstation locks; the password unlocks it; activity postpones it', async () => {
+  let locked = false;
+  const app = await harness.open(backend({
+    lock: () => { locked = true; return { ...SESSION, locked: true, can_unlock: true }; },
+    unlock: ({ secret }) => {
+      if (secret !== 'demo-pass') throw { code: 'unlock_refused', message: 'That is not the password or PIN of this workstation. 4 tries left before Front Desk signs out.', detail: null };
+      locked = false;
+      return { ...SESSION, locked: false, can_unlock: true };
+    },
+  }), { beforeLoad: (page) => page.clock.install() });
+  const { page } = app;
+  await page.getByText('1,240').or(page.getByRole('button', { name: 'Settings' })).first().waitFor();
+  // Activity at nine minutes postpones the lock.
+  await page.clock.fastForward('09:00');
+  await page.mouse.move(200, 200);
+  await page.mouse.move(300, 300);
+  await page.clock.fastForward('05:00');
+  assert.equal(app.named('lock').length, 0, 'locked although the desk was in use');
+  await page.clock.fastForward('06:00');
+  const lock = page.getByRole('dialog', { name: 'Front Desk is locked' });
+  await lock.waitFor();
+  assert.match(await lock.innerText(), /Unlock it as frontdesk/);
+  await app.shot('idle-lock');
+  await page.keyboard.type('nope');
+  await page.keyboard.press('Enter');
+  await lock.getByText('4 tries left').waitFor();
+  await page.keyboard.type('demo-pass');
+  await page.keyboard.press('Enter');
+  await lock.waitFor({ state: 'detached' });
+  assert.equal(locked, false);
+  assert.deepEqual(app.named('unlock').map((c) => c.args.secret), ['nope', 'demo-pass']);
+  await page.close();
+});
+
+test('the demo never locks, and the idle minutes and PIN are set in Settings', async () => {
+  const app = await harness.open(backend({
+    restore_session: () => ({ ...SESSION, mode: 'api_key', user_name: null, can_unlock: false }),
+    set_idle_lock_minutes: () => null,
+    set_workstation_pin: () => ({ ...SESSION, mode: 'api_key', user_name: null, can_unlock: true }),
+  }));
+  const { page } = app;
+  await page.getByRole('button', { name: 'Settings' }).click();
+  await page.getByText('Without a PIN, a locked workstation can only be signed out.').waitFor();
+  await page.getByLabel('Lock after').selectOption('5');
+  await page.getByLabel('Set a workstation PIN (4 to 8 digits)').fill('2468');
+  await page.keyboard.press('Enter');
+  await page.getByText('The PIN is saved').waitFor();
+  assert.deepEqual(app.named('set_idle_lock_minutes').map((c) => c.args.minutes), [5]);
+  assert.deepEqual(app.named('set_workstation_pin').map((c) => c.args.pin), ['2468']);
+  await page.close();
+
+  const demo = await harness.open(backend({ restore_session: () => ({ ...SESSION, mode: 'demo' }) }), { beforeLoad: (p) => p.clock.install() });
+  await demo.page.getByRole('button', { name: 'Settings' }).waitFor();
+  await demo.page.clock.fastForward('30:00');
+  assert.equal(demo.named('lock').length, 0);
+  await demo.page.close();
+});

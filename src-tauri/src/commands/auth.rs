@@ -1,3 +1,4 @@
+use secrecy::SecretString;
 use tauri::State;
 
 use crate::error::CommandResult;
@@ -26,4 +27,25 @@ pub async fn start_demo(state: State<'_, AppState>) -> CommandResult<SessionInfo
 #[tauri::command]
 pub async fn sign_out(state: State<'_, AppState>) -> CommandResult<()> {
     state.sign_out().await
+}
+
+/// Locks the workstation after it has been idle (not in the demo).
+#[tauri::command]
+pub async fn lock(state: State<'_, AppState>) -> CommandResult<SessionInfo> {
+    state.lock().await
+}
+
+#[tauri::command]
+pub async fn unlock(state: State<'_, AppState>, secret: SecretString) -> CommandResult<SessionInfo> {
+    state.unlock(secret).await
+}
+
+#[tauri::command]
+pub async fn set_workstation_pin(state: State<'_, AppState>, pin: SecretString) -> CommandResult<SessionInfo> {
+    state.set_workstation_pin(pin).await
+}
+
+#[tauri::command]
+pub fn set_idle_lock_minutes(state: State<'_, AppState>, minutes: u32) -> CommandResult<()> {
+    state.set_idle_lock_minutes(minutes)
 }

@@ -8,4 +8,8 @@ export type AppSettings = { base_url: string, sign_in_hint: SignInHint,
 /**
  * The cash register this workstation takes payments on.
  */
-cash_register_id: string | null, };
+cash_register_id: string | null, 
+/**
+ * Minutes idle before the workstation locks; 0 never.
+ */
+idle_lock_minutes: number, };

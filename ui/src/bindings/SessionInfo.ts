@@ -9,4 +9,12 @@ export type SessionInfo = { mode: SessionMode, base_url: string, user_name: stri
 /**
  * The center chosen on this workstation for this connection, if any.
  */
-center: CenterChoice | null, };
+center: CenterChoice | null, 
+/**
+ * Locked after being idle.
+ */
+locked: boolean, 
+/**
+ * A password or PIN is known that unlocks the idle lock (without one, only signing out does).
+ */
+can_unlock: boolean, };

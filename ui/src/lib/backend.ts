@@ -33,7 +33,7 @@ const KNOWN_CODES: ReadonlySet<string> = new Set<ErrorCode>([
   'invalid_input', 'not_signed_in', 'unauthorized', 'session_renewed', 'invalid_center', 'zenoti_error',
   'rate_limited', 'server_unavailable', 'timeout', 'network', 'unexpected_response', 'keychain_unavailable',
   'keychain_locked', 'keychain_error', 'settings_error', 'demo_unavailable', 'internal', 'redemption_in_progress',
-  'redemption_refused', 'otp_required', 'outcome_unknown',
+  'redemption_refused', 'otp_required', 'outcome_unknown', 'locked', 'unlock_refused',
 ]);
 
 /** Whatever a command rejected with, as an IpcError. */
@@ -65,6 +65,10 @@ export const backend = {
   signIn: (request: SignInRequest) => call<SessionInfo>('sign_in', { request }),
   startDemo: () => call<SessionInfo>('start_demo'),
   signOut: () => call<void>('sign_out'),
+  lock: () => call<SessionInfo>('lock'),
+  unlock: (secret: string) => call<SessionInfo>('unlock', { secret }),
+  setWorkstationPin: (pin: string) => call<SessionInfo>('set_workstation_pin', { pin }),
+  setIdleLockMinutes: (minutes: number) => call<void>('set_idle_lock_minutes', { minutes }),
   listCenters: () => call<Center[]>('list_centers'),
   selectCenter: (center: CenterChoice) => call<SessionInfo>('select_center', { center }),
   /** Streams the whole catalog to `onEvent`; resolves when it is done or has failed. */
