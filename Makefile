@@ -45,8 +45,9 @@ test-e2e: build
 	tests/e2e/run.sh
 
 # Installers: release .deb and .rpm in dist/ (AppImage needs a tool from the internet; see README).
+# With TAURI_SIGNING_PRIVATE_KEY (and _PASSWORD) set, also the signed update artifacts (.sig).
 dist: deps ui
-	npx tauri build --bundles deb,rpm
+	npx tauri build --bundles deb,rpm $(if $(TAURI_SIGNING_PRIVATE_KEY),--config '{"bundle":{"createUpdaterArtifacts":true}}')
 	@scripts/collect-bundles.sh target/release/bundle dist
 
 # The same bundles from a debug build (quicker), checked; installed and removed when

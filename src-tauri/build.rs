@@ -27,6 +27,10 @@ const COMMANDS: &[&str] = &[
     "unlock",
     "set_workstation_pin",
     "set_idle_lock_minutes",
+    "update_status",
+    "check_for_update",
+    "install_update",
+    "set_update_endpoint",
     "about",
     "export_support_bundle",
 ];

@@ -43,6 +43,8 @@ pub enum ErrorCode {
     Locked,
     /// The password or PIN given to unlock was wrong.
     UnlockRefused,
+    /// Checking for, downloading or installing an update failed; the app keeps working.
+    UpdateFailed,
 }
 
 /// What a failed command returns to the UI. `message` says what happened and what to do next;

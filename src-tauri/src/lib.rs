@@ -14,6 +14,7 @@ pub mod secrets;
 pub mod session;
 pub mod settings;
 pub mod support;
+pub mod update;
 
 use tauri::Manager;
 
@@ -39,6 +40,10 @@ pub fn run() {
             let _ = window.set_focus();
         }
     }));
+    #[cfg(feature = "updater")]
+    {
+        builder = builder.plugin(tauri_plugin_updater::Builder::new().build());
+    }
     builder
         // Size, position and maximised, never restored off-screen or minimised (the plugin checks).
         .plugin(
@@ -56,6 +61,8 @@ pub fn run() {
             let config_dir = app.path().app_config_dir()?;
             let data_dir = app.path().app_data_dir()?;
             let identifier = app.config().identifier.clone();
+            app.manage(update::Updates::default());
+            start_update_checks(app.handle().clone());
             app.manage(AppState::new(
                 SecretStore::new(&identifier),
                 SettingsStore::open(&config_dir),
@@ -92,6 +99,10 @@ pub fn run() {
             commands::redeem::set_cash_register,
             commands::redeem::export_audit_csv,
             commands::redeem::demo_codes,
+            commands::update::update_status,
+            commands::update::check_for_update,
+            commands::update::install_update,
+            commands::update::set_update_endpoint,
             commands::support::about,
             commands::support::export_support_bundle,
         ])
@@ -118,4 +129,30 @@ fn start_logging(dir: Option<std::path::PathBuf>) {
         .with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr).with_filter(filter()))
         .with(file_layer)
         .try_init();
+}
+
+/// Checks for updates a minute after start-up and every six hours, in release builds with the
+/// updater; otherwise records why there are none.
+fn start_update_checks(app: tauri::AppHandle) {
+    let updates = app.state::<update::Updates>();
+    let mut status = updates.status.lock().unwrap();
+    status.current_version = app.package_info().version.to_string();
+    if !cfg!(feature = "updater") {
+        status.disabled = Some("This build is updated by your system's package manager.".into());
+        return;
+    }
+    if cfg!(debug_assertions) {
+        status.disabled = Some("Development builds do not update themselves.".into());
+        return;
+    }
+    drop(status);
+    #[cfg(feature = "updater")]
+    tauri::async_runtime::spawn(async move {
+        tokio::time::sleep(update::FIRST_CHECK_AFTER).await;
+        loop {
+            let endpoint = app.state::<AppState>().update_endpoint();
+            update::run_check(&app, &app.state::<update::Updates>(), endpoint).await;
+            tokio::time::sleep(update::CHECK_EVERY).await;
+        }
+    });
 }

@@ -140,6 +140,11 @@ impl Redeemer {
         Redeemer { in_flight: Mutex::new(HashSet::new()), audit_path }
     }
 
+    /// Redemptions being sent right now (a restart to update waits for none).
+    pub fn in_flight(&self) -> usize {
+        self.in_flight.lock().unwrap().len()
+    }
+
     pub(crate) fn claim(&self, invoice: &str) -> Result<InFlight<'_>, IpcError> {
         let mut set = self.in_flight.lock().unwrap();
         if !set.insert(invoice.to_owned()) {

@@ -77,6 +77,8 @@ pub struct AppSettings {
     pub cash_register_id: Option<String>,
     /// Minutes idle before the workstation locks; 0 never.
     pub idle_lock_minutes: u32,
+    /// Where this workstation looks for updates; `None` for the built-in address.
+    pub update_endpoint: Option<String>,
 }
 
 struct Session {
@@ -165,6 +167,7 @@ impl AppState {
             sign_in_hint: s.sign_in_hint,
             cash_register_id: s.cash_register_id,
             idle_lock_minutes: s.idle_lock_minutes,
+            update_endpoint: s.update_endpoint,
         }
     }
 
@@ -545,6 +548,34 @@ impl AppState {
         }
         self.settings.update(|s| s.idle_lock_minutes = minutes)?;
         Ok(())
+    }
+
+    /// Redemptions (points or package sessions) being sent right now.
+    pub fn redemptions_in_flight(&self) -> usize {
+        self.redeemer.in_flight()
+    }
+
+    /// Sets where this workstation looks for updates (https); empty for the built-in address.
+    pub fn set_update_endpoint(&self, endpoint: String) -> CommandResult<()> {
+        let endpoint = endpoint.trim().to_owned();
+        if !endpoint.is_empty() {
+            match url::Url::parse(&endpoint) {
+                Ok(url) if url.scheme() == "https" => {}
+                _ => {
+                    return Err(IpcError::new(
+                        ErrorCode::InvalidInput,
+                        "Type the full update address, starting with https://, or leave it empty for the built-in one.",
+                    ))
+                }
+            }
+        }
+        self.settings.update(|s| s.update_endpoint = (!endpoint.is_empty()).then_some(endpoint))?;
+        Ok(())
+    }
+
+    /// The update address set for this workstation, if any.
+    pub fn update_endpoint(&self) -> Option<String> {
+        self.settings.get().update_endpoint
     }
 
     /// This build, and where it is connected.
@@ -1095,6 +1126,13 @@ mod tests {
         app.set_idle_lock_minutes(0).unwrap();
         assert_eq!(app.app_settings().idle_lock_minutes, 0);
         assert_eq!(app.set_idle_lock_minutes(241).unwrap_err().code, ErrorCode::InvalidInput);
+        for bad in ["http://updates.example/latest.json", "updates.example", "not a url"] {
+            assert_eq!(app.set_update_endpoint(bad.into()).unwrap_err().code, ErrorCode::InvalidInput, "{bad}");
+        }
+        app.set_update_endpoint(" https://updates.example/latest.json ".into()).unwrap();
+        assert_eq!(app.update_endpoint().as_deref(), Some("https://updates.example/latest.json"));
+        app.set_update_endpoint(String::new()).unwrap();
+        assert_eq!(app.update_endpoint(), None);
         app.start_demo().await.unwrap();
         assert!(!app.lock().await.unwrap().locked);
         app.list_centers().await.unwrap();

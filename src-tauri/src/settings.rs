@@ -57,6 +57,8 @@ pub struct Settings {
     pub idle_lock_minutes: u32,
     /// The workstation was locked: a restart does not get around the lock.
     pub locked: bool,
+    /// Where to look for updates; `None` for the address built into the app.
+    pub update_endpoint: Option<String>,
 }
 
 impl Default for Settings {
@@ -69,6 +71,7 @@ impl Default for Settings {
             cash_register_id: None,
             idle_lock_minutes: 10,
             locked: false,
+            update_endpoint: None,
         }
     }
 }

@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHarness, CENTERS } from './harness.mjs';
+import { startHarness, stream, CENTERS } from './harness.mjs';
 
 let harness;
 before(async () => { harness = await startHarness(); });
@@ -23,6 +23,7 @@ function backend(overrides = {}) {
       base_url: 'https://api.zenoti.com', mode: 'employee', log_dir: '/home/desk/.local/share/com.frontdesk.client/logs',
     }),
     export_support_bundle: () => '/home/desk/Downloads/front-desk-support-2026-11-22-150500.zip',
+    update_status: () => ({ current_version: '0.1.0', available: null, checked_at: null, error: null, disabled: null }),
     ...overrides,
   };
   return (cmd, args) => {
@@ -114,4 +115,45 @@ test('the demo never locks, and the idle minutes and PIN are set in Settings', a
   await demo.page.clock.fastForward('30:00');
   assert.equal(demo.named('lock').length, 0);
   await demo.page.close();
+});
+
+test('an update is checked for, announced, downloaded with progress, and refused while a redemption is sent', async () => {
+  const READY = { current_version: '0.1.0', available: { version: '0.2.0', notes: 'Faster catalog', date: null }, checked_at: '2026-11-22T15:00:00Z', error: null, disabled: null };
+  let busy = true;
+  const app = await harness.open(backend({
+    update_status: () => ({ current_version: '0.1.0', available: null, checked_at: null, error: null, disabled: 'Development builds do not update themselves.' }),
+    check_for_update: () => READY,
+    install_update: () => {
+      if (busy) { busy = false; throw { code: 'update_failed', message: 'A redemption is being sent. Wait for its result, then restart to update.', detail: null }; }
+      return stream([{ kind: 'downloading', received: 512, total: 1024 }, { kind: 'installing' }], { delayMs: 100, holdMs: 400 });
+    },
+    set_update_endpoint: ({ endpoint }) => {
+      if (!endpoint.startsWith('https://')) throw { code: 'invalid_input', message: 'Type the full update address, starting with https://, or leave it empty for the built-in one.', detail: null };
+    },
+  }));
+  const { page } = app;
+  await page.getByRole('button', { name: 'Settings' }).click();
+  await page.getByTestId('update-status').getByText('Development builds do not update themselves.').waitFor();
+  await page.getByRole('button', { name: 'Check for updates' }).click();
+  await page.getByText('Front Desk 0.2.0 is ready to install').waitFor();
+  await page.getByRole('button', { name: 'Restart to update' }).click();
+  await page.getByText('A redemption is being sent. Wait for its result').waitFor();
+  await page.getByRole('button', { name: 'Restart to update' }).click();
+  await page.getByText('Downloading… 50 %').waitFor();
+  await page.getByText('Installing…').waitFor();
+  await app.shot('settings-update');
+  await page.getByLabel(/Update address/).fill('http://updates.example/latest.json');
+  await page.getByLabel(/Update address/).press('Enter');
+  await page.getByText('starting with https://').waitFor();
+  await page.close();
+});
+
+test('an update found in the background is announced in the top bar', async () => {
+  const app = await harness.open(backend({
+    update_status: () => ({ current_version: '0.1.0', available: { version: '0.2.0', notes: null, date: null }, checked_at: '2026-11-22T15:00:00Z', error: null, disabled: null }),
+  }));
+  const { page } = app;
+  await page.getByRole('button', { name: 'Update 0.2.0 ready' }).click();
+  await page.getByText('Front Desk 0.2.0 is ready to install').waitFor();
+  await page.close();
 });

@@ -7,3 +7,4 @@ pub mod guests;
 pub mod packages;
 pub mod redeem;
 pub mod support;
+pub mod update;

@@ -12,4 +12,8 @@ cash_register_id: string | null,
 /**
  * Minutes idle before the workstation locks; 0 never.
  */
-idle_lock_minutes: number, };
+idle_lock_minutes: number, 
+/**
+ * Where this workstation looks for updates; `None` for the built-in address.
+ */
+update_endpoint: string | null, };

@@ -23,6 +23,8 @@ import type { SessionInfo } from '../bindings/SessionInfo';
 import type { SignInRequest } from '../bindings/SignInRequest';
 import type { DeskPackage } from '../bindings/DeskPackage';
 import type { About } from '../bindings/About';
+import type { UpdateProgress } from '../bindings/UpdateProgress';
+import type { UpdateStatus } from '../bindings/UpdateStatus';
 import type { HistoryLine } from '../bindings/HistoryLine';
 import type { PackageBenefit } from '../bindings/PackageBenefit';
 import type { PackageDetails } from '../bindings/PackageDetails';
@@ -33,7 +35,7 @@ const KNOWN_CODES: ReadonlySet<string> = new Set<ErrorCode>([
   'invalid_input', 'not_signed_in', 'unauthorized', 'session_renewed', 'invalid_center', 'zenoti_error',
   'rate_limited', 'server_unavailable', 'timeout', 'network', 'unexpected_response', 'keychain_unavailable',
   'keychain_locked', 'keychain_error', 'settings_error', 'demo_unavailable', 'internal', 'redemption_in_progress',
-  'redemption_refused', 'otp_required', 'outcome_unknown', 'locked', 'unlock_refused',
+  'redemption_refused', 'otp_required', 'outcome_unknown', 'locked', 'unlock_refused', 'update_failed',
 ]);
 
 /** Whatever a command rejected with, as an IpcError. */
@@ -105,11 +107,22 @@ export const backend = {
   exportAuditCsv: () => call<string>('export_audit_csv'),
   demoCodes: () => call<DemoCodes>('demo_codes'),
   about: () => call<About>('about'),
+  updateStatus: () => call<UpdateStatus>('update_status'),
+  checkForUpdate: () => call<UpdateStatus>('check_for_update'),
+  setUpdateEndpoint: (endpoint: string) => call<void>('set_update_endpoint', { endpoint }),
+  /** Downloads, verifies and installs the update found, then restarts into it. */
+  installUpdate: (onProgress: (p: UpdateProgress) => void) => {
+    const channel = new Channel<UpdateProgress>();
+    channel.onmessage = onProgress;
+    return call<void>('install_update', { onProgress: channel });
+  },
   exportSupportBundle: () => call<string>('export_support_bundle'),
 };
 
 export type {
   About,
+  UpdateProgress,
+  UpdateStatus,
   AppSettings,
   AuditEntry,
   DemoCodes,
