@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHarness, CENTERS, catalog, catalogEvents, stream } from './harness.mjs';
+import { startHarness, CENTERS, catalog, catalogEvents, stream, answering } from './harness.mjs';
 
 let harness;
 before(async () => { harness = await startHarness(); });
@@ -24,10 +24,7 @@ function backend(overrides = {}) {
     list_categories: () => [{ id: 'cat-massage', code: 'MASSAGE', name: 'Massage' }, { id: 'cat-skin', code: 'SKIN', name: 'Skin Care' }],
   };
   const all = { ...base, ...overrides };
-  return (cmd, args) => {
-    if (!all[cmd]) throw { code: 'internal', message: `no mock for ${cmd}`, detail: null };
-    return all[cmd](args ?? {});
-  };
+  return answering(all);
 }
 
 test('the sign-in screen focuses the API key and refuses empty fields without calling the backend', async () => {

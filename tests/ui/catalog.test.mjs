@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHarness, CENTERS, catalog, catalogEvents, stream } from './harness.mjs';
+import { startHarness, CENTERS, catalog, catalogEvents, stream, answering } from './harness.mjs';
 
 let harness;
 before(async () => { harness = await startHarness(); });
@@ -33,10 +33,7 @@ function backend(overrides = {}) {
     gift_card_packages: () => packages.filter((p) => p.type === 'Day' && Number(p.id.slice(2)) % 3 === 0).map((p) => p.id),
     ...overrides,
   };
-  return (cmd, args) => {
-    if (!all[cmd]) throw { code: 'internal', message: `no mock for ${cmd}`, detail: null };
-    return all[cmd](args ?? {});
-  };
+  return answering(all);
 }
 
 const status = (page) => page.getByTestId('catalog-status').innerText();

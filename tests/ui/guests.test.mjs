@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHarness, stream, CENTERS, catalog, catalogEvents } from './harness.mjs';
+import { startHarness, stream, CENTERS, catalog, catalogEvents, answering } from './harness.mjs';
 
 let harness;
 before(async () => { harness = await startHarness(); });
@@ -105,10 +105,7 @@ function backend(overrides = {}) {
     redeem_package: () => APPLIED,
     ...overrides,
   };
-  return (cmd, args) => {
-    if (!all[cmd]) throw { code: 'internal', message: `no mock for ${cmd}`, detail: null };
-    return all[cmd](args ?? {});
-  };
+  return answering(all);
 }
 
 const focused = (page) => page.evaluate(() => document.activeElement?.textContent?.trim() ?? '');

@@ -93,6 +93,14 @@ export async function startHarness() {
   return { open, close };
 }
 
+/** A handler for `open` answering each command from `mocks` (a command without one fails, as an unknown command would). */
+export function answering(mocks) {
+  return (cmd, args) => {
+    if (!mocks[cmd]) throw { code: 'internal', message: `no mock for ${cmd}`, detail: null };
+    return mocks[cmd](args ?? {});
+  };
+}
+
 /**
  * A command result that first streams `events` over the command's channel, `delayMs` apart,
  * then answers `holdMs` after the last one.

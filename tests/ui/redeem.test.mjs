@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHarness, stream, CENTERS } from './harness.mjs';
+import { startHarness, stream, CENTERS, answering } from './harness.mjs';
 
 let harness;
 before(async () => { harness = await startHarness(); });
@@ -54,10 +54,7 @@ function backend(overrides = {}) {
     }),
     ...overrides,
   };
-  return (cmd, args) => {
-    if (!all[cmd]) throw { code: 'internal', message: `no mock for ${cmd}`, detail: null };
-    return all[cmd](args ?? {});
-  };
+  return answering(all);
 }
 
 async function openRedeem(app) {

@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHarness, stream, CENTERS } from './harness.mjs';
+import { startHarness, stream, CENTERS, answering } from './harness.mjs';
 
 let harness;
 before(async () => { harness = await startHarness(); });
@@ -26,10 +26,7 @@ function backend(overrides = {}) {
     update_status: () => ({ current_version: '0.1.0', available: null, checked_at: null, error: null, disabled: null }),
     ...overrides,
   };
-  return (cmd, args) => {
-    if (!all[cmd]) throw { code: 'internal', message: `no mock for ${cmd}`, detail: null };
-    return all[cmd](args ?? {});
-  };
+  return answering(all);
 }
 
 test('Settings shows the version, the data center and the sign-in, and exports a support bundle', async () => {
