@@ -14,14 +14,15 @@ use crate::error::{ErrorCode, IpcError};
 pub const LOG_DAYS: usize = 14;
 
 /// The daily log file writer: `frontdesk.YYYY-MM-DD.log` in `dir`, the last [`LOG_DAYS`] kept.
-pub fn log_files(dir: &Path) -> Result<tracing_appender::rolling::RollingFileAppender, String> {
+pub fn log_files(
+    dir: &Path,
+) -> Result<tracing_appender::rolling::RollingFileAppender, tracing_appender::rolling::InitError> {
     tracing_appender::rolling::Builder::new()
         .rotation(tracing_appender::rolling::Rotation::DAILY)
         .filename_prefix("frontdesk")
         .filename_suffix("log")
         .max_log_files(LOG_DAYS)
         .build(dir)
-        .map_err(|e| e.to_string())
 }
 
 /// This build of the app.

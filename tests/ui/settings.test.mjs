@@ -122,7 +122,7 @@ test('an update is checked for, announced, downloaded with progress, and refused
     check_for_update: () => READY,
     install_update: () => {
       if (busy) { busy = false; throw { code: 'update_failed', message: 'A redemption is being sent. Wait for its result, then restart to update.', detail: null }; }
-      return stream([{ kind: 'downloading', received: 512, total: 1024 }, { kind: 'installing' }], { delayMs: 100, holdMs: 400 });
+      return stream([{ kind: 'downloading', received: 512, total: 1024 }, { kind: 'installing' }], { delayMs: 700, holdMs: 700 });
     },
     set_update_endpoint: ({ endpoint }) => {
       if (!endpoint.startsWith('https://')) throw { code: 'invalid_input', message: 'Type the full update address, starting with https://, or leave it empty for the built-in one.', detail: null };
