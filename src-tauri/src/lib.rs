@@ -57,7 +57,7 @@ pub fn run() {
         )
         .setup(|app| {
             start_logging(app.path().app_log_dir().ok());
-            tracing::info!(build = ?support::BuildInfo::current(), "Front Desk starting");
+            tracing::info!(build = ?commands::support::build_info(app.handle()), "Front Desk starting");
             let config_dir = app.path().app_config_dir()?;
             let data_dir = app.path().app_data_dir()?;
             let identifier = app.config().identifier.clone();
@@ -131,8 +131,9 @@ fn start_logging(dir: Option<std::path::PathBuf>) {
         .try_init();
 }
 
-/// Checks for updates a minute after start-up and every six hours, in release builds with the
-/// updater; otherwise records why there are none.
+/// Checks for updates a minute after start-up and every six hours in packaged builds with the
+/// updater (`tauri build`, debug or release); otherwise records why there are none. Development
+/// builds (`cargo run`, `tauri dev`: Tauri's `dev` configuration) never check on their own.
 fn start_update_checks(app: tauri::AppHandle) {
     let updates = app.state::<update::Updates>();
     let mut status = updates.status.lock().unwrap();
@@ -141,7 +142,7 @@ fn start_update_checks(app: tauri::AppHandle) {
         status.disabled = Some("This build is updated by your system's package manager.".into());
         return;
     }
-    if cfg!(debug_assertions) {
+    if tauri::is_dev() {
         status.disabled = Some("Development builds do not update themselves.".into());
         return;
     }

@@ -201,6 +201,7 @@ impl AppState {
             return Ok(Some(self.info(session)));
         }
         let Some(saved) = self.keychain(|s| s.load()).await? else {
+            tracing::info!("no saved sign-in: showing the sign-in screen");
             return Ok(None);
         };
         let (base_url, credentials, mode, user_name, unlock_with) = match saved {
@@ -579,11 +580,11 @@ impl AppState {
     }
 
     /// This build, and where it is connected.
-    pub async fn about(&self, log_dir: &std::path::Path) -> About {
+    pub async fn about(&self, build: BuildInfo, log_dir: &std::path::Path) -> About {
         let slot = self.session.read().await;
         let info = slot.as_ref().map(|s| self.info(s));
         About {
-            build: BuildInfo::current(),
+            build,
             base_url: Some(info.as_ref().map_or_else(|| self.settings.get().base_url, |i| i.base_url.clone())),
             mode: info.map(|i| serde_json::to_value(i.mode).ok().and_then(|v| v.as_str().map(str::to_owned))).flatten(),
             log_dir: log_dir.display().to_string(),
@@ -593,10 +594,11 @@ impl AppState {
     /// Writes a support bundle into `dir` and returns its path.
     pub async fn export_support_bundle(
         &self,
+        build: BuildInfo,
         dir: &std::path::Path,
         log_dir: &std::path::Path,
     ) -> CommandResult<String> {
-        let about = self.about(log_dir).await;
+        let about = self.about(build, log_dir).await;
         let name = format!("front-desk-support-{}.zip", chrono::Local::now().format("%Y-%m-%d-%H%M%S"));
         let path = crate::support::write_bundle(&dir.join(name), log_dir, self.settings.path(), &about)?;
         Ok(path.display().to_string())

@@ -39,9 +39,11 @@ pub struct BuildInfo {
 }
 
 impl BuildInfo {
-    pub fn current() -> BuildInfo {
+    /// This build, at `version`: the app's package version (`AppHandle::package_info`), which a
+    /// release may set in its Tauri configuration and which the updater compares against.
+    pub fn new(version: impl Into<String>) -> BuildInfo {
         BuildInfo {
-            version: env!("CARGO_PKG_VERSION").to_owned(),
+            version: version.into(),
             commit: option_env!("FRONTDESK_COMMIT").filter(|c| !c.is_empty()).map(str::to_owned),
             profile: if cfg!(debug_assertions) { "debug" } else { "release" }.to_owned(),
             platform: format!("{} {}", std::env::consts::OS, std::env::consts::ARCH),
@@ -118,7 +120,7 @@ mod tests {
     use super::*;
 
     fn about() -> About {
-        About { build: BuildInfo::current(), base_url: None, mode: None, log_dir: "logs".into() }
+        About { build: BuildInfo::new(env!("CARGO_PKG_VERSION")), base_url: None, mode: None, log_dir: "logs".into() }
     }
 
     #[test]
