@@ -106,19 +106,26 @@ pub struct Desk {
 }
 
 pub struct Redeemer {
-    in_flight: Mutex<HashSet<String>>,
+    sends: Mutex<Sends>,
     audit_path: PathBuf,
 }
 
-/// Holds an invoice's place in the in-flight set; frees it when dropped, whatever happens.
+/// The invoices with a redemption being sent, and whether the app is closing to restart.
+#[derive(Default)]
+struct Sends {
+    invoices: HashSet<String>,
+    closing: bool,
+}
+
+/// Holds an invoice's place among the sends; frees it when dropped, whatever happens.
 pub(crate) struct InFlight<'a> {
-    set: &'a Mutex<HashSet<String>>,
+    sends: &'a Mutex<Sends>,
     invoice: String,
 }
 
 impl Drop for InFlight<'_> {
     fn drop(&mut self) {
-        self.set.lock().unwrap().remove(&self.invoice);
+        self.sends.lock().unwrap().invoices.remove(&self.invoice);
     }
 }
 
@@ -137,23 +144,43 @@ fn value_of(points: Decimal, rate: Option<Decimal>) -> Option<Decimal> {
 
 impl Redeemer {
     pub fn new(audit_path: PathBuf) -> Self {
-        Redeemer { in_flight: Mutex::new(HashSet::new()), audit_path }
+        Redeemer { sends: Mutex::default(), audit_path }
     }
 
     /// Redemptions being sent right now (a restart to update waits for none).
     pub fn in_flight(&self) -> usize {
-        self.in_flight.lock().unwrap().len()
+        self.sends.lock().unwrap().invoices.len()
+    }
+
+    /// Before a restart to update: refused while a redemption is being sent; otherwise no new one
+    /// starts from now on, so the restart cannot cut one off.
+    pub fn close_for_restart(&self) -> Result<(), IpcError> {
+        let mut sends = self.sends.lock().unwrap();
+        if !sends.invoices.is_empty() {
+            return Err(IpcError::new(
+                ErrorCode::UpdateFailed,
+                "A redemption is being sent. Wait for its result, then restart to update.",
+            ));
+        }
+        sends.closing = true;
+        Ok(())
     }
 
     pub(crate) fn claim(&self, invoice: &str) -> Result<InFlight<'_>, IpcError> {
-        let mut set = self.in_flight.lock().unwrap();
-        if !set.insert(invoice.to_owned()) {
+        let mut sends = self.sends.lock().unwrap();
+        if sends.closing {
+            return Err(IpcError::new(
+                ErrorCode::RedemptionInProgress,
+                "Front Desk is restarting to install an update. Nothing was sent: redeem again once it is back.",
+            ));
+        }
+        if !sends.invoices.insert(invoice.to_owned()) {
             return Err(IpcError::new(
                 ErrorCode::RedemptionInProgress,
                 "A redemption on this invoice is already being sent. Wait for its result before trying again.",
             ));
         }
-        Ok(InFlight { set: &self.in_flight, invoice: invoice.to_owned() })
+        Ok(InFlight { sends: &self.sends, invoice: invoice.to_owned() })
     }
 
     pub(crate) fn audit(&self, entry: &AuditEntry) {

@@ -153,6 +153,36 @@ async fn two_redemptions_at_once_on_one_invoice_pay_once() {
 }
 
 #[tokio::test]
+async fn a_restart_to_update_waits_for_a_redemption_and_then_lets_none_start() {
+    let sandbox = unlimited_sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let app = signed_in(&sandbox, dir.path()).await;
+    let inv = invoice(&sandbox, 1, 3);
+    let (program, _) = program_points(&sandbox, &inv);
+    // The payment takes a while to answer: the restart is asked for meanwhile.
+    sandbox.inject(Fault::new("POST", &format!("/v1/invoices/{}/payments", inv.id), 1, FaultAction::Delay { ms: 400 }));
+    let restart = async {
+        while app.redemptions_in_flight() == 0 {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        app.close_for_restart()
+    };
+    let (paid, refused) = tokio::join!(app.redeem_points(ask(&inv, &program, "10"), |_| ()), restart);
+    assert_eq!(refused.unwrap_err().code, ErrorCode::UpdateFailed);
+    assert_eq!(paid.unwrap().status, RedeemStatus::Applied);
+
+    // Nothing is being sent now: the restart may go, and no redemption starts after it.
+    app.close_for_restart().unwrap();
+    let other = invoice(&sandbox, 1, 4);
+    let (p, _) = program_points(&sandbox, &other);
+    let err = app.redeem_points(ask(&other, &p, "10"), |_| ()).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::RedemptionInProgress);
+    assert!(err.message.contains("restarting"), "{err:?}");
+    assert_eq!(posts(&sandbox, &other), 0);
+    assert_eq!(sandbox.ledger().len(), 1);
+}
+
+#[tokio::test]
 async fn a_lost_answer_is_settled_by_reading_the_invoice_again() {
     let sandbox = unlimited_sandbox().await;
     let dir = tempfile::tempdir().unwrap();

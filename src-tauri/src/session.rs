@@ -556,6 +556,12 @@ impl AppState {
         self.redeemer.in_flight()
     }
 
+    /// Refused while a redemption is being sent; otherwise no new one starts (see
+    /// [`Redeemer::close_for_restart`]).
+    pub fn close_for_restart(&self) -> CommandResult<()> {
+        self.redeemer.close_for_restart()
+    }
+
     /// Sets where this workstation looks for updates (https); empty for the built-in address.
     pub fn set_update_endpoint(&self, endpoint: String) -> CommandResult<()> {
         let endpoint = endpoint.trim().to_owned();

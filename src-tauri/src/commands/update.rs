@@ -54,12 +54,12 @@ pub async fn install_update(
             let _ = on_progress.send(p);
         })
         .await?;
-        if state.redemptions_in_flight() > 0 {
-            return Err(IpcError::new(
+        state.close_for_restart().map_err(|_| {
+            IpcError::new(
                 ErrorCode::UpdateFailed,
                 "The update is installed. A redemption started meanwhile: restart Front Desk once it is done.",
-            ));
-        }
+            )
+        })?;
         tracing::info!(version = %update.version, "update installed; restarting");
         app.restart();
     }
