@@ -3,12 +3,12 @@ SHELL := /bin/bash
 CARGO ?= cargo
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run test deps ui build bindings check-bindings lint test-rust test-ui test-e2e test-dist dist bench clean
+.PHONY: run test deps ui build bindings check-bindings lint test-rust test-ui test-e2e test-dist test-update dist bench clean
 
 run: deps ui
 	$(CARGO) run -p frontdesk
 
-test: deps ui check-bindings lint test-rust build test-ui test-e2e test-dist
+test: deps ui check-bindings lint test-rust build test-ui test-e2e test-dist test-update
 	@echo "All test layers passed."
 
 deps:
@@ -57,10 +57,22 @@ test-dist: deps ui
 	@scripts/collect-bundles.sh target/debug/bundle target/dist-check
 	tests/dist/check-bundles.sh target/dist-check
 
-bench: deps ui
+# The installed app updating itself to a signed next version (FRONTDESK_INSTALL_TEST=1 only:
+# it installs a package system-wide).
+test-update: build
+	tests/e2e/update.sh
+
+# Figures, never verdicts: the client, a redemption, the UI's search, and the release app
+# against an empty Tauri window (start-up, idle memory) with the .deb's size.
+bench: dist
 	$(CARGO) bench -p zenoti --bench catalog
 	$(CARGO) bench -p frontdesk --bench redeem
 	node tests/bench/search.mjs
+	$(CARGO) build --release -p hello-window --features tauri/custom-protocol
+	$(CARGO) build --release -p zenoti-sandbox
+	APP=$(CURDIR)/target/release/frontdesk HELLO=$(CURDIR)/target/release/hello-window \
+	  SANDBOX_BIN=$(CURDIR)/target/release/zenoti-sandbox E2E_OUT=$(CURDIR)/target/bench-desktop \
+	  DEB=$$(ls $(CURDIR)/dist/frontdesk_*_amd64.deb) E2E_SCRIPT=$(CURDIR)/tests/bench/desktop.mjs tests/e2e/run.sh
 
 clean:
 	$(CARGO) clean

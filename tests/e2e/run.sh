@@ -6,7 +6,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 export APP=${APP:-$root/target/debug/frontdesk}
 export SANDBOX_BIN=${SANDBOX_BIN:-$root/target/debug/zenoti-sandbox}
-export E2E_OUT=$root/target/e2e
+export E2E_OUT=${E2E_OUT:-$root/target/e2e}
 rm -rf "$E2E_OUT" && mkdir -p "$E2E_OUT"
 
 work=$(mktemp -d)
