@@ -12,8 +12,8 @@ apt_packages=(
   xvfb xauth dbus-x11 gnome-keyring libsecret-tools webkit2gtk-driver chromium
   # screenshots of the X display (WebKitWebDriver cannot take one while a modal is open)
   imagemagick
-  # reading the support bundle in the real-app test
-  unzip
+  # reading the support bundle in the real-app test; finding the app's processes (update test, bench)
+  unzip procps
 )
 
 if [ "$(uname -s)" = Linux ] && command -v dpkg >/dev/null; then

@@ -5,8 +5,6 @@
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::error::{ErrorCode, IpcError};
-
 /// How long after start-up the first check runs, and how often after that.
 pub const FIRST_CHECK_AFTER: std::time::Duration = std::time::Duration::from_secs(60);
 pub const CHECK_EVERY: std::time::Duration = std::time::Duration::from_secs(6 * 3600);
@@ -60,6 +58,7 @@ mod with_updater {
     use tauri_plugin_updater::{Error, Update, UpdaterExt};
 
     use super::*;
+    use crate::error::{ErrorCode, IpcError};
 
     /// A check of `endpoint` (the configured endpoints when `None`). `Ok(None)`: up to date;
     /// an older version on the server is never offered (no downgrade).

@@ -16,7 +16,7 @@ fi
 if [ "$(id -u)" = 0 ]; then sudo=""; elif sudo -n true 2>/dev/null; then sudo="sudo"; else
   echo "update test: needs root or passwordless sudo" >&2; exit 1
 fi
-if dpkg-query -W front-desk >/dev/null 2>&1; then
+if [ "$(dpkg-query -W -f '${Status}' front-desk 2>/dev/null)" = "install ok installed" ]; then
   echo "update test: front-desk is already installed here; remove it first" >&2; exit 1
 fi
 
