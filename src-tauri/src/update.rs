@@ -20,6 +20,8 @@ pub struct UpdateStatus {
     pub checked_at: Option<String>,
     /// Why the last check failed, if it did.
     pub error: Option<String>,
+    /// The version the server offered when it was older than this one (never installed).
+    pub older_offered: Option<String>,
     /// Updates are left out of this build (a distribution package) or off (a development build).
     pub disabled: Option<String>,
 }
@@ -60,14 +62,31 @@ mod with_updater {
     use super::*;
     use crate::error::{ErrorCode, IpcError};
 
-    /// A check of `endpoint` (the configured endpoints when `None`). `Ok(None)`: up to date;
-    /// an older version on the server is never offered (no downgrade).
-    pub async fn check<R: Runtime>(app: &AppHandle<R>, endpoint: Option<url::Url>) -> Result<Option<Update>, IpcError> {
-        let mut builder = app.updater_builder();
+    /// What a check found.
+    pub struct Checked {
+        /// A newer release, signed (its download is verified against our key).
+        pub update: Option<Update>,
+        /// The version the server offered when it was older than this one: never installed.
+        pub older_offered: Option<String>,
+    }
+
+    /// A check of `endpoint` (the configured endpoints when `None`). Only a newer version is
+    /// ever offered for install (no downgrade); an older one is reported as such.
+    pub async fn check<R: Runtime>(app: &AppHandle<R>, endpoint: Option<url::Url>) -> Result<Checked, IpcError> {
+        let offered = std::sync::Arc::new(std::sync::Mutex::new(None));
+        let seen = offered.clone();
+        let mut builder = app.updater_builder().version_comparator(move |current, remote| {
+            if remote.version < current {
+                *seen.lock().unwrap() = Some(remote.version.to_string());
+            }
+            remote.version > current
+        });
         if let Some(url) = endpoint {
             builder = builder.endpoints(vec![url]).map_err(updater_error)?;
         }
-        builder.build().map_err(updater_error)?.check().await.map_err(updater_error)
+        let update = builder.build().map_err(updater_error)?.check().await.map_err(updater_error)?;
+        let older_offered = offered.lock().unwrap().take();
+        Ok(Checked { update, older_offered })
     }
 
     /// Downloads the update, checks its signature, and installs it (it takes effect on restart).
@@ -114,16 +133,21 @@ mod with_updater {
         let result = check(app, endpoint).await;
         let status = UpdateStatus {
             current_version,
-            available: result.as_ref().ok().and_then(|u| u.as_ref().map(available)),
+            available: result.as_ref().ok().and_then(|c| c.update.as_ref().map(available)),
             checked_at: Some(chrono::Utc::now().to_rfc3339()),
             error: result.as_ref().err().map(|e| e.message.clone()),
+            older_offered: result.as_ref().ok().and_then(|c| c.older_offered.clone()),
             disabled: None,
         };
         match &result {
-            Ok(found) => tracing::info!(available = ?found.as_ref().map(|u| &u.version), "update check done"),
+            Ok(checked) => tracing::info!(
+                available = ?checked.update.as_ref().map(|u| &u.version),
+                older_offered = ?checked.older_offered,
+                "update check done"
+            ),
             Err(err) => tracing::warn!(error = ?err.detail, "update check failed"),
         }
-        *updates.found.lock().await = result.ok().flatten();
+        *updates.found.lock().await = result.ok().and_then(|c| c.update);
         *updates.status.lock().unwrap() = status.clone();
         status
     }

@@ -84,7 +84,7 @@ async fn a_newer_signed_release_is_found_and_verifies_and_nothing_else_is_offere
     let url = server(manifest_slot.clone(), PAYLOAD.to_vec()).await;
 
     *manifest_slot.lock().unwrap() = manifest("1.3.0", &url, PLATFORM);
-    let update = update::check(app.handle(), Some(url.clone())).await.unwrap().expect("1.3.0 is newer");
+    let update = update::check(app.handle(), Some(url.clone())).await.unwrap().update.expect("1.3.0 is newer");
     assert_eq!(update.version, "1.3.0");
     assert_eq!(update::available(&update).notes.as_deref(), Some("Faster catalog"));
     // The download verifies against our key (installing is left to the real-app test).
@@ -96,10 +96,18 @@ async fn a_newer_signed_release_is_found_and_verifies_and_nothing_else_is_offere
     assert_eq!(bytes, PAYLOAD);
     assert!(!progress.lock().unwrap().is_empty());
 
-    // The same version, and an older one: nothing to do (never a downgrade).
-    for version in ["1.2.0", "1.1.9", "0.9.0"] {
+    // The same version: nothing to do. An older one: never offered (no downgrade), and said so.
+    *manifest_slot.lock().unwrap() = manifest("1.2.0", &url, PLATFORM);
+    let same = update::check(app.handle(), Some(url.clone())).await.unwrap();
+    assert!(same.update.is_none() && same.older_offered.is_none());
+    for version in ["1.1.9", "0.9.0"] {
         *manifest_slot.lock().unwrap() = manifest(version, &url, PLATFORM);
-        assert!(update::check(app.handle(), Some(url.clone())).await.unwrap().is_none(), "{version}");
+        let older = update::check(app.handle(), Some(url.clone())).await.unwrap();
+        assert!(older.update.is_none(), "{version} offered");
+        assert_eq!(older.older_offered.as_deref(), Some(version));
+        let status = update::run_check(app.handle(), &app.state::<Updates>(), Some(url.to_string())).await;
+        assert_eq!((status.available, status.older_offered.as_deref()), (None, Some(version)));
+        assert!(app.state::<Updates>().found.lock().await.is_none(), "{version} kept for install");
     }
 
     // What the background check records for the Settings screen.
@@ -119,7 +127,7 @@ async fn a_bundle_whose_signature_does_not_match_is_refused() {
     let manifest_slot = Arc::new(Mutex::new(Value::Null));
     let url = server(manifest_slot.clone(), tampered).await;
     *manifest_slot.lock().unwrap() = manifest("1.3.0", &url, PLATFORM);
-    let update = update::check(app.handle(), Some(url)).await.unwrap().unwrap();
+    let update = update::check(app.handle(), Some(url)).await.unwrap().update.unwrap();
     let progress = Mutex::new(Vec::new());
     let err = update::download_and_install(&update, |p| progress.lock().unwrap().push(p)).await.unwrap_err();
     assert_eq!(err.code, ErrorCode::UpdateFailed);

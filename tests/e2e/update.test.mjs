@@ -110,8 +110,9 @@ test(`version ${UPDATE_FROM} refuses what it must, then updates itself to ${UPDA
   const [major, minor, patch] = UPDATE_FROM.split('.').map(Number);
   const older = patch > 0 ? `${major}.${minor}.${patch - 1}` : minor > 0 ? `${major}.${minor - 1}.9` : `${major - 1}.9.9`;
   manifest = release(older, { [PLATFORM]: { url: `${base}/${debName}`, signature } });
-  await checkAndExpect(`Front Desk ${UPDATE_FROM} is up to date`);
-  console.log(`refused: downgrade to ${older} (not offered)`);
+  await checkAndExpect(`offers Front Desk ${older}, older than this one (${UPDATE_FROM})`);
+  await app.screenshot('u0-older-offered');
+  console.log(`refused: downgrade to ${older} (not offered, and said so)`);
 
   // The new version announced, but the package served is not the one signed.
   manifest = release(UPDATE_TO, { [PLATFORM]: { url: `${base}/tampered.deb`, signature } });

@@ -23,7 +23,7 @@ function backend(overrides = {}) {
       base_url: 'https://api.zenoti.com', mode: 'employee', log_dir: '/home/desk/.local/share/com.frontdesk.client/logs',
     }),
     export_support_bundle: () => '/home/desk/Downloads/front-desk-support-2026-11-22-150500.zip',
-    update_status: () => ({ current_version: '0.1.0', available: null, checked_at: null, error: null, disabled: null }),
+    update_status: () => ({ current_version: '0.1.0', available: null, checked_at: null, error: null, older_offered: null, disabled: null }),
     ...overrides,
   };
   return answering(all);
@@ -115,11 +115,14 @@ test('the demo never locks, and the idle minutes and PIN are set in Settings', a
 });
 
 test('an update is checked for, announced, downloaded with progress, and refused while a redemption is sent', async () => {
-  const READY = { current_version: '0.1.0', available: { version: '0.2.0', notes: 'Faster catalog', date: null }, checked_at: '2026-11-22T15:00:00Z', error: null, disabled: null };
+  const READY = { current_version: '0.1.0', available: { version: '0.2.0', notes: 'Faster catalog', date: null }, checked_at: '2026-11-22T15:00:00Z', error: null, older_offered: null, disabled: null };
+  // The server first offers an older version: never installed, and said so.
+  const OLDER = { ...READY, available: null, older_offered: '0.0.9', checked_at: '2026-11-22T14:00:00Z' };
+  let checks = 0;
   let busy = true;
   const app = await harness.open(backend({
-    update_status: () => ({ current_version: '0.1.0', available: null, checked_at: null, error: null, disabled: 'Development builds do not update themselves.' }),
-    check_for_update: () => READY,
+    update_status: () => ({ current_version: '0.1.0', available: null, checked_at: null, error: null, older_offered: null, disabled: 'Development builds do not update themselves.' }),
+    check_for_update: () => (checks++ === 0 ? OLDER : READY),
     install_update: () => {
       if (busy) { busy = false; throw { code: 'update_failed', message: 'A redemption is being sent. Wait for its result, then restart to update.', detail: null }; }
       return stream([{ kind: 'downloading', received: 512, total: 1024 }, { kind: 'installing' }], { delayMs: 700, holdMs: 700 });
@@ -131,6 +134,10 @@ test('an update is checked for, announced, downloaded with progress, and refused
   const { page } = app;
   await page.getByRole('button', { name: 'Settings' }).click();
   await page.getByTestId('update-status').getByText('Development builds do not update themselves.').waitFor();
+  await page.getByRole('button', { name: 'Check for updates' }).click();
+  await page.getByText('The update server offers Front Desk 0.0.9, older than this one (0.1.0). Front Desk never installs an older version').waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Restart to update' }).count(), 0);
+  await app.shot('settings-update-older');
   await page.getByRole('button', { name: 'Check for updates' }).click();
   await page.getByText('Front Desk 0.2.0 is ready to install').waitFor();
   await page.getByRole('button', { name: 'Restart to update' }).click();
@@ -147,7 +154,7 @@ test('an update is checked for, announced, downloaded with progress, and refused
 
 test('an update found in the background is announced in the top bar', async () => {
   const app = await harness.open(backend({
-    update_status: () => ({ current_version: '0.1.0', available: { version: '0.2.0', notes: null, date: null }, checked_at: '2026-11-22T15:00:00Z', error: null, disabled: null }),
+    update_status: () => ({ current_version: '0.1.0', available: { version: '0.2.0', notes: null, date: null }, checked_at: '2026-11-22T15:00:00Z', error: null, older_offered: null, disabled: null }),
   }));
   const { page } = app;
   await page.getByRole('button', { name: 'Update 0.2.0 ready' }).click();

@@ -18,6 +18,10 @@ checked_at: string | null,
  */
 error: string | null, 
 /**
+ * The version the server offered when it was older than this one (never installed).
+ */
+older_offered: string | null, 
+/**
  * Updates are left out of this build (a distribution package) or off (a development build).
  */
 disabled: string | null, };
