@@ -63,6 +63,7 @@ pub fn run() {
             let identifier = app.config().identifier.clone();
             app.manage(update::Updates::default());
             start_update_checks(app.handle().clone());
+            exit_on_terminate(app.handle().clone());
             app.manage(AppState::new(
                 SecretStore::new(&identifier),
                 SettingsStore::open(&config_dir),
@@ -129,6 +130,25 @@ fn start_logging(dir: Option<std::path::PathBuf>) {
         .with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr).with_filter(filter()))
         .with(file_layer)
         .try_init();
+}
+
+/// A shutdown or logout asks processes to stop with SIGTERM: close the way the window's close
+/// button does, so that the window's size and position are saved and the logs flushed.
+fn exit_on_terminate(app: tauri::AppHandle) {
+    #[cfg(unix)]
+    tauri::async_runtime::spawn(async move {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut terminate) => {
+                terminate.recv().await;
+                tracing::info!("asked to stop (SIGTERM): closing");
+                app.exit(0);
+            }
+            Err(err) => tracing::warn!(error = %err, "cannot listen for SIGTERM"),
+        }
+    });
+    #[cfg(not(unix))]
+    let _ = app;
 }
 
 /// Checks for updates a minute after start-up and every six hours in packaged builds with the

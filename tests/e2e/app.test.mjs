@@ -3,7 +3,7 @@
 import { test, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App } from './webdriver.mjs';
 
@@ -158,6 +158,48 @@ test('a second launch hands over to the running window and exits', async () => {
   // The first is still there and answers.
   await app.waitForText('Sign in to Zenoti');
   await quit();
+});
+
+/** Stops the running app the way a shutdown or logout does (SIGTERM), and waits until it is gone. */
+async function terminate() {
+  const pid = execFileSync('pgrep', ['-nx', 'frontdesk'], { encoding: 'utf8' }).trim();
+  process.kill(Number(pid), 'SIGTERM');
+  for (let i = 0; i < 100; i++) {
+    try {
+      process.kill(Number(pid), 0);
+    } catch {
+      await quit();
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`frontdesk ${pid} did not stop on SIGTERM`);
+}
+
+test('the window comes back where it was, never off-screen', async () => {
+  await launch();
+  await app.waitForText('Sign in to Zenoti', 30_000);
+  await app.call('POST', '/window/rect', { x: 40, y: 30, width: 1000, height: 700 });
+  await terminate();
+  const stateFile = join(HOME, '.config', IDENTIFIER, '.window-state.json');
+  const saved = JSON.parse(readFileSync(stateFile, 'utf8')).main;
+  assert.deepEqual([saved.x, saved.y, saved.width, saved.height], [40, 30, 1000, 700]);
+
+  await launch();
+  await app.waitForText('Sign in to Zenoti', 30_000);
+  assert.deepEqual(await app.call('GET', '/window/rect'), { x: 40, y: 30, width: 1000, height: 700 });
+  await terminate();
+
+  // A monitor that is gone (the position is off every screen of this 1280x800 display).
+  writeFileSync(stateFile, JSON.stringify({ main: { ...saved, x: 3000, y: 2000, prev_x: 3000, prev_y: 2000 } }));
+  await launch();
+  await app.waitForText('Sign in to Zenoti', 30_000);
+  const rect = await app.call('GET', '/window/rect');
+  assert.ok(rect.x >= 0 && rect.y >= 0 && rect.x + 100 < 1280 && rect.y + 100 < 800, `off-screen: ${JSON.stringify(rect)}`);
+  assert.deepEqual([rect.width, rect.height], [1000, 700], 'the size is still restored');
+  await terminate();
+  // The tests after this one start with the default window.
+  rmSync(stateFile);
 });
 
 test('bad input and a refused key: clear messages, nothing saved', async () => {
