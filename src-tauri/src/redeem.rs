@@ -129,6 +129,11 @@ impl Drop for InFlight<'_> {
     }
 }
 
+/// A restart to update refused because a redemption is being sent.
+pub fn restart_waits_for_redemption() -> IpcError {
+    IpcError::new(ErrorCode::UpdateFailed, "A redemption is being sent. Wait for its result, then restart to update.")
+}
+
 pub(crate) fn invalid(message: impl Into<String>) -> IpcError {
     IpcError::new(ErrorCode::InvalidInput, message)
 }
@@ -157,10 +162,7 @@ impl Redeemer {
     pub fn close_for_restart(&self) -> Result<(), IpcError> {
         let mut sends = self.sends.lock().unwrap();
         if !sends.invoices.is_empty() {
-            return Err(IpcError::new(
-                ErrorCode::UpdateFailed,
-                "A redemption is being sent. Wait for its result, then restart to update.",
-            ));
+            return Err(restart_waits_for_redemption());
         }
         sends.closing = true;
         Ok(())

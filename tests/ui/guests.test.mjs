@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHarness, stream, CENTERS, catalog, catalogEvents, answering } from './harness.mjs';
+import { startHarness, stream, catalog, catalogEvents, answering, signedIn } from './harness.mjs';
 
 let harness;
 before(async () => { harness = await startHarness(); });
@@ -88,11 +88,7 @@ const APPLIED = {
 
 function backend(overrides = {}) {
   const all = {
-    app_settings: () => ({ base_url: '', sign_in_hint: {} }),
-    restore_session: () => SESSION,
-    list_centers: () => CENTERS,
-    open_catalog: () => null,
-    list_categories: () => [],
+    ...signedIn(SESSION),
     search_guests: ({ text }) => (text.toLowerCase().startsWith('an') ? { guests: [ANNA], page_info: { total: 1, page: 1, size: 20 } } : { guests: [], page_info: { total: 0, page: 1, size: 20 } }),
     guest_packages: () => PACKAGES,
     package_details: () => DETAILS,

@@ -101,6 +101,17 @@ export function answering(mocks) {
   };
 }
 
+/** The mocks every signed-in screen asks for: `session` restored, the centers, an empty catalog. */
+export function signedIn(session) {
+  return {
+    app_settings: () => ({ base_url: '', sign_in_hint: {} }),
+    restore_session: () => session,
+    list_centers: () => CENTERS,
+    open_catalog: () => null,
+    list_categories: () => [],
+  };
+}
+
 /**
  * A command result that first streams `events` over the command's channel, `delayMs` apart,
  * then answers `holdMs` after the last one.

@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHarness, stream, CENTERS, answering } from './harness.mjs';
+import { startHarness, stream, answering, signedIn } from './harness.mjs';
 
 let harness;
 before(async () => { harness = await startHarness(); });
@@ -36,11 +36,7 @@ const REDEEMABLE = {
 
 function backend(overrides = {}) {
   const all = {
-    app_settings: () => ({ base_url: '', sign_in_hint: {} }),
-    restore_session: () => SESSION,
-    list_centers: () => CENTERS,
-    open_catalog: () => null,
-    list_categories: () => [],
+    ...signedIn(SESSION),
     find_invoices: ({ number }) => number === null
       ? [{ invoice_id: INVOICE.id, invoice_no: 'SDS16671', name: 'Anna Garcia', mobile_phone: null, sale_date: null, final_price: '215', user_id: 'g-1', is_closed: false }]
       : number === '16671' ? [{ invoice_id: INVOICE.id, invoice_no: 'SDS16671', name: 'Anna Garcia', mobile_phone: null, sale_date: null, final_price: '215', user_id: 'g-1', is_closed: false }] : [],

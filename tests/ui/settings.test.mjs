@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHarness, stream, CENTERS, answering } from './harness.mjs';
+import { startHarness, stream, answering, signedIn } from './harness.mjs';
 
 let harness;
 before(async () => { harness = await startHarness(); });
@@ -13,11 +13,7 @@ const SESSION = {
 
 function backend(overrides = {}) {
   const all = {
-    app_settings: () => ({ base_url: '', sign_in_hint: {} }),
-    restore_session: () => SESSION,
-    list_centers: () => CENTERS,
-    open_catalog: () => null,
-    list_categories: () => [],
+    ...signedIn(SESSION),
     about: () => ({
       build: { version: '0.1.0', commit: 'abc1234', profile: 'release', platform: 'linux x86_64' },
       base_url: 'https://api.zenoti.com', mode: 'employee', log_dir: '/home/desk/.local/share/com.frontdesk.client/logs',

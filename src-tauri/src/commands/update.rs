@@ -39,10 +39,7 @@ pub async fn install_update(
     on_progress: Channel<UpdateProgress>,
 ) -> CommandResult<()> {
     if state.redemptions_in_flight() > 0 {
-        return Err(IpcError::new(
-            ErrorCode::UpdateFailed,
-            "A redemption is being sent. Wait for its result, then restart to update.",
-        ));
+        return Err(crate::redeem::restart_waits_for_redemption());
     }
     #[cfg(feature = "updater")]
     {
