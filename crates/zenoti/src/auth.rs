@@ -176,6 +176,15 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_recorded_token_answer_decodes() {
+        let body = include_bytes!("../tests/fixtures/recorded/dump-tokens-response.json");
+        let response: TokenResponse = crate::client::decode(body).unwrap();
+        let token = Token::from_response(response.credentials).unwrap();
+        assert_eq!(token.expires_at.to_rfc3339(), "2022-06-08T11:19:18.701683900+00:00");
+        assert!(token.refresh.is_some());
+    }
+
+    #[test]
     fn expiry_formats() {
         let z = parse_expiry("2026-11-22T10:00:00Z").unwrap();
         assert_eq!(parse_expiry("2026-11-22T10:00:00").unwrap(), z);

@@ -155,6 +155,9 @@ impl Client {
             .connect_timeout(config.connect_timeout)
             .timeout(config.timeout)
             .user_agent(concat!("FrontDesk/", env!("CARGO_PKG_VERSION")))
+            // A redirect followed would turn a payment into a GET and its answer into a page
+            // that shows nothing: every 3xx is handed back as it came.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| Error::Network(e.to_string()))?;
         Ok(Client {
@@ -244,7 +247,7 @@ impl Client {
         let headers = response.headers().clone();
         limiter.observe(&headers);
         if status == StatusCode::TOO_MANY_REQUESTS {
-            limiter.pause(retry_after(&headers).unwrap_or(Duration::from_secs(1)));
+            limiter.pause(retry_after(&headers).unwrap_or(Duration::from_secs(1)).min(MAX_PAUSE));
         }
         let body = response.bytes().await.map_err(Error::from_reqwest)?;
         interpret(status, &headers, &body)
@@ -351,14 +354,27 @@ pub fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T> {
     Ok(value)
 }
 
-/// `Retry-After` as seconds or as an HTTP date.
+/// The longest any server's word (`Retry-After`, `RateLimit-Reset`) holds back every call of
+/// this client: Zenoti's budget is counted per minute, so a longer pause is a broken header,
+/// and payments must not wait behind it.
+pub(crate) const MAX_PAUSE: Duration = Duration::from_secs(60);
+
+/// `Retry-After` as seconds or as an HTTP date; absurd values (1e20, negative, NaN) never
+/// panic: they read as "unknown" or are capped at a day, and callers cap them further.
 fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     let text = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
     if let Ok(secs) = text.parse::<f64>() {
-        return (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs));
+        return seconds(secs);
     }
     let date = chrono::DateTime::parse_from_rfc2822(text).ok()?;
-    (date.with_timezone(&Utc) - Utc::now()).to_std().ok().or(Some(Duration::ZERO))
+    (date.with_timezone(&Utc) - Utc::now()).to_std().ok().map(|d| d.min(DAY)).or(Some(Duration::ZERO))
+}
+
+const DAY: Duration = Duration::from_secs(86_400);
+
+/// A number of seconds from a header, capped at a day; `None` when it is not one.
+pub(crate) fn seconds(secs: f64) -> Option<Duration> {
+    (secs.is_finite() && secs >= 0.0).then(|| Duration::try_from_secs_f64(secs).unwrap_or(DAY).min(DAY))
 }
 
 /// How long to wait before retrying a GET when the server does not say: exponential, capped,
@@ -401,6 +417,24 @@ mod tests {
         assert_eq!(retry_after(&h), Some(Duration::from_secs(3)));
         h.insert(RETRY_AFTER, HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"));
         assert_eq!(retry_after(&h), Some(Duration::ZERO));
+    }
+
+    #[test]
+    fn hostile_retry_after_values_never_panic() {
+        let mut h = HeaderMap::new();
+        for (text, expected) in [
+            ("1e20", Some(DAY)),
+            ("1e400", None),
+            ("86400", Some(DAY)),
+            ("-5", None),
+            ("NaN", None),
+            ("inf", None),
+            ("Fri, 31 Dec 9999 23:59:59 GMT", Some(DAY)),
+            ("soon", None),
+        ] {
+            h.insert(RETRY_AFTER, HeaderValue::from_static(text));
+            assert_eq!(retry_after(&h), expected, "{text}");
+        }
     }
 
     #[derive(Debug, Deserialize)]

@@ -13,24 +13,14 @@
 
 use chrono::NaiveDateTime;
 use rust_decimal::Decimal;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 
 use crate::client::Client;
+use crate::de::{lenient, tolerant_list};
 use crate::error::{Error, Result};
 use crate::loyalty::RedeemedInvoice;
 use crate::packages::PageInfo;
-use crate::webhooks::{lenient, GuestPackage, ItemRedemption, NamedRef, PackageState, PackageStatus, ServiceBalance};
-
-/// Every list is tolerant: a null or a malformed list reads as empty, a malformed item is skipped.
-fn tolerant_list<'de, D: Deserializer<'de>, T: serde::de::DeserializeOwned>(
-    d: D,
-) -> std::result::Result<Vec<T>, D::Error> {
-    let value = serde_json::Value::deserialize(d)?;
-    Ok(match value {
-        serde_json::Value::Array(items) => items.into_iter().filter_map(|v| T::deserialize(v).ok()).collect(),
-        _ => Vec::new(),
-    })
-}
+use crate::webhooks::{GuestPackage, ItemRedemption, NamedRef, PackageState, PackageStatus, ServiceBalance};
 
 /// A package a guest holds, as the guest's package list shows it: the fields the webhook events
 /// share, with the balances of its services and products.

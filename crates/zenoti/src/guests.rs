@@ -83,7 +83,7 @@ impl GuestSearch {
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct GuestPage {
-    #[serde(default, deserialize_with = "crate::packages::null_as_empty")]
+    #[serde(default, deserialize_with = "crate::de::null_as_empty")]
     pub guests: Vec<Guest>,
     #[serde(default, alias = "page_Info")]
     pub page_info: PageInfo,

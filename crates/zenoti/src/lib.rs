@@ -7,6 +7,7 @@
 mod auth;
 mod centers;
 mod client;
+mod de;
 mod enums;
 mod error;
 mod guest_packages;
@@ -26,14 +27,14 @@ pub use guest_packages::{
 };
 pub use guests::{Guest, GuestPage, GuestSearch, PersonalInfo, Phone};
 pub use loyalty::{
-    AmountStatus, Invoice, InvoiceGuest, InvoiceItem, InvoiceSummary, ItemPrice, LinePackageRedemption, LoyaltyProgram,
-    ProgramPoints, RedeemRequest, Redeemable, RedeemableInfo, RedeemedInvoice, RedeemedPoints, Redemption,
-    RedemptionDetails, Refusal, TotalPrice, Transaction,
+    AmountStatus, Invoice, InvoiceGuest, InvoiceItem, InvoiceItemType, InvoiceSummary, ItemPrice,
+    LinePackageRedemption, LoyaltyProgram, PaymentOption, ProgramPoints, RedeemRequest, Redeemable, RedeemableInfo,
+    RedeemedInvoice, RedeemedPoints, Redemption, RedemptionDetails, Refusal, TotalPrice, Transaction,
 };
 pub use packages::{
-    BenefitItem, Benefits, CatalogProgress, CatalogSummary, Category, Commission, CommissionType, Package, PackagePage,
-    PackagePreferences, PackagePrice, PackageQuery, PackageSchedule, PackageType, PageInfo, SeriesPackage,
-    SeriesPackageType, SeriesValidity, MAX_PAGE_SIZE,
+    BenefitItem, Benefits, CatalogInfo, CatalogProgress, CatalogSummary, Category, Commission, CommissionType, Package,
+    PackagePage, PackagePreferences, PackagePrice, PackageQuery, PackageSchedule, PackageType, PageInfo, SeriesPackage,
+    SeriesPackageType, SeriesValidity, MAX_CATALOG_PAGES, MAX_PAGE_SIZE,
 };
 pub use ratelimit::RateLimit;
 pub use secrecy::{ExposeSecret, SecretString};

@@ -8,36 +8,50 @@
 //! paid for it).
 
 use rust_decimal::Decimal;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 
 use crate::client::Client;
+use crate::de::{lenient, null_as_empty, phone_text, text_or_number};
+use crate::enums::open_enum;
 use crate::error::{Error, Result};
 
-fn text_or_number<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<String>, D::Error> {
-    Ok(match Option::<serde_json::Value>::deserialize(d)? {
-        Some(serde_json::Value::String(s)) => Some(s),
-        Some(serde_json::Value::Number(n)) => Some(n.to_string()),
-        _ => None,
-    })
+open_enum! {
+    /// What an invoice line sells. UNKNOWN beyond the recorded invoice, which shows a service
+    /// as 0 and a class pack as 4: the other integers are our reading.
+    pub enum InvoiceItemType {
+        Service = 0,
+        Product = 2,
+        Membership = 3,
+        Package = 4,
+        GiftCard = 5,
+        PrepaidCard = 6,
+    }
 }
 
-fn null_as_empty<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> std::result::Result<Vec<T>, D::Error> {
-    Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
-}
-
+/// An invoice with its lines and payments, as `GET /v1/invoices/{id}` sends it (the recorded
+/// answer `dump-invoice-detail.json` is the wire format).
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(default)]
 pub struct Invoice {
     pub id: String,
+    /// The number without its prefix ("117798").
+    #[serde(deserialize_with = "lenient")]
     pub invoice_number: Option<String>,
+    /// "CMEMGM": printed invoices show it before the number.
+    #[serde(deserialize_with = "lenient")]
+    pub invoice_number_prefix: Option<String>,
+    #[serde(deserialize_with = "lenient")]
     pub receipt_number: Option<String>,
     pub center_id: Option<String>,
     /// Center-local, without an offset.
+    #[serde(deserialize_with = "lenient")]
     pub invoice_date: Option<String>,
     pub is_closed: Option<bool>,
     pub lock: Option<bool>,
+    #[serde(deserialize_with = "lenient")]
     pub is_refund: Option<bool>,
+    #[serde(deserialize_with = "lenient")]
     pub has_redemptions: Option<bool>,
     pub guest: Option<InvoiceGuest>,
     pub total_price: Option<TotalPrice>,
@@ -54,17 +68,30 @@ impl Invoice {
     }
 
     /// What is still to pay: Zenoti's own balance when it sends one, else the total less the
-    /// payments.
+    /// payments (never re-derived when Zenoti says; `None` where the sum does not fit).
     pub fn balance_due(&self) -> Option<Decimal> {
         if let Some(balance) = self.invoice_dues.as_ref().and_then(|d| d.balance) {
             return Some(balance);
         }
-        let paid: Decimal = self.transactions.iter().filter_map(|t| t.amount).sum();
-        self.total().map(|t| t - paid)
+        let paid =
+            self.transactions.iter().filter_map(|t| t.amount_paid).try_fold(Decimal::ZERO, |a, b| a.checked_add(b))?;
+        self.total()?.checked_sub(paid)
     }
 
     pub fn is_open(&self) -> bool {
         !self.is_closed.unwrap_or(false) && !self.lock.unwrap_or(false)
+    }
+
+    /// The number as printed on the invoice: its prefix, then its number ("CMEMGM117798").
+    pub fn printed_number(&self) -> Option<String> {
+        let number = self.invoice_number.as_deref().filter(|n| !n.is_empty())?;
+        Some(format!("{}{number}", self.invoice_number_prefix.as_deref().unwrap_or("")))
+    }
+
+    /// The line with this id (`invoice_item_id`), in any letter case.
+    pub fn line(&self, invoice_item_id: &str) -> Option<&InvoiceItem> {
+        let id = invoice_item_id.trim();
+        self.invoice_items.iter().find(|i| i.invoice_item_id.eq_ignore_ascii_case(id))
     }
 }
 
@@ -73,10 +100,17 @@ impl Invoice {
 #[serde(default)]
 pub struct InvoiceGuest {
     pub id: String,
+    #[serde(deserialize_with = "lenient")]
     pub first_name: Option<String>,
+    #[serde(deserialize_with = "lenient")]
     pub last_name: Option<String>,
+    #[serde(deserialize_with = "text_or_number")]
     pub code: Option<String>,
+    /// A string in an invoice (an object in the guest endpoints: both are read).
+    #[serde(deserialize_with = "phone_text")]
     pub mobile_phone: Option<String>,
+    #[serde(deserialize_with = "lenient")]
+    pub email: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
@@ -104,20 +138,37 @@ pub struct AmountStatus {
     pub balance: Option<Decimal>,
 }
 
+/// An invoice line. Two ids: `invoice_item_id` is the line, `id` what it sells.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(default)]
 pub struct InvoiceItem {
-    pub id: String,
+    /// The line: what a package redemption names.
+    pub invoice_item_id: String,
+    /// The service or product sold on this line.
+    pub id: Option<String>,
+    #[serde(deserialize_with = "lenient")]
     pub name: Option<String>,
-    #[serde(rename = "type", deserialize_with = "text_or_number")]
-    pub item_type: Option<String>,
+    #[serde(rename = "type")]
+    pub item_type: Option<InvoiceItemType>,
+    #[serde(deserialize_with = "lenient")]
+    pub code: Option<String>,
+    #[serde(deserialize_with = "lenient")]
     pub quantity: Option<i64>,
     pub price: Option<ItemPrice>,
-    /// The service or product sold on this line.
-    pub item: Option<crate::webhooks::NamedRef>,
-    /// Set once a package session pays for this line.
+    #[serde(deserialize_with = "lenient")]
+    pub therapist_name: Option<String>,
+    /// Set once a package session pays for this line. UNKNOWN: how Zenoti marks such a line
+    /// (no recorded answer shows one); the sandbox sends this, and Zenoti's own refusal
+    /// ("already redeemed") stands behind it.
+    #[serde(deserialize_with = "lenient")]
     pub package_redemption: Option<LinePackageRedemption>,
+}
+
+impl InvoiceItem {
+    pub fn is_service(&self) -> bool {
+        self.item_type == Some(InvoiceItemType::Service)
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
@@ -135,25 +186,56 @@ pub struct ItemPrice {
     pub sales: Option<Decimal>,
     #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub tax: Option<Decimal>,
+    /// What the line costs; need not equal sales + tax − discount.
     #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub r#final: Option<Decimal>,
     #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub discount: Option<Decimal>,
 }
 
-/// A payment on an invoice.
+/// A payment on an invoice (`transactions[]`), and the payment a loyalty redemption answers
+/// with. The fields that would mark a loyalty payment (`payment_option.payment_mode`,
+/// `payment_name`) are UNKNOWN: no recorded answer shows one.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(default)]
 pub struct Transaction {
-    pub id: String,
-    pub payment_option: Option<String>,
+    pub transaction_id: String,
+    #[serde(deserialize_with = "lenient")]
+    pub payment_option: Option<PaymentOption>,
+    /// What this payment paid of the invoice.
     #[cfg_attr(feature = "ts", ts(type = "string | null"))]
-    pub amount: Option<Decimal>,
+    pub amount_paid: Option<Decimal>,
+    /// With tips and fees.
     #[cfg_attr(feature = "ts", ts(type = "string | null"))]
-    pub points: Option<Decimal>,
-    pub program_id: Option<String>,
-    pub date: Option<String>,
+    pub total_amount_paid: Option<Decimal>,
+    /// Center-local, without an offset.
+    #[serde(deserialize_with = "lenient")]
+    pub payment_date: Option<String>,
+    /// Zenoti spells it `cash_regester_id`.
+    #[serde(rename(deserialize = "cash_regester_id"), deserialize_with = "lenient")]
+    pub cash_register_id: Option<String>,
+}
+
+impl Transaction {
+    /// The payment option's name ("CASH", "Gift Card", …), if sent.
+    pub fn option_name(&self) -> &str {
+        self.payment_option.as_ref().and_then(|o| o.payment_name.as_deref()).unwrap_or("")
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(default)]
+pub struct PaymentOption {
+    #[serde(deserialize_with = "lenient")]
+    pub id: Option<String>,
+    #[serde(deserialize_with = "lenient")]
+    pub payment_mode: Option<i64>,
+    #[serde(deserialize_with = "lenient")]
+    pub payment_name: Option<String>,
+    #[serde(deserialize_with = "lenient")]
+    pub card_number: Option<String>,
 }
 
 #[derive(Deserialize)]

@@ -4,6 +4,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::client::Client;
+use crate::de::{lenient, null_as_empty, text_or_number};
 use crate::enums::open_enum;
 use crate::error::{Error, Result};
 
@@ -45,29 +46,65 @@ open_enum! {
 #[serde(default)]
 pub struct Package {
     pub id: String,
+    #[serde(deserialize_with = "lenient")]
     pub code: Option<String>,
+    #[serde(deserialize_with = "lenient")]
     pub name: Option<String>,
+    #[serde(deserialize_with = "lenient")]
     pub description: Option<String>,
+    #[serde(deserialize_with = "lenient")]
     pub html_description: Option<String>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", deserialize_with = "lenient")]
     pub package_type: Option<PackageType>,
+    #[serde(deserialize_with = "lenient")]
     pub active: Option<bool>,
+    #[serde(deserialize_with = "lenient")]
     pub category_id: Option<String>,
+    /// Zenoti sends `Business_unit_id` (the docs say lower case): both are read.
+    #[serde(alias = "Business_unit_id", deserialize_with = "lenient")]
     pub business_unit_id: Option<String>,
+    #[serde(deserialize_with = "lenient")]
     pub version_id: Option<String>,
     /// Length in minutes.
+    #[serde(deserialize_with = "lenient")]
     pub time: Option<i64>,
     /// Center-local, without an offset.
+    #[serde(deserialize_with = "lenient")]
     pub booking_start_date: Option<String>,
+    #[serde(deserialize_with = "lenient")]
     pub booking_end_date: Option<String>,
+    #[serde(deserialize_with = "lenient")]
     pub sac: Option<String>,
+    #[serde(deserialize_with = "lenient")]
     pub commission: Option<Commission>,
+    #[serde(deserialize_with = "lenient")]
     pub series_package: Option<SeriesPackage>,
+    #[serde(deserialize_with = "lenient")]
     pub preferences: Option<PackagePreferences>,
     /// Prices per center.
+    #[serde(deserialize_with = "lenient")]
     pub centers: Option<Vec<PackagePrice>>,
+    #[serde(deserialize_with = "lenient")]
     pub tags: Option<Vec<String>>,
+    #[serde(deserialize_with = "lenient")]
     pub benefits: Option<Benefits>,
+    #[serde(deserialize_with = "lenient")]
+    pub catalog_info: Option<CatalogInfo>,
+}
+
+/// How the package shows in the online catalog. `display_price` is a string ("100" or "").
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(default)]
+pub struct CatalogInfo {
+    #[serde(deserialize_with = "lenient")]
+    pub show_in_catalog: Option<bool>,
+    #[serde(deserialize_with = "lenient")]
+    pub can_book: Option<bool>,
+    #[serde(deserialize_with = "lenient")]
+    pub display_name: Option<String>,
+    #[serde(deserialize_with = "text_or_number")]
+    pub display_price: Option<String>,
 }
 
 impl Package {
@@ -81,12 +118,15 @@ impl Package {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(default)]
 pub struct Commission {
+    #[serde(deserialize_with = "lenient")]
     pub eligible: Option<bool>,
     #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    #[serde(deserialize_with = "lenient")]
     pub factor: Option<Decimal>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", deserialize_with = "lenient")]
     pub commission_type: Option<CommissionType>,
     #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    #[serde(deserialize_with = "lenient")]
     pub value: Option<Decimal>,
 }
 
@@ -96,15 +136,21 @@ pub struct Commission {
 #[serde(default)]
 pub struct PackagePrice {
     pub center_id: String,
+    #[serde(deserialize_with = "lenient")]
     pub currency_id: Option<i64>,
     #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    #[serde(deserialize_with = "lenient")]
     pub sale_price: Option<Decimal>,
     #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    #[serde(deserialize_with = "lenient")]
     pub price_with_tax: Option<Decimal>,
+    #[serde(deserialize_with = "lenient")]
     pub tax_id: Option<String>,
+    #[serde(deserialize_with = "lenient")]
     pub auto_renewal: Option<bool>,
     /// The member price, when asked for with `member_price=true`.
     #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    #[serde(deserialize_with = "lenient")]
     pub discount_price: Option<Decimal>,
 }
 
@@ -112,15 +158,22 @@ pub struct PackagePrice {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(default)]
 pub struct SeriesPackage {
-    #[serde(rename = "type")]
+    #[serde(rename = "type", deserialize_with = "lenient")]
     pub series_type: Option<SeriesPackageType>,
     #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    #[serde(deserialize_with = "lenient")]
     pub cost_to_center: Option<Decimal>,
+    #[serde(deserialize_with = "lenient")]
     pub freeze_count: Option<i64>,
+    #[serde(deserialize_with = "lenient")]
     pub validity: Option<SeriesValidity>,
+    #[serde(deserialize_with = "lenient")]
     pub validate_first_redemption: Option<bool>,
+    #[serde(deserialize_with = "lenient")]
     pub transfer_service_credits: Option<bool>,
+    #[serde(deserialize_with = "lenient")]
     pub terms_and_conditions: Option<String>,
+    #[serde(deserialize_with = "lenient")]
     pub schedule: Option<PackageSchedule>,
 }
 
@@ -128,10 +181,14 @@ pub struct SeriesPackage {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(default)]
 pub struct SeriesValidity {
+    #[serde(deserialize_with = "lenient")]
     pub expiry_date: Option<String>,
     /// Expires after this many days.
+    #[serde(deserialize_with = "lenient")]
     pub expiry: Option<i64>,
+    #[serde(deserialize_with = "lenient")]
     pub grace_period: Option<String>,
+    #[serde(deserialize_with = "lenient")]
     pub validity_id: Option<String>,
 }
 
@@ -139,9 +196,13 @@ pub struct SeriesValidity {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(default)]
 pub struct PackageSchedule {
+    #[serde(deserialize_with = "lenient")]
     pub days_for_first_payment: Option<i64>,
+    #[serde(deserialize_with = "lenient")]
     pub payment_frequency: Option<i64>,
+    #[serde(deserialize_with = "lenient")]
     pub payment_frequency_type: Option<i64>,
+    #[serde(deserialize_with = "lenient")]
     pub number_of_instalments: Option<i64>,
 }
 
@@ -149,10 +210,15 @@ pub struct PackageSchedule {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(default)]
 pub struct PackagePreferences {
+    #[serde(deserialize_with = "lenient")]
     pub allow_cancellation_fee: Option<bool>,
+    #[serde(deserialize_with = "lenient")]
     pub allow_no_show_fee: Option<bool>,
+    #[serde(deserialize_with = "lenient")]
     pub allow_membership_redemption: Option<bool>,
+    #[serde(deserialize_with = "lenient")]
     pub allow_giftcard_redemption: Option<bool>,
+    #[serde(deserialize_with = "lenient")]
     pub enforce_otp: Option<bool>,
 }
 
@@ -160,8 +226,11 @@ pub struct PackagePreferences {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(default)]
 pub struct Benefits {
+    #[serde(deserialize_with = "lenient")]
     pub services: Option<Vec<BenefitItem>>,
+    #[serde(deserialize_with = "lenient")]
     pub products: Option<Vec<BenefitItem>>,
+    #[serde(deserialize_with = "lenient")]
     pub bundled_products: Option<Vec<BenefitItem>>,
 }
 
@@ -171,9 +240,13 @@ pub struct Benefits {
 #[serde(default)]
 pub struct BenefitItem {
     pub id: String,
+    #[serde(deserialize_with = "lenient")]
     pub name: Option<String>,
+    #[serde(deserialize_with = "lenient")]
     pub item_type: Option<i64>,
+    #[serde(deserialize_with = "lenient")]
     pub quantity: Option<i64>,
+    #[serde(deserialize_with = "lenient")]
     pub order: Option<i64>,
 }
 
@@ -193,14 +266,8 @@ pub struct PageInfo {
 pub struct PackagePage {
     #[serde(default, deserialize_with = "null_as_empty")]
     pub packages: Vec<Package>,
-    #[serde(default)]
+    #[serde(default, alias = "page_Info")]
     pub page_info: PageInfo,
-}
-
-pub(crate) fn null_as_empty<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(
-    d: D,
-) -> std::result::Result<Vec<T>, D::Error> {
-    Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
 }
 
 /// The most items Zenoti returns in one page.
@@ -308,6 +375,10 @@ pub struct CatalogSummary {
 /// How many pages of a catalog are fetched at once (all through the one rate limiter).
 const CATALOG_CONCURRENCY: usize = 16;
 
+/// The most pages of one catalog that are read (20,000 packages): a total beyond it is a
+/// broken answer, not a catalog, and reading it would burn the organization's budget.
+pub const MAX_CATALOG_PAGES: u32 = 200;
+
 impl Client {
     /// One page of a center's packages.
     pub async fn list_packages(&self, center_id: &str, query: &PackageQuery) -> Result<PackagePage> {
@@ -346,12 +417,12 @@ impl Client {
         };
         deliver(first.packages, first.page_info.total, &mut progress);
 
-        let pages_for = |total: i64| (total.max(0) as u64).div_ceil(size as u64) as u32;
+        let pages_for = |total: i64| u32::try_from((total.max(0) as u64).div_ceil(size as u64)).unwrap_or(u32::MAX);
         let mut fetched_through = 1u32;
         let mut failed: BTreeMap<u32, String> = BTreeMap::new();
         // The total may grow while we read: fetch the new pages too, a few rounds at most.
         for _round in 0..3 {
-            let last = pages_for(progress.total);
+            let last = pages_for(progress.total).min(MAX_CATALOG_PAGES);
             if last <= fetched_through {
                 break;
             }
@@ -372,6 +443,16 @@ impl Client {
                     }
                 }
             }
+        }
+        if pages_for(progress.total) > MAX_CATALOG_PAGES {
+            tracing::warn!(total = progress.total, "the catalog's total is beyond what is read; it is incomplete");
+            failed.insert(
+                MAX_CATALOG_PAGES + 1,
+                format!(
+                    "not read: Zenoti reported {} packages, more than the {} pages Front Desk reads",
+                    progress.total, MAX_CATALOG_PAGES
+                ),
+            );
         }
         Ok(CatalogSummary {
             total: progress.total,
@@ -452,7 +533,9 @@ mod tests {
 #[serde(default)]
 pub struct Category {
     pub id: String,
+    #[serde(deserialize_with = "lenient")]
     pub code: Option<String>,
+    #[serde(deserialize_with = "lenient")]
     pub name: Option<String>,
 }
 

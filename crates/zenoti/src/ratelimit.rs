@@ -88,7 +88,7 @@ impl RateLimiter {
         bucket.tokens = bucket.tokens.min(remaining);
         if remaining < 1.0 {
             if let Some(reset) = number("ratelimit-reset") {
-                let until = now + Duration::from_secs_f64(reset.min(3600.0));
+                let until = now + crate::client::seconds(reset).unwrap_or_default().min(crate::client::MAX_PAUSE);
                 bucket.paused_until = Some(bucket.paused_until.map_or(until, |p| p.max(until)));
             }
         }
@@ -97,7 +97,7 @@ impl RateLimiter {
     /// After a 429: nobody sends anything until `wait` has passed.
     pub fn pause(&self, wait: Duration) {
         let mut bucket = self.state.lock().unwrap();
-        let until = Instant::now() + wait;
+        let until = Instant::now() + wait.min(crate::client::MAX_PAUSE);
         bucket.paused_until = Some(bucket.paused_until.map_or(until, |p| p.max(until)));
         bucket.tokens = 0.0;
     }
@@ -149,5 +149,18 @@ mod tests {
         let start = Instant::now();
         limiter.acquire().await;
         assert!(start.elapsed() >= Duration::from_secs(5), "{:?}", start.elapsed());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_server_asking_for_a_day_holds_calls_back_a_minute_at_most() {
+        let limiter = RateLimiter::new(RateLimit::default());
+        limiter.pause(Duration::from_secs(86_400));
+        let mut headers = HeaderMap::new();
+        headers.insert("ratelimit-remaining", HeaderValue::from_static("0"));
+        headers.insert("ratelimit-reset", HeaderValue::from_static("1e20"));
+        limiter.observe(&headers);
+        let start = Instant::now();
+        limiter.acquire().await;
+        assert!(start.elapsed() <= Duration::from_secs(61), "{:?}", start.elapsed());
     }
 }

@@ -11,13 +11,13 @@
 
 use std::fmt;
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
 use rust_decimal::Decimal;
 use serde::de::value::MapAccessDeserializer;
-use serde::de::{DeserializeOwned, DeserializeSeed, IntoDeserializer, MapAccess, Visitor};
+use serde::de::{DeserializeSeed, IntoDeserializer, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
-use serde_json::Value;
 
+use crate::de::{lenient, local_time, tolerant, utc_time};
 use crate::enums::open_enum;
 use crate::packages::PackageType;
 
@@ -425,45 +425,13 @@ pub fn decode_event(text: &str) -> Result<WebhookEvent, EventDecodeError> {
     Ok(event)
 }
 
-/// The tolerance of optional fields (see the module's comment): wrong types and nulls read as
-/// `None`. Only a body that is not JSON fails here.
-pub(crate) fn lenient<'de, D: Deserializer<'de>, T: DeserializeOwned>(d: D) -> Result<Option<T>, D::Error> {
-    Ok(tolerant(Value::deserialize(d)?))
-}
-
-fn tolerant<T: DeserializeOwned>(value: Value) -> Option<T> {
-    T::deserialize(value).ok()
-}
-
-/// A center-local time, `None` unless it is a string [`parse_local_time`] reads.
-fn local_time<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDateTime>, D::Error> {
-    Ok(Value::deserialize(d)?.as_str().and_then(parse_local_time))
-}
-
-/// The envelope's UTC timestamp: with an offset or "Z", or without one (then taken as UTC).
-fn utc_time<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
-    let value = Value::deserialize(d)?;
-    let Some(text) = value.as_str().map(str::trim) else { return Ok(None) };
-    Ok(DateTime::parse_from_rfc3339(text)
-        .map(|t| t.to_utc())
-        .ok()
-        .or_else(|| parse_local_time(text).map(|t| t.and_utc())))
-}
-
-/// Reads "2022-03-11T08:00:00", "2022-03-01 20:00:00.000" (any fraction) or a bare date as
-/// midnight. A value with an offset is not a center-local time and reads as `None`.
-fn parse_local_time(text: &str) -> Option<NaiveDateTime> {
-    let text = text.trim();
-    ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f"]
-        .iter()
-        .find_map(|format| NaiveDateTime::parse_from_str(text, format).ok())
-        .or_else(|| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok().map(|d| d.and_time(NaiveTime::MIN)))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::de::{parse_local_time, utc_time};
+    use chrono::NaiveDate;
     use serde_json::json;
+    use serde_json::Value;
 
     fn at(y: i32, mo: u32, d: u32, h: u32, mi: u32, s: u32) -> NaiveDateTime {
         NaiveDate::from_ymd_opt(y, mo, d).unwrap().and_hms_opt(h, mi, s).unwrap()

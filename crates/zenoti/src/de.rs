@@ -1,0 +1,112 @@
+//! The one tolerance policy of every model (see the crate's docs):
+//! - ids and money that a decision depends on are strict: a plain field, so a wrong type is an
+//!   error naming its JSON path (null or absent read as `None` / empty);
+//! - descriptive fields are lenient ([`lenient`]): a null or a wrong type reads as absent;
+//! - lists of descriptive items are tolerant ([`tolerant_list`]): a malformed item is skipped;
+//! - unknown fields are ignored and enums are open (`enums.rs`).
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer};
+use serde_json::Value;
+
+/// A descriptive field: wrong types and nulls read as `None`. Only a body that is not JSON
+/// fails here.
+pub(crate) fn lenient<'de, D: Deserializer<'de>, T: DeserializeOwned>(d: D) -> Result<Option<T>, D::Error> {
+    Ok(tolerant(Value::deserialize(d)?))
+}
+
+/// A value already read, as [`lenient`] reads it.
+pub(crate) fn tolerant<T: DeserializeOwned>(value: Value) -> Option<T> {
+    T::deserialize(value).ok()
+}
+
+/// A list of descriptive items: a null or a non-list reads as empty, a malformed item is skipped.
+pub(crate) fn tolerant_list<'de, D: Deserializer<'de>, T: DeserializeOwned>(d: D) -> Result<Vec<T>, D::Error> {
+    Ok(match Value::deserialize(d)? {
+        Value::Array(items) => items.into_iter().filter_map(|v| T::deserialize(v).ok()).collect(),
+        _ => Vec::new(),
+    })
+}
+
+/// A strict list (its items decide something): null reads as empty, a malformed item is an error.
+pub(crate) fn null_as_empty<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Vec<T>, D::Error> {
+    Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
+}
+
+/// A descriptive code that Zenoti sends as a string or as a number.
+pub(crate) fn text_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(match Value::deserialize(d)? {
+        Value::String(s) => Some(s),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    })
+}
+
+/// A phone number, which Zenoti sends as a string (in an invoice) or as an object
+/// `{country_code, number}` (in the guest endpoints): its number as text either way.
+pub(crate) fn phone_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(match Value::deserialize(d)? {
+        Value::String(s) => Some(s),
+        Value::Object(o) => ["display_number", "number"]
+            .iter()
+            .find_map(|k| o.get(*k).and_then(Value::as_str).filter(|s| !s.is_empty()).map(str::to_owned)),
+        _ => None,
+    })
+}
+
+/// A center-local time, `None` unless it is a string [`parse_local_time`] reads.
+pub(crate) fn local_time<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDateTime>, D::Error> {
+    Ok(Value::deserialize(d)?.as_str().and_then(parse_local_time))
+}
+
+/// A UTC timestamp: with an offset or "Z", or without one (then taken as UTC).
+pub(crate) fn utc_time<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
+    let value = Value::deserialize(d)?;
+    let Some(text) = value.as_str().map(str::trim) else { return Ok(None) };
+    Ok(DateTime::parse_from_rfc3339(text)
+        .map(|t| t.to_utc())
+        .ok()
+        .or_else(|| parse_local_time(text).map(|t| t.and_utc())))
+}
+
+/// Reads "2022-03-11T08:00:00", "2022-03-01 20:00:00.000" (any fraction) or a bare date as
+/// midnight. A value with an offset is not a center-local time and reads as `None`.
+pub(crate) fn parse_local_time(text: &str) -> Option<NaiveDateTime> {
+    let text = text.trim();
+    ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f"]
+        .iter()
+        .find_map(|format| NaiveDateTime::parse_from_str(text, format).ok())
+        .or_else(|| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok().map(|d| d.and_time(NaiveTime::MIN)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[derive(Deserialize, Debug)]
+    struct Sample {
+        #[serde(default, deserialize_with = "lenient")]
+        name: Option<String>,
+        #[serde(default, deserialize_with = "tolerant_list")]
+        tags: Vec<String>,
+        #[serde(default, deserialize_with = "phone_text")]
+        phone: Option<String>,
+        #[serde(default)]
+        amount: Option<rust_decimal::Decimal>,
+    }
+
+    #[test]
+    fn descriptive_fields_bend_and_money_does_not() {
+        let s: Sample = serde_json::from_value(
+            json!({"name": 7, "tags": ["a", 1, "b"], "phone": {"country_code": 1, "number": "555"}, "amount": 3.5}),
+        )
+        .unwrap();
+        assert_eq!((s.name, s.tags, s.phone), (None, vec!["a".to_owned(), "b".to_owned()], Some("555".to_owned())));
+        assert_eq!(s.amount, Some("3.5".parse().unwrap()));
+        let s: Sample = serde_json::from_value(json!({"phone": "+1 875", "tags": null})).unwrap();
+        assert_eq!(s.phone.as_deref(), Some("+1 875"));
+        assert!(serde_json::from_value::<Sample>(json!({"amount": {"value": 3}})).is_err());
+    }
+}
