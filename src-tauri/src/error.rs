@@ -45,6 +45,8 @@ pub enum ErrorCode {
     UnlockRefused,
     /// Checking for, downloading or installing an update failed; the app keeps working.
     UpdateFailed,
+    /// The redemption log (or the data folder) could not be written: nothing was sent.
+    AuditUnavailable,
 }
 
 /// What a failed command returns to the UI. `message` says what happened and what to do next;
@@ -174,6 +176,10 @@ mod tests {
             ErrorCode::RedemptionRefused,
             ErrorCode::OtpRequired,
             ErrorCode::OutcomeUnknown,
+            ErrorCode::Locked,
+            ErrorCode::UnlockRefused,
+            ErrorCode::UpdateFailed,
+            ErrorCode::AuditUnavailable,
         ]
         .iter()
         .map(|c| serde_json::to_value(c).unwrap().as_str().unwrap().to_owned())
@@ -183,7 +189,7 @@ mod tests {
             "invalid_input,not_signed_in,unauthorized,session_renewed,invalid_center,zenoti_error,rate_limited,\
              server_unavailable,timeout,network,unexpected_response,keychain_unavailable,keychain_locked,\
              keychain_error,settings_error,demo_unavailable,internal,redemption_in_progress,redemption_refused,\
-             otp_required,outcome_unknown"
+             otp_required,outcome_unknown,locked,unlock_refused,update_failed,audit_unavailable"
         );
     }
 

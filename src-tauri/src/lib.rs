@@ -4,12 +4,8 @@
 pub mod catalog;
 pub mod commands;
 pub mod error;
-pub mod redeem;
-pub mod redeem_package;
-#[cfg(test)]
-mod redeem_package_tests;
-#[cfg(test)]
-mod redeem_tests;
+pub mod guest_packages;
+pub mod redemption;
 pub mod secrets;
 pub mod session;
 pub mod settings;
@@ -96,6 +92,7 @@ pub fn run() {
             commands::redeem::get_invoice,
             commands::redeem::redeemable_points,
             commands::redeem::redeem_points,
+            commands::redeem::check_redemption,
             commands::redeem::audit_log,
             commands::redeem::set_cash_register,
             commands::redeem::export_audit_csv,

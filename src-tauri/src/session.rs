@@ -12,8 +12,10 @@ use zenoti_sandbox::Sandbox;
 
 use crate::catalog::{self, CatalogEvent, MemberPrice};
 use crate::error::{CommandResult, ErrorCode, IpcError};
-use crate::redeem::{AuditEntry, Desk, RedeemOutcome, RedeemPointsRequest, RedeemProgress, Redeemer};
-use crate::redeem_package::{sort_for_desk, DeskPackage, PackageDetails, PackageOutcome, RedeemPackageRequest};
+use crate::guest_packages::{sort_for_desk, DeskPackage, PackageDetails};
+use crate::redemption::package::RedeemPackageRequest;
+use crate::redemption::points::RedeemPointsRequest;
+use crate::redemption::{AuditEntry, Desk, RedeemProgress, Redeemer, RedemptionOutcome};
 use crate::secrets::{SavedCredentials, SecretStore};
 use crate::settings::{CenterChoice, SettingsStore, SignInHint, SignInMethod};
 use crate::support::{About, BuildInfo};
@@ -100,6 +102,8 @@ pub struct ClientTuning {
     pub timeout: Duration,
     pub retry: zenoti::RetryPolicy,
     pub rate_limit: zenoti::RateLimit,
+    /// Overrides the workstation's payment-check setting (tests shorten it below a second).
+    pub check_window: Option<Duration>,
 }
 
 impl Default for ClientTuning {
@@ -110,6 +114,7 @@ impl Default for ClientTuning {
             timeout: defaults.timeout,
             retry: defaults.retry,
             rate_limit: defaults.rate_limit,
+            check_window: None,
         }
     }
 }
@@ -140,7 +145,7 @@ impl AppState {
             secrets: std::sync::Arc::new(secrets),
             settings,
             catalog_dir: data_dir.join("catalog"),
-            redeemer: Redeemer::new(data_dir.join("audit").join("redemptions.jsonl")),
+            redeemer: Redeemer::new(&data_dir),
             session: RwLock::new(None),
             tuning,
             locked: Default::default(),
@@ -624,16 +629,27 @@ impl AppState {
         let register = settings
             .cash_register_id
             .or_else(|| (session.mode == SessionMode::Demo).then(|| DEMO_CASH_REGISTER.to_owned()));
-        Ok((session.client.clone(), Desk { workstation: settings.device_id, employee, cash_register_id: register }))
+        let check_window = self
+            .tuning
+            .check_window
+            .unwrap_or(Duration::from_secs(settings.payment_check_seconds.clamp(5, 600).into()));
+        let desk = Desk {
+            workstation: settings.device_id,
+            employee,
+            cash_register_id: register,
+            demo: session.mode == SessionMode::Demo,
+            check_window,
+        };
+        Ok((session.client.clone(), desk))
     }
 
     pub async fn redeem_points(
         &self,
         request: RedeemPointsRequest,
-        progress: impl Fn(RedeemProgress),
-    ) -> CommandResult<RedeemOutcome> {
+        progress: impl Fn(RedeemProgress) + Send + Sync,
+    ) -> CommandResult<RedemptionOutcome> {
         let (client, desk) = self.desk().await?;
-        self.redeemer.redeem(&client, &desk, request, progress).await
+        self.redeemer.run(&client, &desk, request, progress).await
     }
 
     /// The guest's packages of every status, usable ones first (see `sort_for_desk`).
@@ -658,21 +674,38 @@ impl AppState {
     pub async fn redeem_package(
         &self,
         request: RedeemPackageRequest,
-        progress: impl Fn(RedeemProgress),
-    ) -> CommandResult<PackageOutcome> {
+        progress: impl Fn(RedeemProgress) + Send + Sync,
+    ) -> CommandResult<RedemptionOutcome> {
         let (client, desk) = self.desk().await?;
-        self.redeemer.redeem_package(&client, &desk, request, progress).await
+        self.redeemer.run(&client, &desk, request, progress).await
     }
 
-    pub fn audit_log(&self) -> Vec<AuditEntry> {
-        self.redeemer.audit_log()
+    /// Check again: reads Zenoti once more for a redemption whose answer was lost.
+    pub async fn check_redemption(&self, attempt_id: String) -> CommandResult<RedemptionOutcome> {
+        let (client, _) = self.desk().await?;
+        self.redeemer.check_again(&client, &attempt_id).await
+    }
+
+    /// Whether the demo is running: its redemptions have their own audit log.
+    async fn in_demo(&self) -> bool {
+        self.session.read().await.as_ref().is_some_and(|s| s.mode == SessionMode::Demo)
+    }
+
+    /// The audit log of this session (the demo's own in the demo), oldest first.
+    pub async fn audit_log(&self) -> Vec<AuditEntry> {
+        self.redeemer.log(self.in_demo().await).entries()
     }
 
     /// Writes the audit log as CSV into `dir` and returns the file's path.
-    pub fn export_audit_csv(&self, dir: &std::path::Path) -> CommandResult<String> {
-        let name = format!("front-desk-redemptions-{}.csv", chrono::Local::now().format("%Y-%m-%d-%H%M%S"));
+    pub async fn export_audit_csv(&self, dir: &std::path::Path) -> CommandResult<String> {
+        let demo = self.in_demo().await;
+        let name = format!(
+            "front-desk-{}redemptions-{}.csv",
+            if demo { "demo-" } else { "" },
+            chrono::Local::now().format("%Y-%m-%d-%H%M%S")
+        );
         let path = dir.join(name);
-        self.redeemer.export_csv(&path)?;
+        self.redeemer.log(demo).export_csv(&path)?;
         Ok(path.display().to_string())
     }
 
@@ -691,7 +724,10 @@ impl AppState {
                 .otps
                 .iter()
                 .filter_map(|(id, code)| {
-                    b.invoices.iter().find(|i| &i.id == id).map(|i| (i.number.clone(), code.clone()))
+                    b.invoices
+                        .iter()
+                        .find(|i| i.id.eq_ignore_ascii_case(id))
+                        .map(|i| (i.printed_number(), code.clone()))
                 })
                 .collect();
             sent.sort();
@@ -744,6 +780,7 @@ mod tests {
                 max_retry_after: Duration::from_secs(1),
             },
             rate_limit: zenoti::RateLimit { per_minute: 60_000, burst: 1000 },
+            check_window: None,
         };
         AppState::new(secrets, SettingsStore::open(dir), dir.to_path_buf(), tuning)
     }

@@ -59,6 +59,8 @@ pub struct Settings {
     pub locked: bool,
     /// Where to look for updates; `None` for the address built into the app.
     pub update_endpoint: Option<String>,
+    /// How long a payment whose answer was lost is checked for before "not seen yet".
+    pub payment_check_seconds: u32,
 }
 
 impl Default for Settings {
@@ -72,6 +74,7 @@ impl Default for Settings {
             idle_lock_minutes: 10,
             locked: false,
             update_endpoint: None,
+            payment_check_seconds: crate::redemption::DEFAULT_CHECK_SECONDS,
         }
     }
 }

@@ -89,21 +89,43 @@ fn issue(state: &State, revoke_others: bool) -> Response {
         tokens.refresh.insert(refresh.clone(), refresh_expiry);
     }
     state.stats.lock().unwrap().issued_tokens.extend([access.clone(), refresh.clone()]);
-    // Zenoti's sample shows no offset; the sandbox writes UTC without one.
-    let fmt = "%Y-%m-%dT%H:%M:%S%.3f";
+    let token_id = format!("{:032x}", fastrand::u128(..));
+    let token_id = format!(
+        "{}-{}-{}-{}-{}",
+        &token_id[..8],
+        &token_id[8..12],
+        &token_id[12..16],
+        &token_id[16..20],
+        &token_id[20..]
+    );
+    // As recorded: `login_policy_evaluation` beside the credentials, the app id in upper case.
     Json(json!({
         "credentials": {
             "access_token": access,
-            "access_token_expiry": expiry.format(fmt).to_string(),
+            "access_token_expiry": zenoti_utc(expiry),
             "refresh_token": refresh,
-            "refresh_token_expiry": refresh_expiry.format(fmt).to_string(),
+            "refresh_token_expiry": zenoti_utc(refresh_expiry),
             "token_type": "bearer",
-            "token_id": format!("{:032x}", fastrand::u128(..)),
-            "app_id": state.config.employee.app_id,
+            "token_id": token_id,
+            "app_id": state.config.employee.app_id.to_uppercase(),
             "user_type": "Employee",
-        }
+        },
+        "login_policy_evaluation": {
+            "allowlogin": true,
+            "policyaction": 0,
+            "policyactiondata": null,
+            "userid": null,
+            "passwordexpiryreminder": false,
+        },
+        "error": null,
     }))
     .into_response()
+}
+
+/// UTC as Zenoti writes token expiries: 7 fractional digits and `Z`
+/// ("2022-06-08T11:19:18.7016839Z").
+fn zenoti_utc(t: DateTime<Utc>) -> String {
+    format!("{}.{:07}Z", t.format("%Y-%m-%dT%H:%M:%S"), t.timestamp_subsec_nanos() / 100)
 }
 
 /// `Authorization: apikey <key>` or `bearer <token>`, schemes case-insensitive, as Zenoti.
@@ -124,4 +146,17 @@ pub(crate) async fn require_auth(AxumState(state): AxumState<Arc<State>>, reques
         return (StatusCode::UNAUTHORIZED, Json(json!({"Message": DENIED}))).into_response();
     }
     next.run(request).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expiries_have_seven_fractional_digits_and_z() {
+        let t = DateTime::parse_from_rfc3339("2022-06-08T11:19:18.701683912Z").unwrap().with_timezone(&Utc);
+        assert_eq!(zenoti_utc(t), "2022-06-08T11:19:18.7016839Z");
+        let whole = DateTime::parse_from_rfc3339("2022-06-08T11:19:18Z").unwrap().with_timezone(&Utc);
+        assert_eq!(zenoti_utc(whole), "2022-06-08T11:19:18.0000000Z");
+    }
 }

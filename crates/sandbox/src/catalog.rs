@@ -10,6 +10,29 @@ use serde_json::{json, Value};
 
 use crate::{business_error, State};
 
+/// `GET /v1/centers/{center_id}`, as recorded: `{center{id, name, code, phone, time_zone_id,
+/// currency_id, email}, error}`, the zone and currency as integers.
+pub(crate) async fn get_center(AxumState(state): AxumState<Arc<State>>, Path(center_id): Path<String>) -> Response {
+    let Some(center) = state.org.center(&center_id) else {
+        return business_error(502, 502, "invalid center_id.");
+    };
+    let digits: String =
+        center.center["contact_info"]["phone"].as_str().unwrap_or("").chars().filter(char::is_ascii_digit).collect();
+    Json(json!({
+        "center": {
+            "id": center.id,
+            "name": center.center["name"],
+            "code": center.center["code"],
+            "phone": digits,
+            "time_zone_id": center.time_zone_id,
+            "currency_id": center.currency_id,
+            "email": center.center["contact_info"]["email"],
+        },
+        "error": null,
+    }))
+    .into_response()
+}
+
 pub(crate) async fn list_centers(AxumState(state): AxumState<Arc<State>>) -> Response {
     let centers: Vec<&Value> = state.org.centers.iter().map(|c| &c.center).collect();
     let total = centers.len();
@@ -63,9 +86,6 @@ pub(crate) async fn list_packages(
     let (Some(page), Some(size)) = (number("page", 1), number("size", 10)) else {
         return business_error(400, 400, "The request is invalid.");
     };
-    if size > 100 {
-        return business_error(422, 422, "You cannot request more than 100 items.");
-    }
     if page < 1 || size < 1 {
         return business_error(400, 400, "The request is invalid.");
     }
@@ -134,10 +154,10 @@ pub(crate) async fn list_packages(
             }
         }
     }
+    // As recorded: `page_info`, and no `error` key at all.
     Json(json!({
         "packages": packages,
         "page_info": {"total": total, "page": page, "size": size},
-        "error": null,
     }))
     .into_response()
 }

@@ -9,6 +9,10 @@ pub struct CenterData {
     pub packages: Vec<Value>,
     /// Hours from UTC to the center's standard time (the sandbox ignores daylight saving).
     pub utc_offset_hours: i64,
+    /// Zenoti's integer for the center's time zone (see [`CenterSpec`]).
+    pub time_zone_id: i64,
+    /// Zenoti's integer for the center's currency (148 is USD in the recorded answers).
+    pub currency_id: i64,
 }
 
 impl CenterData {
@@ -54,6 +58,12 @@ struct CenterSpec {
     currency: (i64, &'static str, &'static str),
     tax_percent: f64,
     utc_offset_hours: i64,
+    /// UNKNOWN: Zenoti's time-zone integers (the recorded center shows 6, without its name).
+    /// Ours: 11 for US Central, 15 for US/Canada Eastern.
+    time_zone_id: i64,
+    /// UNKNOWN: Zenoti's country and state integers. The recorded guest (California) shows
+    /// country 225 and state 40; ours: the US 225 (Texas 43), Canada 38 (Ontario 9).
+    country_state: (i64, i64, &'static str),
 }
 
 const CENTERS: [CenterSpec; 4] = [
@@ -66,6 +76,8 @@ const CENTERS: [CenterSpec; 4] = [
         currency: (148, "USD", "$"),
         tax_percent: 8.25,
         utc_offset_hours: -6,
+        time_zone_id: 11,
+        country_state: (225, 43, "TX"),
     },
     CenterSpec {
         code: "SMS-LS",
@@ -76,6 +88,8 @@ const CENTERS: [CenterSpec; 4] = [
         currency: (148, "USD", "$"),
         tax_percent: 8.25,
         utc_offset_hours: -6,
+        time_zone_id: 11,
+        country_state: (225, 43, "TX"),
     },
     CenterSpec {
         code: "SSH-HP",
@@ -86,6 +100,8 @@ const CENTERS: [CenterSpec; 4] = [
         currency: (148, "USD", "$"),
         tax_percent: 8.25,
         utc_offset_hours: -6,
+        time_zone_id: 11,
+        country_state: (225, 43, "TX"),
     },
     CenterSpec {
         code: "SSQ-TO",
@@ -96,6 +112,8 @@ const CENTERS: [CenterSpec; 4] = [
         currency: (36, "CAD", "$"),
         tax_percent: 13.0,
         utc_offset_hours: -5,
+        time_zone_id: 15,
+        country_state: (38, 9, "ON"),
     },
 ];
 
@@ -199,7 +217,14 @@ pub fn generate(seed: u64, package_counts: &[usize]) -> Organization {
             if n == 0 && packages.len() > 6 {
                 make_hostile(&mut packages[6]);
             }
-            CenterData { center, id, packages, utc_offset_hours: spec.utc_offset_hours }
+            CenterData {
+                center,
+                id,
+                packages,
+                utc_offset_hours: spec.utc_offset_hours,
+                time_zone_id: spec.time_zone_id,
+                currency_id: spec.currency.0,
+            }
         })
         .collect();
     let categories = CATEGORIES
@@ -230,28 +255,83 @@ const FIRST_NAMES: [&str; 20] = [
 const LAST_NAMES: [&str; 12] =
     ["Garcia", "Nguyen", "Patel", "Smith", "Johnson", "Kim", "Rossi", "Müller", "Cohen", "Brown", "Silva", "Okafor"];
 
+/// Where guests were referred from: (id tag, name).
+const REFERRAL_SOURCES: [&str; 4] = ["Walk-in", "Instagram", "Friend", "Google"];
+
+/// A therapist of the organization: (id, name). Guests prefer them, invoices and package
+/// redemptions name them.
+pub(crate) fn therapist(i: usize) -> (String, String) {
+    let i = i % THERAPISTS.len();
+    (crate::loyalty::hex_id(i as u64 + 1, 0x7e4a), THERAPISTS[i].to_owned())
+}
+
+const THERAPISTS: [&str; 5] = ["Maya Chen", "Luis Ortega", "Priya Raman", "Sam Whitfield", "Ava Brooks"];
+
+/// A guest as `GET /v1/guests/{id}` and the guest search answer it: the fields and JSON types of
+/// the recorded guest (`mobile_phone` an object, dates center-local without an offset).
 fn guests(rng: &mut fastrand::Rng, centers: &[CenterData]) -> Vec<Guest> {
+    // The ids first (the generator's only use here), so guests can refer to each other.
+    let ids: Vec<String> = (0..120).map(|_| guid(rng)).collect();
+    let name = |i: usize| (FIRST_NAMES[i % FIRST_NAMES.len()], LAST_NAMES[(i * 7 + i / 20) % LAST_NAMES.len()]);
     (0..120)
         .map(|i| {
-            let first = FIRST_NAMES[i % FIRST_NAMES.len()];
-            let last = LAST_NAMES[(i * 7 + i / 20) % LAST_NAMES.len()];
-            let id = guid(rng);
+            let (first, last) = name(i);
+            let id = ids[i].clone();
             let member = i % 3 == 0;
-            let home = &centers[i % centers.len().max(1)];
+            let home_index = i % centers.len().max(1);
+            let home = &centers[home_index];
+            let spec = &CENTERS[home_index % CENTERS.len()];
             let phone = format!("512555{:04}", 1000 + i * 37 % 9000);
+            let other_phone = format!("512555{:04}", 9000 - i * 37 % 8000);
+            let phone_json = |number: &str| json!({"country_code": 1, "number": number});
+            let referrer = (i + 1) % ids.len();
+            let (ref_first, ref_last) = name(referrer);
+            let (therapist_id, therapist_name) = therapist(i);
+            let source = i % REFERRAL_SOURCES.len();
             let json = json!({
                 "id": id,
                 "code": format!("G{:05}", 10_000 + i),
                 "center_id": home.id,
-                "center_name": home.center["name"],
                 "personal_info": {
+                    "user_name": format!("{}.{}{}", first.to_lowercase(), last.to_lowercase(), i),
                     "first_name": first,
                     "last_name": last,
+                    "middle_name": "",
                     "email": format!("{}.{}{}@example.com", first.to_lowercase(), last.to_lowercase(), i),
-                    "mobile_phone": {"country_code": 1, "number": phone, "display_number": format!("+1 {}", phone)},
+                    "mobile_phone": phone_json(&phone),
+                    "work_phone": phone_json(&other_phone),
+                    "home_phone": phone_json(&other_phone),
                     "gender": if i % 5 == 0 { 1 } else { 2 },
+                    "date_of_birth": format!("{}-{:02}-{:02}T00:00:00", 1960 + i % 40, 1 + i % 12, 1 + i % 28),
+                    "is_minor": false,
+                    "nationality_id": spec.country_state.0,
+                    "anniversary_date": format!("{}-{:02}-{:02}T00:00:00", 2010 + i % 14, 1 + (i + 5) % 12, 1 + (i + 9) % 28),
+                    "lock_guest_custom_data": false,
+                    "pan": "",
+                },
+                "address_info": {
+                    "address_1": format!("{} {}", 100 + i * 13 % 800, ["Elm St", "Oak Ave", "Cedar Ln", "Maple Dr"][i % 4]),
+                    "address_2": "",
+                    "city": spec.city,
+                    "country_id": spec.country_state.0,
+                    "state_id": spec.country_state.1,
+                    "state_other": spec.country_state.2,
+                    "zip_code": spec.zip,
+                },
+                "preferences": {
+                    "receive_transactional_email": true,
+                    "receive_transactional_sms": true,
+                    "receive_marketing_email": i % 2 == 0,
+                    "receive_marketing_sms": i % 4 == 0,
+                    "recieve_lp_stmt": true,
+                    "preferred_therapist": {"id": therapist_id, "name": therapist_name},
                 },
                 "tags": if member { json!(["member"]) } else { json!([]) },
+                "referral": {
+                    "referral_source": {"id": crate::loyalty::hex_id(source as u64 + 1, 0x7ef0), "name": REFERRAL_SOURCES[source]},
+                    "referred_by": {"id": ids[referrer], "name": format!("{ref_first} {ref_last}")},
+                },
+                "primary_employee": {"id": therapist_id, "name": therapist_name},
             });
             Guest { json, id, member }
         })
@@ -293,11 +373,11 @@ fn package(
     let sessions = if kind == 2 { SESSION_COUNTS[rng.usize(..SESSION_COUNTS.len())] } else { 1 };
     let second = (t + 1 + rng.usize(..TREATMENTS.len() - 1)) % TREATMENTS.len();
     let mut services = vec![json!({
-        "id": service_ids[t], "name": treatment, "item_type": 1, "quantity": sessions, "order": 1, "recognize_revenue": true
+        "id": service_ids[t], "item_type": 2, "quantity": sessions, "order": 1, "recognize_revenue": true
     })];
     if kind == 1 || kind == 4 {
         services.push(json!({
-            "id": service_ids[second], "name": TREATMENTS[second], "item_type": 1, "quantity": 1, "order": 2, "recognize_revenue": true
+            "id": service_ids[second], "item_type": 2, "quantity": 1, "order": 2, "recognize_revenue": true
         }));
     }
     let series_package = (kind == 2).then(|| {
@@ -320,8 +400,26 @@ fn package(
         })
     });
     let category = rng.usize(..category_ids.len());
+    let id = guid(rng);
+    let version_id = guid(rng);
+    // Not documented: the flag behind `is_giftcard_enabled` (day packages only).
+    let day_package = if kind == 1 { json!({"can_sell_as_giftcard": rng.u8(..100) < 40}) } else { Value::Null };
+    let preferences = json!({
+        "allow_cancellation_fee": rng.bool(),
+        "allow_cancellation_comission": false,
+        "allow_no_show_fee": rng.bool(),
+        "allow_no_show_comission": false,
+        "allow_membership_redemption": rng.bool(),
+        "allow_giftcard_redemption": rng.u8(..100) < 70,
+        "enforce_otp": rng.u8(..100) < 20,
+    });
+    let tag = TAGS[rng.usize(..TAGS.len())];
+    // How the catalog shows it, derived from the index (not the generator) so the rest of the
+    // seeded data stays as it was.
+    let show_price = index % 4 != 0;
+    let catalog_name = if index % 3 == 0 { String::new() } else { name.clone() };
     json!({
-        "id": guid(rng),
+        "id": id,
         "code": format!("PKG-{:04}", index + 1),
         "name": name,
         "description": format!("{treatment}: {sessions} session(s), {} minutes each.", 30 + 15 * (t % 6)),
@@ -329,27 +427,26 @@ fn package(
         "type": kind,
         "active": active,
         "category_id": category_ids[category],
-        "business_unit_id": null,
-        "version_id": guid(rng),
+        // With a capital B, as Zenoti sends it (its docs say lower case).
+        "Business_unit_id": BUSINESS_UNIT_ID,
+        "version_id": version_id,
         "time": 30 + 15 * (t % 6) as i64,
-        "booking_start_date": null,
-        "booking_end_date": null,
-        "sac": null,
-        "commission": {"eligible": true, "factor": 1, "type": 1, "value": 0},
-        // Not documented: the flag behind `is_giftcard_enabled` (day packages only).
-        "day_package": if kind == 1 { json!({"can_sell_as_giftcard": rng.u8(..100) < 40}) } else { Value::Null },
-        "promo_package": null,
+        // Bookable between dates (center-local, without an offset), or always.
+        "booking_start_date": (index % 4 == 1).then_some("2025-01-01T00:00:00"),
+        "booking_end_date": (index % 4 == 1).then_some("2027-12-31T00:00:00"),
+        "commission": {"eligible": index % 5 == 0, "factor": 100, "type": 0, "value": 0},
+        "day_package": day_package,
         "series_package": series_package,
-        "preferences": {
-            "allow_cancellation_fee": rng.bool(),
-            "allow_cancellation_comission": false,
-            "allow_no_show_fee": rng.bool(),
-            "allow_no_show_comission": false,
-            "allow_membership_redemption": rng.bool(),
-            "allow_giftcard_redemption": rng.u8(..100) < 70,
-            "enforce_otp": rng.u8(..100) < 20,
+        "preferences": preferences,
+        "catalog_info": {
+            "show_in_catalog": active,
+            "can_book": true,
+            "show_price": show_price,
+            "display_name": catalog_name,
+            // A string, "" when not shown.
+            "display_price": if show_price && index % 2 == 0 { price_text(cents) } else { String::new() },
+            "video_url": "",
         },
-        "catalog_info": {"show_in_catalog": active},
         "centers": [{
             "center_id": center_id,
             "currency_id": spec.currency.0,
@@ -357,12 +454,23 @@ fn package(
             "price_with_tax": money(price_with_tax),
             "tax_id": null,
             "auto_renewal": false,
-            "discount_price": null,
         }],
-        "tags": [TAGS[rng.usize(..TAGS.len())]],
+        // Null or a list, as Zenoti sends them.
+        "tags": if index % 3 == 2 { Value::Null } else { json!([tag]) },
         "benefits": {"services": services, "products": [], "bundled_products": []},
-        "discounts": null,
     })
+}
+
+/// The organization's one business unit.
+const BUSINESS_UNIT_ID: &str = "b0511e55-0000-4000-8000-000000000001";
+
+/// A price as the catalog writes it: "100", "49.99".
+fn price_text(cents: i64) -> String {
+    if cents % 100 == 0 {
+        (cents / 100).to_string()
+    } else {
+        format!("{}.{:02}", cents / 100, cents % 100)
+    }
 }
 
 #[cfg(test)]

@@ -2,8 +2,12 @@
 
 use std::sync::Arc;
 
+use std::time::Duration;
+
+use axum::body::Body;
 use axum::extract::{Request, State as AxumState};
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER};
+use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -12,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::{RecordedRequest, State};
 
 /// Makes the next `times` requests that match `method` and `path_prefix` misbehave.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 pub struct Fault {
     /// `GET`, `POST`, …; any method when absent.
     #[serde(default)]
@@ -30,15 +34,23 @@ fn one() -> u32 {
     1
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+/// How a matching request misbehaves. Over HTTP (`POST /_sandbox/faults`), the variant is named
+/// by `kind` in snake case, its fields beside it: `{"kind": "commit_late", "ms": 3000}`.
+/// Headers are a list of `[name, value]` pairs.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum FaultAction {
-    /// Answer with this status and body instead of the real response.
+    /// Answer with this status and body instead of the real response; the request does
+    /// nothing. The body is sent as `application/json` unless `headers` say otherwise.
     Respond {
         status: u16,
         body: String,
+        /// A `Retry-After` header (kept beside `headers` for the callers that use it).
         #[serde(default)]
         retry_after: Option<String>,
+        /// More headers: `Retry-After: 1e20`, or `location` for a 302 pointing at a GET URL.
+        #[serde(default)]
+        headers: Vec<(String, String)>,
     },
     /// Wait this long, then answer normally.
     Delay { ms: u64 },
@@ -46,6 +58,82 @@ pub enum FaultAction {
     ApplyThenDrop,
     /// Lose the request before it does anything: the connection breaks.
     DropBeforeApply,
+    /// The request's work runs in a detached task after `ms`: it commits even if the client
+    /// gave up and hung up before then (make `ms` longer than the client's timeout). Anyone
+    /// still listening gets a broken connection once it has committed.
+    CommitLate { ms: u64 },
+    /// Do the work, then answer `status` with `body` (and `headers`) instead of the real answer:
+    /// the server applied it but says otherwise, as an ASP.NET 500
+    /// (`{"Message":"An error has occurred."}`), a gateway's 502 or 504
+    /// (`{"message":"Endpoint request timed out"}`), a bare 200 `{}` or a 302 with `location`.
+    ApplyThenRespond {
+        status: u16,
+        body: String,
+        #[serde(default)]
+        headers: Vec<(String, String)>,
+    },
+    /// Answer normally, but with `page_info.total` (or `page_Info.total`) rewritten to `total`,
+    /// such as an absurd 1_000_000_000.
+    OverrideTotal { total: i64 },
+}
+
+impl FaultAction {
+    /// [`FaultAction::Respond`] with no extra headers.
+    pub fn respond(status: u16, body: impl Into<String>) -> FaultAction {
+        FaultAction::Respond { status, body: body.into(), retry_after: None, headers: Vec::new() }
+    }
+
+    /// [`FaultAction::ApplyThenRespond`] with no headers.
+    pub fn apply_then_respond(status: u16, body: impl Into<String>) -> FaultAction {
+        FaultAction::ApplyThenRespond { status, body: body.into(), headers: Vec::new() }
+    }
+
+    /// Adds a header to a `Respond` or `ApplyThenRespond` (other actions are returned as they are).
+    pub fn with_header(mut self, name: &str, value: &str) -> FaultAction {
+        if let FaultAction::Respond { headers, .. } | FaultAction::ApplyThenRespond { headers, .. } = &mut self {
+            headers.push((name.to_owned(), value.to_owned()));
+        }
+        self
+    }
+}
+
+/// The answer of `Respond` and `ApplyThenRespond`. Headers that are not valid HTTP are skipped.
+fn canned(status: u16, body: String, retry_after: Option<String>, headers: &[(String, String)]) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut response = (status, [("content-type", "application/json")], body).into_response();
+    if let Some(value) = retry_after.and_then(|v| HeaderValue::from_str(&v).ok()) {
+        response.headers_mut().insert("retry-after", value);
+    }
+    for (name, value) in headers {
+        let (Ok(name), Ok(value)) = (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(value)) else {
+            continue;
+        };
+        if name == CONTENT_TYPE || name == RETRY_AFTER {
+            response.headers_mut().insert(name, value);
+        } else {
+            response.headers_mut().append(name, value);
+        }
+    }
+    response
+}
+
+/// The answer with `page_info.total` (either spelling) set to `total`; an answer that is not a
+/// JSON object goes through as it was.
+async fn override_total(response: Response, total: i64) -> Response {
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
+        return broken_response();
+    };
+    let Ok(mut value) = serde_json::from_slice::<serde_json::Value>(&bytes) else {
+        return Response::from_parts(parts, Body::from(bytes));
+    };
+    for key in ["page_info", "page_Info"] {
+        if let Some(page) = value.get_mut(key).and_then(serde_json::Value::as_object_mut) {
+            page.insert("total".into(), total.into());
+        }
+    }
+    parts.headers.remove(CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(serde_json::to_vec(&value).unwrap_or_default()))
 }
 
 /// A response whose body fails after the headers: the client sees the connection break.
@@ -120,13 +208,8 @@ async fn respond(state: &State, request: Request, next: Next, method: &str, path
         tokio::time::sleep(state.config.latency).await;
     }
     match action {
-        Some(FaultAction::Respond { status, body, retry_after }) => {
-            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            let mut response = (status, [("content-type", "application/json")], body).into_response();
-            if let Some(value) = retry_after.and_then(|v| HeaderValue::from_str(&v).ok()) {
-                response.headers_mut().insert("retry-after", value);
-            }
-            response
+        Some(FaultAction::Respond { status, body, retry_after, headers }) => {
+            canned(status, body, retry_after, &headers)
         }
         Some(FaultAction::ApplyThenDrop) => {
             drop(next.run(request).await);
@@ -134,9 +217,31 @@ async fn respond(state: &State, request: Request, next: Next, method: &str, path
         }
         Some(FaultAction::DropBeforeApply) => broken_response(),
         Some(FaultAction::Delay { ms }) => {
-            tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+            tokio::time::sleep(Duration::from_millis(ms)).await;
             next.run(request).await
         }
+        Some(FaultAction::CommitLate { ms }) => {
+            // Read the body now: once the client hangs up, it could no longer be read.
+            let (parts, body) = request.into_parts();
+            let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
+                return broken_response();
+            };
+            let request = Request::from_parts(parts, Body::from(bytes));
+            let (committed, done) = tokio::sync::oneshot::channel::<()>();
+            // Detached: dropping this answer (the client gave up) does not stop the work.
+            tokio::spawn(async move {
+                tokio::time::sleep(Duration::from_millis(ms)).await;
+                drop(next.run(request).await);
+                let _ = committed.send(());
+            });
+            let _ = done.await;
+            broken_response()
+        }
+        Some(FaultAction::ApplyThenRespond { status, body, headers }) => {
+            drop(next.run(request).await);
+            canned(status, body, None, &headers)
+        }
+        Some(FaultAction::OverrideTotal { total }) => override_total(next.run(request).await, total).await,
         None => next.run(request).await,
     }
 }
@@ -153,4 +258,193 @@ pub(crate) async fn clear(AxumState(state): AxumState<Arc<State>>) -> StatusCode
 
 pub(crate) async fn stats(AxumState(state): AxumState<Arc<State>>) -> Json<crate::Stats> {
     Json(state.stats.lock().unwrap().clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use serde_json::{json, Value};
+
+    use super::{Fault, FaultAction};
+    use crate::{Config, Sandbox, DEMO_API_KEY};
+
+    const AUTH: &str = "apikey demo-frontdesk-key";
+
+    /// A sandbox, an open invoice of guest 1 (at a center that asks for no OTP) selling a
+    /// massage, its loyalty-redemption URL and a body redeeming 100 points.
+    async fn redemption() -> (Sandbox, String, Value) {
+        assert_eq!(AUTH, format!("apikey {DEMO_API_KEY}"));
+        let sandbox = Sandbox::start_local(Config::default()).await.unwrap();
+        let inv = sandbox.add_open_invoice(1, &[0]);
+        let program = sandbox.with_books(|b| b.programs[0].id.clone());
+        let url = format!("{}/v1/invoices/{}/payments/loyalty_points", sandbox.base_url(), inv.id);
+        let body = json!({"points": 100, "center_id": inv.center_id, "program_id": program,
+            "cash_register_id": "", "redeem_across_programs": 0});
+        (sandbox, url, body)
+    }
+
+    fn path_of(url: &str) -> String {
+        url.split_once("://").and_then(|(_, rest)| rest.find('/').map(|i| rest[i..].to_owned())).unwrap()
+    }
+
+    fn no_redirects() -> reqwest::Client {
+        reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
+    }
+
+    #[tokio::test]
+    async fn commit_late_commits_after_the_client_gave_up() {
+        let (sandbox, url, body) = redemption().await;
+        sandbox.inject(Fault::new("POST", &path_of(&url), 1, FaultAction::CommitLate { ms: 300 }));
+        let impatient = reqwest::Client::builder().timeout(Duration::from_millis(100)).build().unwrap();
+        let err = impatient.post(&url).header("authorization", AUTH).json(&body).send().await.unwrap_err();
+        assert!(err.is_timeout(), "{err}");
+        assert!(sandbox.ledger().is_empty(), "committed before its time");
+        tokio::time::sleep(Duration::from_millis(600)).await;
+        let ledger = sandbox.ledger();
+        assert_eq!(ledger.len(), 1, "the payment committed after the client hung up");
+        assert_eq!(ledger[0].points, 100);
+    }
+
+    #[tokio::test]
+    async fn commit_late_breaks_the_connection_of_a_patient_client_after_the_commit() {
+        let (sandbox, url, body) = redemption().await;
+        sandbox.inject(Fault::new("POST", &path_of(&url), 1, FaultAction::CommitLate { ms: 150 }));
+        let started = std::time::Instant::now();
+        let outcome = no_redirects().post(&url).header("authorization", AUTH).json(&body).send().await;
+        let failed = match outcome {
+            Err(_) => true,
+            Ok(response) => response.bytes().await.is_err(),
+        };
+        assert!(failed, "the answer should be a broken connection");
+        assert!(started.elapsed() >= Duration::from_millis(150));
+        assert_eq!(sandbox.ledger().len(), 1, "already committed when the connection broke");
+    }
+
+    #[tokio::test]
+    async fn apply_then_respond_applies_and_answers_otherwise() {
+        let (sandbox, url, body) = redemption().await;
+        let path = path_of(&url);
+        let client = no_redirects();
+        let asp_net = r#"{"Message":"An error has occurred."}"#;
+        sandbox.inject(Fault::new("POST", &path, 1, FaultAction::apply_then_respond(500, asp_net)));
+        let response = client.post(&url).header("authorization", AUTH).json(&body).send().await.unwrap();
+        assert_eq!(response.status(), 500);
+        assert_eq!(response.text().await.unwrap(), asp_net);
+        assert_eq!(sandbox.ledger().len(), 1, "applied despite the 500");
+
+        let gateway = r#"{"message":"Endpoint request timed out"}"#;
+        sandbox.inject(Fault::new("POST", &path, 1, FaultAction::apply_then_respond(504, gateway)));
+        let response = client.post(&url).header("authorization", AUTH).json(&body).send().await.unwrap();
+        assert_eq!(response.status(), 504);
+        assert_eq!(response.text().await.unwrap(), gateway);
+        assert_eq!(sandbox.ledger().len(), 2);
+
+        let elsewhere = format!("{}/v1/centers", sandbox.base_url());
+        sandbox.inject(Fault::new(
+            "POST",
+            &path,
+            1,
+            FaultAction::apply_then_respond(302, "").with_header("location", &elsewhere),
+        ));
+        let response = client.post(&url).header("authorization", AUTH).json(&body).send().await.unwrap();
+        assert_eq!(response.status(), 302);
+        assert_eq!(response.headers()["location"], elsewhere.as_str());
+        assert_eq!(sandbox.ledger().len(), 3);
+
+        sandbox.inject(Fault::new("POST", &path, 1, FaultAction::apply_then_respond(200, "{}")));
+        let response = client.post(&url).header("authorization", AUTH).json(&body).send().await.unwrap();
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.json::<Value>().await.unwrap(), json!({}));
+        assert_eq!(sandbox.ledger().len(), 4);
+    }
+
+    #[tokio::test]
+    async fn respond_sends_its_headers_and_applies_nothing() {
+        let (sandbox, url, body) = redemption().await;
+        let path = path_of(&url);
+        let client = no_redirects();
+        sandbox.inject(Fault::new("POST", &path, 1, FaultAction::respond(503, "").with_header("Retry-After", "1e20")));
+        let response = client.post(&url).header("authorization", AUTH).json(&body).send().await.unwrap();
+        assert_eq!(response.status(), 503);
+        assert_eq!(response.headers()["retry-after"], "1e20");
+
+        // `retry_after` works as before.
+        sandbox.inject(Fault::new(
+            "POST",
+            &path,
+            1,
+            FaultAction::Respond {
+                status: 429,
+                body: String::new(),
+                retry_after: Some("86400".into()),
+                headers: vec![],
+            },
+        ));
+        let response = client.post(&url).header("authorization", AUTH).json(&body).send().await.unwrap();
+        assert_eq!(response.status(), 429);
+        assert_eq!(response.headers()["retry-after"], "86400");
+
+        let get_url = format!("{}/v1/centers", sandbox.base_url());
+        sandbox.inject(Fault::new("POST", &path, 1, FaultAction::respond(302, "").with_header("location", &get_url)));
+        let response = client.post(&url).header("authorization", AUTH).json(&body).send().await.unwrap();
+        assert_eq!(response.status(), 302);
+        assert_eq!(response.headers()["location"], get_url.as_str());
+        assert!(sandbox.ledger().is_empty(), "Respond never does the work");
+    }
+
+    #[tokio::test]
+    async fn override_total_rewrites_the_page_total_only() {
+        let sandbox = Sandbox::start_local(Config::default()).await.unwrap();
+        let center = &sandbox.center_ids()[0];
+        let path = format!("/v1/centers/{center}/packages");
+        let url = format!("{}{path}?page=1&size=10", sandbox.base_url());
+        sandbox.inject(Fault::new("GET", &path, 1, FaultAction::OverrideTotal { total: 1_000_000_000 }));
+        let client = reqwest::Client::new();
+        let page: Value = client.get(&url).header("authorization", AUTH).send().await.unwrap().json().await.unwrap();
+        assert_eq!(page["page_info"]["total"], 1_000_000_000);
+        assert_eq!(page["packages"].as_array().unwrap().len(), 10);
+        let page: Value = client.get(&url).header("authorization", AUTH).send().await.unwrap().json().await.unwrap();
+        assert_eq!(page["page_info"]["total"], sandbox.organization().centers[0].packages.len());
+    }
+
+    #[test]
+    fn new_actions_have_these_names_over_http() {
+        let cases = [
+            (FaultAction::CommitLate { ms: 300 }, json!({"kind": "commit_late", "ms": 300})),
+            (
+                FaultAction::apply_then_respond(302, "").with_header("location", "/v1/centers"),
+                json!({"kind": "apply_then_respond", "status": 302, "body": "", "headers": [["location", "/v1/centers"]]}),
+            ),
+            (FaultAction::OverrideTotal { total: 7 }, json!({"kind": "override_total", "total": 7})),
+            (
+                FaultAction::respond(429, "").with_header("Retry-After", "1e20"),
+                json!({"kind": "respond", "status": 429, "body": "", "retry_after": null, "headers": [["Retry-After", "1e20"]]}),
+            ),
+        ];
+        for (action, wire) in cases {
+            assert_eq!(serde_json::to_value(&action).unwrap(), wire);
+            assert_eq!(serde_json::from_value::<FaultAction>(wire).unwrap(), action);
+        }
+        // Existing callers' bodies still read: no headers, and `apply_then_respond` without them.
+        let old: FaultAction = serde_json::from_value(json!({"kind": "respond", "status": 503, "body": ""})).unwrap();
+        assert_eq!(old, FaultAction::respond(503, ""));
+        let bare: FaultAction =
+            serde_json::from_value(json!({"kind": "apply_then_respond", "status": 500, "body": "{}"})).unwrap();
+        assert_eq!(bare, FaultAction::apply_then_respond(500, "{}"));
+    }
+
+    #[tokio::test]
+    async fn faults_can_be_added_over_http() {
+        let (sandbox, url, body) = redemption().await;
+        let fault = json!({"method": "POST", "path_prefix": path_of(&url),
+            "action": {"kind": "apply_then_respond", "status": 502, "body": "", "headers": [["x-served-by", "gateway"]]}});
+        let client = reqwest::Client::new();
+        let added = client.post(format!("{}/_sandbox/faults", sandbox.base_url())).json(&fault).send().await.unwrap();
+        assert_eq!(added.status(), 204);
+        let response = client.post(&url).header("authorization", AUTH).json(&body).send().await.unwrap();
+        assert_eq!(response.status(), 502);
+        assert_eq!(response.headers()["x-served-by"], "gateway");
+        assert_eq!(sandbox.ledger().len(), 1);
+    }
 }

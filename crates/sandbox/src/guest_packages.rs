@@ -18,8 +18,11 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::catalog::param;
+use crate::data::therapist;
 use crate::data::Organization;
-use crate::loyalty::{hex_id, money, service_id, Invoice, Item, Payment, PREPAID_MESSAGE, SERVICES};
+use crate::loyalty::{
+    hex_id, is_prepaid, money, service_id, Invoice, Item, ItemType, Payment, CARD, PREPAID_MESSAGE, SERVICES,
+};
 use crate::{business_error, State};
 
 pub const STATUS_ACTIVE: i64 = 1;
@@ -31,18 +34,11 @@ pub const STATE_CLOSED: i64 = 0;
 pub const STATE_OPEN: i64 = 1;
 pub const STATE_WITH_PROCESSING: i64 = 2;
 
-/// The product packages can hold: name, price in cents.
-const PRODUCT: (&str, i64) = ("Hydrating Serum", 4800);
+/// The product packages can hold: name, price in cents, code.
+const PRODUCT: (&str, i64, &str) = ("Hydrating Serum", 4800, "HYS50");
 
 fn product_id() -> String {
     hex_id(1, 0x9d0c)
-}
-
-const THERAPISTS: [&str; 5] = ["Maya Chen", "Luis Ortega", "Priya Raman", "Sam Whitfield", "Ava Brooks"];
-
-fn therapist(i: usize) -> (String, String) {
-    let i = i % THERAPISTS.len();
-    (hex_id(i as u64 + 1, 0x7e4a), THERAPISTS[i].to_owned())
 }
 
 /// A service or product of a held package.
@@ -123,7 +119,20 @@ pub struct Holdings {
     pub otps: HashMap<String, String>,
     /// Webhook events, oldest first.
     pub events: Vec<Value>,
+    /// Every package redemption applied through the API, in order.
+    pub ledger: Vec<PackageLedgerEntry>,
     next_event: u64,
+}
+
+/// One package redemption applied, as the sandbox's package ledger records it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct PackageLedgerEntry {
+    pub user_package_id: String,
+    pub invoice_id: String,
+    /// The line the session paid for.
+    pub invoice_item_id: String,
+    /// The service redeemed (the line's `id` on the wire).
+    pub service_id: String,
 }
 
 /// What the seeded packages are like. Days are counted back from today on the center's clock.
@@ -305,7 +314,7 @@ fn at_hour(day: NaiveDateTime, hour: u32) -> NaiveDateTime {
 }
 
 fn center_prefix(org: &Organization, center_id: &str) -> &'static str {
-    let i = org.centers.iter().position(|c| c.id == center_id).unwrap_or(0);
+    let i = org.centers.iter().position(|c| c.id.eq_ignore_ascii_case(center_id)).unwrap_or(0);
     ["SDS", "SMS", "SSH", "SQS"][i % 4]
 }
 
@@ -349,28 +358,29 @@ fn seed_one(
     let now = local_now(org, home);
     let purchased = at_hour(now - Duration::days(t.purchased_days_ago), 11);
     let prefix = center_prefix(org, home);
+    let package_id = hex_id(template_index as u64 + 1, 0x9ac4);
     let sale = Invoice {
         id: hex_id(n, 0x5a1e),
-        number: format!("{prefix}{}", 12000 + n),
+        number_prefix: prefix.to_owned(),
+        number: (12000 + n).to_string(),
         center_id: home.to_owned(),
         guest_id: guest_id.to_owned(),
         closed: true,
         items: vec![Item {
             id: hex_id(n * 10, 0x5a1f),
             name: t.name.to_owned(),
-            kind: "Package",
+            kind: ItemType::Package,
+            code: t.code.to_owned(),
             cents: t.price_cents,
-            service_id: None,
+            service_id: Some(package_id.clone()),
             redeemed_by: None,
         }],
-        payments: vec![Payment {
-            id: hex_id(n, 0x5a20),
-            option: "Card",
-            cents: t.price_cents,
-            points: 0,
-            program_id: None,
-            at: purchased.format("%Y-%m-%dT%H:%M:%S").to_string(),
-        }],
+        payments: vec![Payment::new(
+            hex_id(n, 0x5a20),
+            CARD,
+            t.price_cents,
+            purchased.format("%Y-%m-%dT%H:%M:%S").to_string(),
+        )],
         date: purchased.format("%Y-%m-%dT%H:%M:%S").to_string(),
     };
     let sessions: i64 = t.benefits.iter().map(|b| b.1).sum();
@@ -413,17 +423,23 @@ fn seed_one(
             let visit_prefix = center_prefix(org, &center_id);
             let invoice_id = hex_id(n * 100 + visit, 0x7151);
             let item_id = hex_id(n * 100 + visit, 0x7152);
-            let unit = if b.product { PRODUCT.1 } else { SERVICES.iter().find(|s| s.0 == b.name).map_or(0, |s| s.1) };
+            let (unit, code) = if b.product {
+                (PRODUCT.1, PRODUCT.2)
+            } else {
+                SERVICES.iter().find(|s| s.0 == b.name).map_or((0, ""), |s| (s.1, s.3))
+            };
             invoices.push(Invoice {
                 id: invoice_id.clone(),
-                number: format!("{visit_prefix}{}", 20000 + n * 100 + visit),
+                number_prefix: visit_prefix.to_owned(),
+                number: (20000 + n * 100 + visit).to_string(),
                 center_id: center_id.clone(),
                 guest_id: guest_id.to_owned(),
                 closed: true,
                 items: vec![Item {
                     id: item_id.clone(),
                     name: b.name.clone(),
-                    kind: if b.product { "Product" } else { "Service" },
+                    kind: if b.product { ItemType::Product } else { ItemType::Service },
+                    code: code.to_owned(),
                     cents: unit,
                     service_id: Some(b.id.clone()),
                     redeemed_by: Some(user_package_id.clone()),
@@ -435,7 +451,7 @@ fn seed_one(
             let reversed_at = (t.reversal && k == 1).then(|| day + Duration::days(1));
             uses.push(Use {
                 benefit_id: b.id.clone(),
-                invoice_no: invoices.last().map(|i| i.number.clone()).unwrap_or_default(),
+                invoice_no: invoices.last().map(Invoice::printed_number).unwrap_or_default(),
                 invoice_id,
                 invoice_item_id: item_id,
                 therapist: therapist(guest_index + template_index + k as usize),
@@ -457,14 +473,14 @@ fn seed_one(
     Held {
         user_package_id,
         guest_id: guest_id.to_owned(),
-        package_id: hex_id(template_index as u64 + 1, 0x9ac4),
+        package_id,
         code: t.code.to_owned(),
         name: t.name.to_owned(),
         otp_required: t.otp,
         status: t.status,
         state: t.state,
         center_id: home.to_owned(),
-        sale_invoice: (sale.id, sale.number),
+        sale_invoice: (sale.id.clone(), sale.printed_number()),
         price_cents: t.price_cents,
         purchased,
         start,
@@ -620,8 +636,8 @@ pub(crate) async fn list(
     }
     let page: usize = param(&query, "page_num").and_then(|v| v.parse().ok()).unwrap_or(1).max(1);
     let size: usize = param(&query, "page_size").and_then(|v| v.parse().ok()).unwrap_or(10);
-    if size == 0 || size > 100 {
-        return business_error(422, 422, "You cannot request more than 100 items.");
+    if size == 0 {
+        return business_error(400, 400, "The request is invalid.");
     }
     let status: i64 = param(&query, "status").and_then(|v| v.parse().ok()).unwrap_or(-1);
     let holdings = state.packages.lock().unwrap();
@@ -718,13 +734,14 @@ pub(crate) async fn redeem(
     let Some(index) = body.user_package_id.as_deref().and_then(|p| holdings.find(p)).filter(|_| guest_ok) else {
         return business_error(502, 502, "Invalid UserPackageId.");
     };
-    if holdings.held[index].guest_id != inv.guest_id {
+    if !holdings.held[index].guest_id.eq_ignore_ascii_case(&inv.guest_id) {
         return business_error(502, 502, "Invalid UserPackageId.");
     }
     if inv.closed {
         return business_error(502, 502, "Invoice is closed. Redemptions can be applied only to open invoices.");
     }
-    if inv.payments.iter().any(|p| matches!(p.option, "Gift Card" | "Membership" | "Prepaid Card" | "Loyalty Points")) {
+    // Read from each payment's `payment_name`.
+    if inv.payments.iter().any(|p| is_prepaid(p.payment_name)) {
         return business_error(502, 502, PREPAID_MESSAGE);
     }
     let service = body.service_id.as_deref().unwrap_or("");
@@ -764,7 +781,7 @@ pub(crate) async fn redeem(
     if held.otp_required {
         let given = body.otp.as_deref().map(str::trim).unwrap_or("");
         let sent = holdings.otps.get(&held.user_package_id).map(String::as_str);
-        let override_code = books.otp_centers.get(&inv.center_id).map(String::as_str);
+        let override_code = books.otp_override(&inv.center_id);
         if given.is_empty() || (Some(given) != sent && Some(given) != override_code) {
             return business_error(502, 502, "Please enter a valid OTP.");
         }
@@ -790,7 +807,7 @@ pub(crate) async fn redeem(
     let the_use = Use {
         benefit_id: benefit.id.clone(),
         invoice_id: inv.id.clone(),
-        invoice_no: inv.number.clone(),
+        invoice_no: inv.printed_number(),
         invoice_item_id: item.id.clone(),
         therapist: therapist(inv.items.iter().position(|x| x.id == item.id).unwrap_or(0)),
         center_id: inv.center_id.clone(),
@@ -803,8 +820,15 @@ pub(crate) async fn redeem(
     }
     let stored = stored.clone();
     holdings.otps.remove(&stored.user_package_id);
+    holdings.ledger.push(PackageLedgerEntry {
+        user_package_id: stored.user_package_id.clone(),
+        invoice_id: inv.id.clone(),
+        invoice_item_id: item.id.clone(),
+        service_id: benefit.id.clone(),
+    });
     let redemption = use_json(&state.org, &stored, &the_use, now);
-    let event_invoice = (inv.id.as_str(), inv.number.as_str(), 0);
+    let printed = inv.printed_number();
+    let event_invoice = (inv.id.as_str(), printed.as_str(), 0);
     let mut data = shared_json(&state.org, &stored, event_invoice);
     data["service_redemptions"] = json!([redemption.clone()]);
     holdings.raise("GuestPackage.Redemption", data);
@@ -847,4 +871,8 @@ impl Holdings {
 
 pub(crate) async fn events(AxumState(state): AxumState<Arc<State>>) -> Json<Value> {
     Json(json!({"events": state.packages.lock().unwrap().events}))
+}
+
+pub(crate) async fn package_ledger(AxumState(state): AxumState<Arc<State>>) -> Json<Value> {
+    Json(json!({"package_ledger": state.packages.lock().unwrap().ledger}))
 }

@@ -3,9 +3,15 @@
 //! It serves the endpoints Front Desk uses, enforces the documented rules and answers with the
 //! documented errors. Demo mode starts it in-process; every test talks to it over loopback.
 //!
+//! Its answers have the field names and JSON types of the answers Zenoti recorded
+//! (`crates/zenoti/tests/fixtures/recorded/`); `tests/parity.rs` compares them and lists the
+//! deliberate differences.
+//!
 //! Test hooks, outside the Zenoti API: `POST /_sandbox/faults` adds a [`Fault`],
-//! `DELETE /_sandbox/faults` clears them, `GET /_sandbox/stats` returns [`Stats`], `GET /_sandbox/ledger` the loyalty ledger and codes
-//! sent, `GET /_sandbox/events` the guest-package webhook events raised.
+//! `DELETE /_sandbox/faults` clears them, `GET /_sandbox/stats` returns [`Stats`],
+//! `GET /_sandbox/ledger` the loyalty ledger and codes sent, `GET /_sandbox/events` the
+//! guest-package webhook events raised and `GET /_sandbox/package_ledger` the package
+//! redemptions applied.
 
 mod auth;
 mod catalog;
@@ -200,9 +206,15 @@ impl Sandbox {
         &self.state.org
     }
 
-    /// Every redemption applied, in order.
+    /// Every loyalty redemption applied, in order.
     pub fn ledger(&self) -> Vec<loyalty::LedgerEntry> {
         self.state.books.lock().unwrap().ledger.clone()
+    }
+
+    /// Every package redemption applied through the API, in order (the seeded past visits are
+    /// not in it).
+    pub fn package_ledger(&self) -> Vec<guest_packages::PackageLedgerEntry> {
+        self.state.packages.lock().unwrap().ledger.clone()
     }
 
     /// Reads or changes the loyalty books (invoices, balances, OTPs, settings).
@@ -234,21 +246,15 @@ impl Sandbox {
             let n = books.invoices.len() as u64;
             let invoice = loyalty::Invoice {
                 id: loyalty::hex_id(n, 0x0add),
-                number: format!("TST{n}"),
+                number_prefix: "TST".into(),
+                number: (50_000 + n).to_string(),
                 center_id,
                 guest_id,
                 closed: false,
                 items: services
                     .iter()
                     .enumerate()
-                    .map(|(j, &s)| loyalty::Item {
-                        id: loyalty::hex_id(n * 1000 + j as u64, 0x0ade),
-                        name: loyalty::SERVICES[s].0.into(),
-                        kind: "Service",
-                        cents: loyalty::SERVICES[s].1,
-                        service_id: Some(loyalty::service_id(s)),
-                        redeemed_by: None,
-                    })
+                    .map(|(j, &s)| loyalty::Item::service(loyalty::hex_id(n * 1000 + j as u64, 0x0ade), s))
                     .collect(),
                 payments: Vec::new(),
                 date: chrono::Utc::now().format("%Y-%m-%dT10:00:00").to_string(),
@@ -276,9 +282,11 @@ fn router(state: Arc<State>) -> Router {
     use axum::middleware::from_fn_with_state;
     let api = Router::new()
         .route("/v1/centers", get(catalog::list_centers))
+        .route("/v1/centers/{center_id}", get(catalog::get_center))
         .route("/v1/centers/{center_id}/packages", get(catalog::list_packages))
         .route("/v1/centers/{center_id}/categories", get(catalog::list_categories))
         .route("/v1/guests/search", get(guests::search))
+        .route("/v1/guests/{guest_id}", get(guests::get_guest))
         .route("/v1/invoices/{invoice_id}", get(loyalty::get_invoice))
         .route("/v1/centers/{center_id}/invoices", get(loyalty::center_invoices))
         .route("/v1/guests/{invoice_id}/payments/loyalty_points/redeemable", get(loyalty::redeemable))
@@ -288,6 +296,8 @@ fn router(state: Arc<State>) -> Router {
         .route("/v1/guests/{guest_id}/packages/{user_package_id}/benefits", get(guest_packages::benefits))
         .route("/v1/guests/{guest_id}/packages/{user_package_id}/redemptions", get(guest_packages::history))
         .route("/v1/invoices/{invoice_id}/redemptions/packages", post(guest_packages::redeem))
+        // Inner first: the page size is checked once the caller is known.
+        .route_layer(axum::middleware::from_fn(limit_page_size))
         .route_layer(from_fn_with_state(state.clone(), auth::require_auth));
     Router::new()
         .route("/v1/tokens", post(auth::tokens))
@@ -299,6 +309,7 @@ fn router(state: Arc<State>) -> Router {
         .route("/_sandbox/stats", get(faults::stats))
         .route("/_sandbox/ledger", get(loyalty::ledger))
         .route("/_sandbox/events", get(guest_packages::events))
+        .route("/_sandbox/package_ledger", get(guest_packages::package_ledger))
         .with_state(state)
 }
 
@@ -309,4 +320,31 @@ pub(crate) fn business_error(status: u16, code: i64, message: &str) -> axum::res
     use axum::response::IntoResponse;
     let status = axum::http::StatusCode::from_u16(status).unwrap_or(axum::http::StatusCode::BAD_GATEWAY);
     (status, axum::Json(serde_json::json!({"error": {"code": code, "message": message}}))).into_response()
+}
+
+/// The most items a list answers with.
+pub const MAX_PAGE_SIZE: i64 = 100;
+
+/// Zenoti's answer to a list asked for more than [`MAX_PAGE_SIZE`] items: HTTP 422 with a bare
+/// `{code, message}` (not under `error`), as its pagination guide shows.
+pub(crate) fn too_many_items() -> axum::response::Response {
+    use axum::response::IntoResponse;
+    (
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+        axum::Json(serde_json::json!({"code": 422, "message": "You cannot request more than 100 items."})),
+    )
+        .into_response()
+}
+
+/// Every list: `size` (or `page_size`, the guest packages' name) above 100 is refused.
+async fn limit_page_size(request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    let query = request.uri().query().unwrap_or("");
+    let too_many = query.split('&').filter_map(|pair| pair.split_once('=')).any(|(name, value)| {
+        (name.eq_ignore_ascii_case("size") || name.eq_ignore_ascii_case("page_size"))
+            && value.trim().parse::<i64>().is_ok_and(|n| n > MAX_PAGE_SIZE)
+    });
+    if too_many {
+        return too_many_items();
+    }
+    next.run(request).await
 }

@@ -1,9 +1,12 @@
 //! Invoices and loyalty points: the books the sandbox keeps, and the endpoints that read and
 //! change them. Every documented redemption error comes from the rule the docs describe.
 //!
-//! UNKNOWN in the docs, and our reading (the client reads the same): the inner fields of the
-//! redemption response (`payment`, `redemptions`, `invoice`), of invoice transactions, the
-//! `search_type` of the open-invoice lookup, and the error for a closed invoice.
+//! The invoice answers in the recorded wire format (`dump-invoice-detail.json`). UNKNOWN in the
+//! docs, and our reading (the client reads the same): the inner fields of the redemption
+//! response (`payment` in the shape of an invoice transaction, `redemptions`, `invoice`), the
+//! `type` integers of lines other than services and packages ([`ItemType::code`]), the payment
+//! options other than cash ([`PAYMENT_OPTIONS`]), the `search_type` of the open-invoice lookup,
+//! and the error for a closed invoice.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -31,14 +34,64 @@ pub struct Program {
     pub increment: i64,
 }
 
+/// What an invoice line sells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemType {
+    Service,
+    Product,
+    Membership,
+    Package,
+    GiftCard,
+    PrepaidCard,
+}
+
+impl ItemType {
+    /// The line's `type` on the wire. UNKNOWN beyond the recorded invoice, which shows a service
+    /// as 0 and a class pack (a package) as 4: the other integers are our reading, and the
+    /// client reads the same ones. This is the only place the sandbox maps them.
+    pub fn code(self) -> i64 {
+        match self {
+            ItemType::Service => 0,
+            ItemType::Product => 2,
+            ItemType::Membership => 3,
+            ItemType::Package => 4,
+            ItemType::GiftCard => 5,
+            ItemType::PrepaidCard => 6,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ItemType::Service => "Service",
+            ItemType::Product => "Product",
+            ItemType::Membership => "Membership",
+            ItemType::Package => "Package",
+            ItemType::GiftCard => "GiftCard",
+            ItemType::PrepaidCard => "PrepaidCard",
+        }
+    }
+}
+
+/// `item.kind == "Service"` reads as before the kinds were a type.
+impl PartialEq<&str> for ItemType {
+    fn eq(&self, other: &&str) -> bool {
+        self.name() == *other
+    }
+}
+
+/// An invoice line. On the wire, `invoice_item_id` is the line ([`Item::id`]) and `id` what it
+/// sells ([`Item::service_id`]).
 #[derive(Debug, Clone)]
 pub struct Item {
+    /// The line: `invoice_item_id` on the wire, what a package redemption names.
     pub id: String,
     pub name: String,
-    /// `Service`, `Product`, `GiftCard`, …
-    pub kind: &'static str,
+    pub kind: ItemType,
+    /// The line's `code` (the code of what it sells).
+    pub code: String,
     pub cents: i64,
-    /// The service sold on this line, for services.
+    /// What the line sells (a service, product, package or gift card): the line's `id` on the
+    /// wire. Named for the services most lines sell.
     pub service_id: Option<String>,
     /// The guest's package that paid for this line, once a session is redeemed on it.
     pub redeemed_by: Option<String>,
@@ -53,35 +106,101 @@ impl Item {
             self.cents
         }
     }
+
+    /// A line selling service `index` of [`SERVICES`].
+    pub fn service(id: String, index: usize) -> Item {
+        let (name, cents, _, code) = SERVICES[index];
+        Item {
+            id,
+            name: name.into(),
+            kind: ItemType::Service,
+            code: code.into(),
+            cents,
+            service_id: Some(service_id(index)),
+            redeemed_by: None,
+        }
+    }
 }
 
 /// The services the sandbox's invoices sell and its guests' packages hold: name, price in
-/// cents, minutes.
-pub const SERVICES: [(&str, i64, i64); 5] = [
-    ("Swedish Massage", 12000, 60),
-    ("Signature Facial", 9500, 50),
-    ("Gel Manicure", 4500, 45),
-    ("Blowout", 5500, 30),
-    ("Laser Hair Removal", 15000, 30),
+/// cents, minutes, code.
+pub const SERVICES: [(&str, i64, i64, &str); 5] = [
+    ("Swedish Massage", 12000, 60, "SWM60"),
+    ("Signature Facial", 9500, 50, "SGF50"),
+    ("Gel Manicure", 4500, 45, "GLM45"),
+    ("Blowout", 5500, 30, "BLO30"),
+    ("Laser Hair Removal", 15000, 30, "LHR30"),
 ];
 
 pub fn service_id(index: usize) -> String {
     hex_id(index as u64 + 1, 0x5e7c)
 }
 
+/// The index in [`SERVICES`] of the service with this id, in any letter case.
+pub fn service_index(id: &str) -> Option<usize> {
+    (0..SERVICES.len()).find(|&s| service_id(s).eq_ignore_ascii_case(id))
+}
+
+/// The payment option names the sandbox's payments use (`payment_option.payment_name`).
+pub const CARD: &str = "Card";
+pub const GIFT_CARD: &str = "Gift Card";
+pub const MEMBERSHIP: &str = "Membership";
+pub const PREPAID_CARD: &str = "Prepaid Card";
+/// UNKNOWN: the name (and mode) Zenoti gives the payment a loyalty redemption adds; no
+/// recorded answer shows one. Ours, in [`PAYMENT_OPTIONS`] with the others.
+pub const LOYALTY_POINTS: &str = "Loyalty Points";
+
+/// Every payment option of the sandbox: `payment_name`, `payment_mode`, and the tag of its id.
+/// UNKNOWN beyond the recorded invoice, which shows one cash payment ("CASH", mode 0): the
+/// names, modes and ids of the others are our reading. The only place they are written.
+pub const PAYMENT_OPTIONS: [(&str, i64, u32); 6] = [
+    ("CASH", 0, 0xca54),
+    (CARD, 1, 0xca4d),
+    (GIFT_CARD, 3, 0x91f7),
+    (MEMBERSHIP, 4, 0x3e3b),
+    (PREPAID_CARD, 5, 0x94e9),
+    (LOYALTY_POINTS, 7, 0x10a7),
+];
+
+/// Paid with a pre-paid instrument (membership, gift card, pre-paid card or loyalty points),
+/// read from the payment's `payment_name`: after one, Zenoti applies no package redemption and
+/// no points (but another points payment).
+pub fn is_prepaid(payment_name: &str) -> bool {
+    [GIFT_CARD, MEMBERSHIP, PREPAID_CARD, LOYALTY_POINTS].iter().any(|n| n.eq_ignore_ascii_case(payment_name))
+}
+
+/// A payment on an invoice: one of its `transactions[]` on the wire.
 #[derive(Debug, Clone)]
 pub struct Payment {
+    /// `transaction_id`.
     pub id: String,
-    pub option: &'static str,
+    /// `payment_option.payment_name`: one of [`PAYMENT_OPTIONS`].
+    pub payment_name: &'static str,
+    /// `amount_paid` (and `total_amount_paid`: the sandbox takes no tips or fees).
     pub cents: i64,
+    /// The loyalty points this payment redeemed, 0 for others. Not on the wire.
     pub points: i64,
+    /// The loyalty program the points came from. Not on the wire.
     pub program_id: Option<String>,
+    /// `payment_date`: center-local, without an offset.
     pub at: String,
+    /// `cash_regester_id` (Zenoti's spelling).
+    pub cash_register_id: Option<String>,
+}
+
+impl Payment {
+    /// A payment that redeemed no points.
+    pub fn new(id: String, payment_name: &'static str, cents: i64, at: String) -> Payment {
+        Payment { id, payment_name, cents, points: 0, program_id: None, at, cash_register_id: None }
+    }
 }
 
 #[derive(Debug, Clone)]
 pub struct Invoice {
     pub id: String,
+    /// `invoice_number_prefix`: "SDS".
+    pub number_prefix: String,
+    /// `invoice_number`: digits only, "16671".
     pub number: String,
     pub center_id: String,
     pub guest_id: String,
@@ -101,6 +220,27 @@ impl Invoice {
     pub fn balance(&self) -> i64 {
         self.total() - self.paid()
     }
+
+    /// The number as printed on the invoice and typed by a barcode scanner: "SDS16671".
+    pub fn printed_number(&self) -> String {
+        format!("{}{}", self.number_prefix, self.number)
+    }
+
+    /// A closed invoice's receipt number ("SDSR16671"); "" while it is open.
+    pub fn receipt_number(&self) -> String {
+        if self.closed {
+            format!("{}R{}", self.number_prefix, self.number)
+        } else {
+            String::new()
+        }
+    }
+
+    /// Whether a receptionist's search text finds this invoice: part of its number, with or
+    /// without its prefix, in any letter case ("SDS16671", "sds16671", "16671").
+    pub fn number_matches(&self, text: &str) -> bool {
+        let text = text.trim().to_lowercase();
+        !text.is_empty() && (self.printed_number().to_lowercase().contains(&text) || self.number.contains(&text))
+    }
 }
 
 /// One applied redemption, as the sandbox's ledger records it.
@@ -116,7 +256,7 @@ pub struct LedgerEntry {
 
 pub struct Books {
     pub programs: Vec<Program>,
-    /// Points per (guest, program).
+    /// Points per (guest, program), keyed by [`balance_key`].
     pub balances: HashMap<(String, String), i64>,
     /// Guests whose tier may not redeem.
     pub non_redeemable: Vec<String>,
@@ -158,9 +298,9 @@ impl Books {
         let mut non_redeemable = Vec::new();
         for (i, guest) in org.guests.iter().enumerate() {
             // Guests are spread over the centers round-robin: vary balances within each center.
-            balances.insert((guest.id.clone(), programs[0].id.clone()), [6430, 1200, 250, 80][(i / 4) % 4]);
+            balances.insert(balance_key(&guest.id, &programs[0].id), [6430, 1200, 250, 80][(i / 4) % 4]);
             if (i / 4) % 2 == 0 {
-                balances.insert((guest.id.clone(), programs[1].id.clone()), [900, 3000, 45][i % 3]);
+                balances.insert(balance_key(&guest.id, &programs[1].id), [900, 3000, 45][i % 3]);
             }
         }
         let today = chrono::Utc::now().format("%Y-%m-%dT10:00:00").to_string();
@@ -179,32 +319,23 @@ impl Books {
                 n += 1;
                 let guest = if k == 9 { tier_guest } else { regulars[k % regulars.len()] };
                 let mut items: Vec<Item> = (0..1 + rng.usize(..3))
-                    .map(|j| {
-                        let s = (k + j) % 4;
-                        let (name, cents, _) = SERVICES[s];
-                        Item {
-                            id: hex_id(n * 10 + j as u64, 0x17e3),
-                            name: name.into(),
-                            kind: "Service",
-                            cents,
-                            service_id: Some(service_id(s)),
-                            redeemed_by: None,
-                        }
-                    })
+                    .map(|j| Item::service(hex_id(n * 10 + j as u64, 0x17e3), (k + j) % 4))
                     .collect();
                 if k == 8 {
                     items = vec![Item {
                         id: hex_id(n * 10, 0x17e3),
                         name: "Gift card $100".into(),
-                        kind: "GiftCard",
+                        kind: ItemType::GiftCard,
+                        code: "GC100".into(),
                         cents: 10000,
-                        service_id: None,
+                        service_id: Some(hex_id(100, 0x91f7)),
                         redeemed_by: None,
                     }];
                 }
                 let mut invoice = Invoice {
                     id: hex_id(n, 0x1e7a),
-                    number: format!("{}{}", ["SDS", "SMS", "SSH"][c], 16670 + n),
+                    number_prefix: ["SDS", "SMS", "SSH"][c].into(),
+                    number: (16670 + n).to_string(),
                     center_id: center.id.clone(),
                     guest_id: guest.id.clone(),
                     closed: k == 6,
@@ -214,24 +345,10 @@ impl Books {
                 };
                 if k == 6 {
                     let cents = invoice.total();
-                    invoice.payments.push(Payment {
-                        id: hex_id(n, 0x9a7),
-                        option: "Card",
-                        cents,
-                        points: 0,
-                        program_id: None,
-                        at: today.clone(),
-                    });
+                    invoice.payments.push(Payment::new(hex_id(n, 0x9a7), CARD, cents, today.clone()));
                 }
                 if k == 7 {
-                    invoice.payments.push(Payment {
-                        id: hex_id(n, 0x9a7),
-                        option: "Gift Card",
-                        cents: 2000,
-                        points: 0,
-                        program_id: None,
-                        at: today.clone(),
-                    });
+                    invoice.payments.push(Payment::new(hex_id(n, 0x9a7), GIFT_CARD, 2000, today.clone()));
                 }
                 invoices.push(invoice);
             }
@@ -258,13 +375,39 @@ impl Books {
         self.programs.iter().find(|p| p.id.eq_ignore_ascii_case(id))
     }
 
+    /// The guest's points in the program; ids in any letter case, also in keys a test wrote.
     fn points(&self, guest: &str, program: &str) -> i64 {
-        self.balances.get(&(guest.to_owned(), program.to_owned())).copied().unwrap_or(0)
+        self.balance_of(guest, program).map_or(0, |(_, points)| *points)
+    }
+
+    fn balance_of(&self, guest: &str, program: &str) -> Option<(&(String, String), &i64)> {
+        self.balances.iter().find(|((g, p), _)| g.eq_ignore_ascii_case(guest) && p.eq_ignore_ascii_case(program))
+    }
+
+    /// Takes points from the guest's balance in the program.
+    fn spend(&mut self, guest: &str, program: &str, points: i64) {
+        let key = self.balance_of(guest, program).map_or_else(|| balance_key(guest, program), |(k, _)| k.clone());
+        *self.balances.entry(key).or_default() -= points;
     }
 
     fn guest_programs(&self, guest: &str) -> Vec<&Program> {
-        self.programs.iter().filter(|p| self.balances.contains_key(&(guest.to_owned(), p.id.clone()))).collect()
+        self.programs.iter().filter(|p| self.balance_of(guest, &p.id).is_some()).collect()
     }
+
+    /// The override code of a center that asks for an OTP, if it does.
+    pub(crate) fn otp_override(&self, center_id: &str) -> Option<&str> {
+        self.otp_centers.iter().find(|(c, _)| c.eq_ignore_ascii_case(center_id)).map(|(_, code)| code.as_str())
+    }
+
+    fn non_redeemable(&self, guest: &str) -> bool {
+        self.non_redeemable.iter().any(|g| g.eq_ignore_ascii_case(guest))
+    }
+}
+
+/// The key of [`Books::balances`]: the guest's and the program's ids in lower case, so an id
+/// in any letter case finds the balance (the seeded ids are lower case already).
+pub fn balance_key(guest_id: &str, program_id: &str) -> (String, String) {
+    (guest_id.to_ascii_lowercase(), program_id.to_ascii_lowercase())
 }
 
 pub(crate) fn money(cents: i64) -> Value {
@@ -275,53 +418,168 @@ fn amount_for(program: &Program, points: i64) -> i64 {
     points * program.cents_per_100_points / 100
 }
 
-pub(crate) fn invoice_json(org: &Organization, books: &Books, inv: &Invoice) -> Value {
-    let guest = org.guests.iter().find(|g| g.id == inv.guest_id).map(|g| &g.json);
-    let info = guest.map(|g| &g["personal_info"]);
+/// An id derived from another sandbox id (all are [`hex_id`]s): the same number, another tag.
+fn derived_id(id: &str, tag: u32) -> String {
+    format!("{tag:08x}{}", id.get(8..).unwrap_or(""))
+}
+
+/// A payment as Zenoti writes it: an invoice's `transactions[]`, and the `payment` of a
+/// loyalty redemption's answer.
+pub(crate) fn payment_json(p: &Payment) -> Value {
+    let (name, mode, tag) =
+        PAYMENT_OPTIONS.iter().copied().find(|o| o.0 == p.payment_name).unwrap_or((p.payment_name, 0, 0));
     json!({
+        "payment_option": {
+            "id": hex_id(1, tag),
+            "payment_mode": mode,
+            "payment_name": name,
+            "card_number": if name == CARD { "XXXXXXXXXXXX4242" } else { "" },
+            "additional_data": null,
+        },
+        "total_amount_paid": money(p.cents),
+        "amount_paid": money(p.cents),
+        "tip_amount": 0,
+        "ssg_amount": 0,
+        "donation_amount": 0,
+        "fee_amount": 0,
+        "cash_back_amount": 0,
+        "transaction_id": p.id,
+        "payment_date": p.at,
+        "cash_regester_id": p.cash_register_id,
+        "gst_sequences": [],
+    })
+}
+
+/// `GET /v1/invoices/{id}`'s `invoice`, with the keys and JSON types of the recorded answer, and
+/// one extension on a line: `package_redemption{user_package_id}` (or null) once a package
+/// session pays for it (UNKNOWN: how Zenoti marks such a line).
+pub(crate) fn invoice_json(org: &Organization, inv: &Invoice) -> Value {
+    let guest = org.guests.iter().find(|g| g.id.eq_ignore_ascii_case(&inv.guest_id)).map(|g| &g.json);
+    let info = guest.map(|g| &g["personal_info"]);
+    let text = |v: Option<&Value>| v.and_then(Value::as_str).unwrap_or("").to_owned();
+    let currency = org.center(&inv.center_id).map_or(148, |c| c.currency_id);
+    let items: Vec<Value> = inv
+        .items
+        .iter()
+        .enumerate()
+        .map(|(j, i)| {
+            let (therapist_id, therapist_name) = crate::data::therapist(j);
+            json!({
+                "invoice_item_id": i.id,
+                "id": i.service_id,
+                "name": i.name,
+                "type": i.kind.code(),
+                // UNKNOWN: the recorded lines (a service, a package) send null.
+                "is_giftcard": (i.kind == ItemType::GiftCard).then_some(true),
+                "code": i.code,
+                "price": {
+                    "currency_id": currency,
+                    "sales": money(i.cents),
+                    "tax": 0,
+                    "final": money(i.charged()),
+                    "discount": money(i.cents - i.charged()),
+                },
+                "quantity": 1,
+                "sale_by_id": therapist_id,
+                "therapist_name": therapist_name,
+                "sac": "",
+                "package_redemption": i.redeemed_by.as_ref().map(|id| json!({"user_package_id": id})),
+            })
+        })
+        .collect();
+    // Each service line was an appointment, one after the other from the invoice's time.
+    let start = chrono::NaiveDateTime::parse_from_str(&inv.date, "%Y-%m-%dT%H:%M:%S").ok();
+    let mut at = start;
+    let appointments: Vec<Value> = inv
+        .items
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| i.kind == ItemType::Service)
+        .map(|(j, i)| {
+            let minutes = i.service_id.as_deref().and_then(service_index).map_or(30, |s| SERVICES[s].2);
+            let begin = at;
+            let end = begin.map(|t| t + chrono::Duration::minutes(minutes));
+            at = end;
+            let time = |t: Option<chrono::NaiveDateTime>| t.map(|t| t.format("%Y-%m-%dT%H:%M:%S").to_string());
+            let (therapist_id, therapist_name) = crate::data::therapist(j);
+            json!({
+                "id": derived_id(&i.id, 0xa990),
+                "invoice_item_id": i.id,
+                "service_name": i.name,
+                "service_id": i.service_id,
+                "start_time": time(begin),
+                "end_time": time(end),
+                // Zenoti's spelling.
+                "serviceduration_in_miutes": minutes,
+                "has_add_ons": false,
+                "is_add_on": false,
+                "therapist_name": therapist_name,
+                // Zenoti's case.
+                "TherapistId": therapist_id,
+                "package_id": null,
+                "is_recurring": false,
+                "cart_item_id": null,
+                "appointment_type": 0,
+                "therapist_request_type": 0,
+                "room_id": null,
+                "room_name": format!("Room {}", 1 + j % 4),
+                "equipment_id": null,
+                "equipment_name": "",
+            })
+        })
+        .collect();
+    json!({
+        "group_invoice_id": null,
         "id": inv.id,
         "invoice_number": inv.number,
-        "receipt_number": if inv.closed { json!(format!("R{}", &inv.number[3..])) } else { Value::Null },
-        "center_id": inv.center_id,
-        "invoice_date": inv.date,
-        "is_closed": inv.closed,
+        "invoice_number_prefix": inv.number_prefix,
+        "receipt_number": inv.receipt_number(),
+        "appointment_group_id": derived_id(&inv.id, 0xa99c),
         "lock": inv.closed,
+        "is_closed": inv.closed,
         "is_refund": false,
+        "invoice_date": inv.date,
         "has_redemptions": inv.payments.iter().any(|p| p.points > 0) || inv.items.iter().any(|i| i.redeemed_by.is_some()),
+        "center_id": inv.center_id,
+        "gstin": "",
+        "gst_sequence": {"prefix": "", "number": ""},
+        "invoice_dues": {"total": money(inv.total()), "paid": money(inv.paid()), "balance": money(inv.balance())},
+        "environmental_fee": {"total": 0, "paid": 0, "balance": 0},
+        "total_price": {
+            "currency_id": currency,
+            "net_price": money(inv.total()),
+            "tax": 0,
+            "rounding_adjustment": 0,
+            "sum_total": money(inv.total()),
+        },
         "guest": {
             "id": inv.guest_id,
-            "first_name": info.map(|i| i["first_name"].clone()),
-            "last_name": info.map(|i| i["last_name"].clone()),
-            "code": guest.map(|g| g["code"].clone()),
-            "mobile_phone": info.map(|i| i["mobile_phone"]["number"].clone()),
+            "first_name": text(info.map(|i| &i["first_name"])),
+            "last_name": text(info.map(|i| &i["last_name"])),
+            "gender": info.map_or(Value::Null, |i| i["gender"].clone()),
+            "code": text(guest.map(|g| &g["code"])),
+            // A string here (an object in the guest endpoints).
+            "mobile_phone": info.and_then(|i| i["mobile_phone"]["number"].as_str()).map(|n| format!("+1 {n}")),
+            "email": info.map_or(Value::Null, |i| i["email"].clone()),
         },
-        "total_price": {"currency_id": 148, "net_price": money(inv.total()), "tax": 0, "sum_total": money(inv.total())},
-        "invoice_dues": {"total": money(inv.total()), "paid": money(inv.paid()), "balance": money(inv.balance())},
-        "invoice_items": inv.items.iter().map(|i| json!({
-            "invoice_item_id": i.id, "id": i.id, "name": i.name, "type": i.kind,
-            "item": {"id": i.service_id, "name": i.name},
-            "price": {"currency_id": 148, "sales": money(i.cents), "tax": 0, "final": money(i.charged()), "discount": money(i.cents - i.charged())},
-            "quantity": 1,
-            "package_redemption": i.redeemed_by.as_ref().map(|id| json!({"user_package_id": id})),
-        })).collect::<Vec<_>>(),
-        "transactions": inv.payments.iter().map(|p| json!({
-            "id": p.id, "payment_option": p.option, "amount": money(p.cents), "points": p.points,
-            "program_id": p.program_id, "date": p.at,
-        })).collect::<Vec<_>>(),
-        "otp_required": books.otp_centers.contains_key(&inv.center_id),
+        "invoice_items": items,
+        "appointments": appointments,
+        "transactions": inv.payments.iter().map(payment_json).collect::<Vec<_>>(),
+        "additional_fields": [],
     })
 }
 
 pub(crate) async fn get_invoice(AxumState(state): AxumState<Arc<State>>, Path(id): Path<String>) -> Response {
     let books = state.books.lock().unwrap();
     match books.invoice(&id) {
-        Some(inv) => Json(json!({"invoice": invoice_json(&state.org, &books, inv), "error": null})).into_response(),
+        Some(inv) => Json(json!({"invoice": invoice_json(&state.org, inv), "error": null})).into_response(),
         None => business_error(502, 502, "Invalid InvoiceId."),
     }
 }
 
 /// Without `search_type`: today's invoices of the center. With it: those whose number contains
-/// `search_text` (our reading of "search by invoice number").
+/// `search_text`, typed with its prefix or without, in any case (our reading of "search by
+/// invoice number").
 pub(crate) async fn center_invoices(
     AxumState(state): AxumState<Arc<State>>,
     Path(center_id): Path<String>,
@@ -331,7 +589,7 @@ pub(crate) async fn center_invoices(
         return business_error(502, 502, "invalid center_id.");
     }
     let books = state.books.lock().unwrap();
-    let text = param(&query, "search_text").map(str::to_lowercase);
+    let text = param(&query, "search_text");
     let searching = param(&query, "search_type").is_some();
     // Today on the seeding clock (UTC): older invoices (package sales, past visits) are found
     // by number only.
@@ -340,12 +598,14 @@ pub(crate) async fn center_invoices(
         .invoices
         .iter()
         .filter(|i| i.center_id.eq_ignore_ascii_case(&center_id))
-        .filter(|i| if searching { text.as_deref().is_some_and(|t| i.number.to_lowercase().contains(t)) } else { i.date.starts_with(&today) })
+        .filter(|i| if searching { text.is_some_and(|t| i.number_matches(t)) } else { i.date.starts_with(&today) })
         .map(|i| {
-            let guest = state.org.guests.iter().find(|g| g.id == i.guest_id).map(|g| &g.json["personal_info"]);
+            let guest =
+                state.org.guests.iter().find(|g| g.id.eq_ignore_ascii_case(&i.guest_id)).map(|g| &g.json["personal_info"]);
             json!({
                 "invoice_id": i.id,
-                "invoice_no": i.number,
+                // UNKNOWN: whether the list prints the prefix; ours does ("SDS16671").
+                "invoice_no": i.printed_number(),
                 "name": guest.map(|g| format!("{} {}", g["first_name"].as_str().unwrap_or(""), g["last_name"].as_str().unwrap_or(""))),
                 "mobile_phone": guest.map(|g| g["mobile_phone"]["number"].clone()),
                 "sale_date": i.date,
@@ -392,9 +652,9 @@ pub(crate) async fn redeemable(
     }
     // The guest is sent a code when the invoice's points are first read; reading them again
     // (as the app does right before paying) keeps that code until a redemption uses it.
-    if books.otp_centers.contains_key(&inv.center_id) && !inv.closed && !books.otps.contains_key(&inv.id) {
+    if books.otp_override(&inv.center_id).is_some() && !inv.closed && !books.otps.contains_key(&inv.id) {
         let code = format!("{:06}", fastrand::u32(..1_000_000));
-        tracing::info!(invoice = %inv.number, otp = %code, "sandbox: OTP sent to the guest");
+        tracing::info!(invoice = %inv.printed_number(), otp = %code, "sandbox: OTP sent to the guest");
         books.otps.insert(inv.id.clone(), code);
     }
     let list: Vec<Value> = programs
@@ -420,7 +680,7 @@ pub(crate) async fn redeemable(
             "total_available_amount": money(total_cents),
             "exchange_rate": rate,
         },
-        "otp_required": books.otp_centers.contains_key(&inv.center_id),
+        "otp_required": books.otp_override(&inv.center_id).is_some(),
         "error": null,
     }))
     .into_response()
@@ -484,16 +744,17 @@ pub(crate) async fn redeem(
             "Can not redeem points to purchase any items as per the organization settings.",
         );
     }
-    if books.non_redeemable.contains(&inv.guest_id) {
+    if books.non_redeemable(&inv.guest_id) {
         return business_error(502, 502, "Can't redeem points as the guest is in non redeemable tier.");
     }
     if inv.closed {
         return business_error(502, 502, "Invoice is closed. Redemptions can be applied only to open invoices.");
     }
-    if inv.payments.iter().any(|p| p.option == "Gift Card" || p.option == "Membership" || p.option == "Prepaid Card") {
+    // Read from each payment's `payment_name`; another points payment is allowed.
+    if inv.payments.iter().any(|p| p.payment_name != LOYALTY_POINTS && is_prepaid(p.payment_name)) {
         return business_error(502, 502, PREPAID_MESSAGE);
     }
-    if !inv.items.iter().any(|i| i.kind == "Service" || i.kind == "Product") {
+    if !inv.items.iter().any(|i| matches!(i.kind, ItemType::Service | ItemType::Product)) {
         return business_error(502, 502, "Loyalty points can not be used to redeem any item in the invoice.");
     }
     let balance: i64 = if across {
@@ -525,7 +786,7 @@ pub(crate) async fn redeem(
             &format!("Points to redeem should be in the multiples of {}.", program.increment),
         );
     }
-    if let Some(override_code) = books.otp_centers.get(&inv.center_id) {
+    if let Some(override_code) = books.otp_override(&inv.center_id) {
         let given = body.otp.as_deref().map(str::trim).unwrap_or("");
         let sent = books.otps.get(&inv.id).map(String::as_str);
         if given.is_empty() || (given != override_code && Some(given) != sent) {
@@ -537,25 +798,24 @@ pub(crate) async fn redeem(
         return business_error(502, 502, "Balance Insufficient.");
     }
     // Apply: the guest's points go down, the invoice gets a payment, the ledger an entry.
-    let _ = &body.cash_register_id;
     let id = books.next_id;
     books.next_id += 1;
     let payment_id = hex_id(id, 0x7a1d);
-    let key = (inv.guest_id.clone(), program.id.clone());
-    *books.balances.entry(key).or_default() -= points;
+    books.spend(&inv.guest_id, &program.id, points);
     // Business times are the center's wall-clock time, without an offset.
     let now = state.org.center(&inv.center_id).map(|c| c.local_now()).unwrap_or_default();
     let payment = Payment {
         id: payment_id.clone(),
-        option: "Loyalty Points",
+        payment_name: LOYALTY_POINTS,
         cents,
         points,
         program_id: Some(program.id.clone()),
-        at: now.clone(),
+        at: now,
+        cash_register_id: body.cash_register_id.clone().filter(|c| !c.is_empty()),
     };
     let updated = {
         let target = books.invoices.iter_mut().find(|i| i.id == inv.id).unwrap();
-        target.payments.push(payment);
+        target.payments.push(payment.clone());
         target.clone()
     };
     books.otps.remove(&inv.id);
@@ -569,7 +829,7 @@ pub(crate) async fn redeem(
     });
     let left = books.points(&inv.guest_id, &program.id);
     Json(json!({
-        "payment": {"id": payment_id, "payment_option": "Loyalty Points", "amount": money(cents), "points": points, "date": now},
+        "payment": payment_json(&payment),
         "redemptions": {"program_id": program.id, "program_name": program.name, "points": points, "amount": money(cents), "balance_points": left},
         "invoice": {"id": updated.id, "invoice_number": updated.number, "balance": money(updated.balance())},
         "error": null,
@@ -597,7 +857,7 @@ pub(crate) async fn redeemed_points(
         .ledger
         .iter()
         .filter(|e| e.invoice_id == inv.id && e.guest_id.eq_ignore_ascii_case(&guest_id))
-        .map(|e| json!({"invoice_no": inv.number, "receipt_no": null, "points": e.points, "amount": money(e.cents), "payment_id": e.payment_id}))
+        .map(|e| json!({"invoice_no": inv.printed_number(), "receipt_no": null, "points": e.points, "amount": money(e.cents), "payment_id": e.payment_id}))
         .collect();
     Json(json!({"redeemed_points": entries, "error": null})).into_response()
 }

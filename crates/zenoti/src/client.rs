@@ -160,13 +160,16 @@ impl Client {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| Error::Network(e.to_string()))?;
+        let max_pause = config.retry.max_retry_after;
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
                 base: config.base_url,
                 auth,
                 retry: config.retry,
-                limiter: RateLimiter::new(config.rate_limit),
+                // A `Retry-After` longer than the retry budget is not waited out by a GET, and
+                // holds back no call (payments included) for longer than that either.
+                limiter: RateLimiter::new(config.rate_limit, max_pause),
             }),
         })
     }
@@ -247,7 +250,7 @@ impl Client {
         let headers = response.headers().clone();
         limiter.observe(&headers);
         if status == StatusCode::TOO_MANY_REQUESTS {
-            limiter.pause(retry_after(&headers).unwrap_or(Duration::from_secs(1)).min(MAX_PAUSE));
+            limiter.pause(retry_after(&headers).unwrap_or(Duration::from_secs(1)));
         }
         let body = response.bytes().await.map_err(Error::from_reqwest)?;
         interpret(status, &headers, &body)
@@ -353,11 +356,6 @@ pub fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T> {
     de.end().map_err(|e| Error::Decode { path: "(response body)".into(), message: e.to_string() })?;
     Ok(value)
 }
-
-/// The longest any server's word (`Retry-After`, `RateLimit-Reset`) holds back every call of
-/// this client: Zenoti's budget is counted per minute, so a longer pause is a broken header,
-/// and payments must not wait behind it.
-pub(crate) const MAX_PAUSE: Duration = Duration::from_secs(60);
 
 /// `Retry-After` as seconds or as an HTTP date; absurd values (1e20, negative, NaN) never
 /// panic: they read as "unknown" or are capped at a day, and callers cap them further.

@@ -415,6 +415,8 @@ pub enum Refusal {
         of: Option<Decimal>,
     },
     NonRedeemableTier,
+    /// UNKNOWN: Zenoti's words for a closed invoice are not documented; the sandbox's.
+    InvoiceClosed,
     /// A message this client does not know: shown as it came.
     Other,
 }
@@ -455,6 +457,8 @@ impl Refusal {
             Refusal::NoRedeemableItems
         } else if m.contains("non redeemable tier") {
             Refusal::NonRedeemableTier
+        } else if m.contains("invoice is closed") {
+            Refusal::InvoiceClosed
         } else {
             Refusal::Other
         }
@@ -554,6 +558,7 @@ mod tests {
             ("Loyalty points can not be used to redeem any item in the invoice.", Refusal::NoRedeemableItems),
             ("Points to redeem should be in the multiples of 3.", Refusal::NotAMultiple { of: d("3") }),
             ("Can't redeem points as the guest is in non redeemable tier.", Refusal::NonRedeemableTier),
+            ("Invoice is closed. Redemptions can be applied only to open invoices.", Refusal::InvoiceClosed),
             ("Something new went wrong.", Refusal::Other),
         ];
         for (message, expected) in cases {

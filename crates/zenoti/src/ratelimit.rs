@@ -25,6 +25,8 @@ impl Default for RateLimit {
 
 pub(crate) struct RateLimiter {
     limit: RateLimit,
+    /// The longest a server's word (`Retry-After`, `RateLimit-Reset`) holds every call back.
+    max_pause: Duration,
     state: Mutex<Bucket>,
 }
 
@@ -35,9 +37,10 @@ struct Bucket {
 }
 
 impl RateLimiter {
-    pub fn new(limit: RateLimit) -> Self {
+    pub fn new(limit: RateLimit, max_pause: Duration) -> Self {
         RateLimiter {
             limit,
+            max_pause,
             state: Mutex::new(Bucket { tokens: limit.burst as f64, refilled_at: Instant::now(), paused_until: None }),
         }
     }
@@ -88,7 +91,7 @@ impl RateLimiter {
         bucket.tokens = bucket.tokens.min(remaining);
         if remaining < 1.0 {
             if let Some(reset) = number("ratelimit-reset") {
-                let until = now + crate::client::seconds(reset).unwrap_or_default().min(crate::client::MAX_PAUSE);
+                let until = now + crate::client::seconds(reset).unwrap_or_default().min(self.max_pause);
                 bucket.paused_until = Some(bucket.paused_until.map_or(until, |p| p.max(until)));
             }
         }
@@ -97,7 +100,7 @@ impl RateLimiter {
     /// After a 429: nobody sends anything until `wait` has passed.
     pub fn pause(&self, wait: Duration) {
         let mut bucket = self.state.lock().unwrap();
-        let until = Instant::now() + wait.min(crate::client::MAX_PAUSE);
+        let until = Instant::now() + wait.min(self.max_pause);
         bucket.paused_until = Some(bucket.paused_until.map_or(until, |p| p.max(until)));
         bucket.tokens = 0.0;
     }
@@ -108,9 +111,11 @@ mod tests {
     use super::*;
     use reqwest::header::HeaderValue;
 
+    const MINUTE: Duration = Duration::from_secs(60);
+
     #[tokio::test(start_paused = true)]
     async fn a_burst_then_the_steady_rate() {
-        let limiter = RateLimiter::new(RateLimit { per_minute: 60, burst: 5 });
+        let limiter = RateLimiter::new(RateLimit { per_minute: 60, burst: 5 }, MINUTE);
         let start = Instant::now();
         for _ in 0..5 {
             limiter.acquire().await;
@@ -124,7 +129,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn a_pause_holds_every_caller() {
-        let limiter = std::sync::Arc::new(RateLimiter::new(RateLimit::default()));
+        let limiter = std::sync::Arc::new(RateLimiter::new(RateLimit::default(), MINUTE));
         limiter.pause(Duration::from_secs(3));
         let start = Instant::now();
         let waiters: Vec<_> = (0..4)
@@ -141,7 +146,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn the_servers_headers_are_followed() {
-        let limiter = RateLimiter::new(RateLimit::default());
+        let limiter = RateLimiter::new(RateLimit::default(), MINUTE);
         let mut headers = HeaderMap::new();
         headers.insert("ratelimit-remaining", HeaderValue::from_static("0"));
         headers.insert("ratelimit-reset", HeaderValue::from_static("5"));
@@ -152,8 +157,8 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
-    async fn a_server_asking_for_a_day_holds_calls_back_a_minute_at_most() {
-        let limiter = RateLimiter::new(RateLimit::default());
+    async fn a_server_asking_for_a_day_holds_calls_back_no_longer_than_the_cap() {
+        let limiter = RateLimiter::new(RateLimit::default(), MINUTE);
         limiter.pause(Duration::from_secs(86_400));
         let mut headers = HeaderMap::new();
         headers.insert("ratelimit-remaining", HeaderValue::from_static("0"));

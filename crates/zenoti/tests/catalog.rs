@@ -178,7 +178,7 @@ async fn a_total_that_grows_while_reading_is_followed() {
             "GET",
             "/v1/centers/",
             1,
-            FaultAction::Respond { status: 200, body: body.to_string(), retry_after: None },
+            FaultAction::Respond { status: 200, body: body.to_string(), retry_after: None, headers: vec![] },
         )
         .with_query("page=2&"),
     );
@@ -205,7 +205,7 @@ async fn a_page_failing_twice_is_retried_and_one_failing_for_good_is_reported() 
             "GET",
             "/v1/centers/",
             times,
-            FaultAction::Respond { status: 503, body: String::new(), retry_after: None },
+            FaultAction::Respond { status: 503, body: String::new(), retry_after: None, headers: vec![] },
         )
         .with_query("page=3&")
     };
@@ -230,7 +230,7 @@ async fn a_first_page_that_fails_is_an_error() {
         "GET",
         "/v1/centers/",
         100,
-        FaultAction::Respond { status: 500, body: String::new(), retry_after: None },
+        FaultAction::Respond { status: 500, body: String::new(), retry_after: None, headers: vec![] },
     ));
     let result = client.all_packages(&sandbox.center_ids()[0], &PackageQuery::default(), |_, _| {}).await;
     assert!(matches!(result, Err(Error::Server { status: 500 })));
@@ -245,7 +245,7 @@ async fn a_429_in_the_middle_of_a_fetch_pauses_everyone_and_completes() {
             "GET",
             "/v1/centers/",
             1,
-            FaultAction::Respond { status: 429, body: String::new(), retry_after: Some("1".into()) },
+            FaultAction::Respond { status: 429, body: String::new(), retry_after: Some("1".into()), headers: vec![] },
         )
         .with_query("page=5&"),
     );
@@ -369,4 +369,29 @@ async fn categories_of_a_center() {
     let sandbox = sandbox_with(&[1]).await;
     let categories = client(&sandbox).list_categories(&sandbox.center_ids()[0]).await.unwrap();
     assert!(categories.iter().any(|c| c.name.as_deref() == Some("Massage")));
+}
+
+#[tokio::test]
+async fn an_absurd_total_reads_at_most_the_page_cap_and_says_the_catalog_is_incomplete() {
+    // The organization's budget is not what is measured here: the number of requests is.
+    let sandbox = Sandbox::start_local(Config { package_counts: vec![250], rate_limit: None, ..Config::default() })
+        .await
+        .unwrap();
+    let mut config = zenoti::ClientConfig::new(
+        sandbox.base_url().parse().unwrap(),
+        zenoti::Credentials::ApiKey(zenoti_sandbox::DEMO_API_KEY.into()),
+    );
+    config.rate_limit = zenoti::RateLimit { per_minute: 600_000, burst: 10_000 };
+    let client = Client::new(config).unwrap();
+    let center = sandbox.center_ids()[0].clone();
+    let path = format!("/v1/centers/{center}/packages");
+    sandbox.inject(Fault::new("GET", &path, 10_000, FaultAction::OverrideTotal { total: 1_000_000_000 }));
+    let (ids, summary) = fetch_all(&client, &center).await;
+    let pages = sandbox.requests_to(&path).len();
+    assert_eq!(pages, zenoti::MAX_CATALOG_PAGES as usize, "page requests for a broken total");
+    assert_eq!(ids.len(), 250, "the real packages all arrive");
+    assert_eq!(summary.total, 1_000_000_000);
+    let (page, why) = summary.missing_pages.last().unwrap();
+    assert_eq!(*page, zenoti::MAX_CATALOG_PAGES + 1);
+    assert!(why.contains("1000000000 packages"), "{why}");
 }

@@ -38,7 +38,12 @@ fn employee(sandbox: &Sandbox) -> EmployeeLogin {
 }
 
 fn respond(method: &str, path: &str, times: u32, status: u16, body: &str) -> Fault {
-    Fault::new(method, path, times, FaultAction::Respond { status, body: body.into(), retry_after: None })
+    Fault::new(
+        method,
+        path,
+        times,
+        FaultAction::Respond { status, body: body.into(), retry_after: None, headers: vec![] },
+    )
 }
 
 async fn sandbox() -> Sandbox {
@@ -162,7 +167,7 @@ async fn rate_limited_gets_wait_for_retry_after() {
         "GET",
         "/v1/centers",
         1,
-        FaultAction::Respond { status: 429, body: String::new(), retry_after: Some("1".into()) },
+        FaultAction::Respond { status: 429, body: String::new(), retry_after: Some("1".into()), headers: vec![] },
     ));
     let client = api_key_client(&sandbox);
     let started = Instant::now();
@@ -178,7 +183,7 @@ async fn a_retry_after_beyond_the_budget_is_returned_not_waited() {
         "GET",
         "/v1/centers",
         1,
-        FaultAction::Respond { status: 429, body: String::new(), retry_after: Some("600".into()) },
+        FaultAction::Respond { status: 429, body: String::new(), retry_after: Some("600".into()), headers: vec![] },
     ));
     match api_key_client(&sandbox).list_centers().await {
         Err(Error::RateLimited { retry_after }) => {

@@ -158,7 +158,7 @@ async fn history_is_newest_first_across_centers_and_therapists() {
     assert!(reversal.date > original.date);
     // Each line names an invoice the API can open.
     let invoice = client.get_invoice(lines[0].invoice_id.as_deref().unwrap()).await.unwrap();
-    assert_eq!(invoice.invoice_number, lines[0].invoice_no);
+    assert_eq!(invoice.printed_number(), lines[0].invoice_no);
 }
 
 #[tokio::test]
@@ -321,7 +321,12 @@ async fn a_lost_answer_is_never_sent_again_and_the_history_tells() {
 
     // A server error: not retried either.
     let body = r#"{"error":{"code":500,"message":"Internal error"}}"#.to_owned();
-    sandbox.inject(Fault::new("POST", &path, 1, FaultAction::Respond { status: 500, body, retry_after: None }));
+    sandbox.inject(Fault::new(
+        "POST",
+        &path,
+        1,
+        FaultAction::Respond { status: 500, body, retry_after: None, headers: vec![] },
+    ));
     assert!(client.redeem_package(&inv.id, &request(&inv, series, 2)).await.is_err());
     assert_eq!(posts(), 3);
     assert_eq!(sandbox.events().len(), 1, "only the applied one raised an event");

@@ -57,9 +57,13 @@ async fn invoices_are_found_by_number_and_read_with_items_payments_and_balance()
     let inv = invoice(&sandbox, 1, 0);
     let today = client.find_invoices(&inv.center_id, None).await.unwrap();
     assert_eq!(today.len(), 10);
-    let found = client.find_invoices(&inv.center_id, Some(&inv.number[3..])).await.unwrap();
-    assert_eq!(found.len(), 1);
-    assert_eq!(found[0].invoice_id, inv.id);
+    // As printed (with its prefix), as a scanner types it, or the number alone.
+    for typed in [inv.printed_number(), inv.printed_number().to_lowercase(), inv.number.clone()] {
+        let found = client.find_invoices(&inv.center_id, Some(&typed)).await.unwrap();
+        assert_eq!(found.len(), 1, "{typed}");
+        assert_eq!(found[0].invoice_id, inv.id);
+        assert_eq!(found[0].invoice_no, Some(inv.printed_number()));
+    }
 
     let read = client.get_invoice(&inv.id).await.unwrap();
     assert_eq!(read.invoice_number.as_deref(), Some(inv.number.as_str()));
@@ -244,7 +248,7 @@ async fn a_payment_is_never_sent_twice_even_when_its_answer_is_lost() {
         "POST",
         &path,
         1,
-        FaultAction::Respond { status: 503, body: String::new(), retry_after: None },
+        FaultAction::Respond { status: 503, body: String::new(), retry_after: None, headers: vec![] },
     ));
     assert!(matches!(client.redeem_points(&inv.id, &request(&inv, &program, 10)).await, Err(Error::Server { .. })));
     assert_eq!(sandbox.requests_to(&path).len(), 1);

@@ -3,8 +3,9 @@ use tauri::State;
 use zenoti::GuestPage;
 
 use crate::error::CommandResult;
-use crate::redeem::RedeemProgress;
-use crate::redeem_package::{DeskPackage, PackageDetails, PackageOutcome, RedeemPackageRequest};
+use crate::guest_packages::{DeskPackage, PackageDetails};
+use crate::redemption::package::RedeemPackageRequest;
+use crate::redemption::{RedeemProgress, RedemptionOutcome};
 use crate::session::AppState;
 
 /// One page of the guests matching `text` (name, phone, email or guest code).
@@ -45,7 +46,7 @@ pub async fn redeem_package(
     state: State<'_, AppState>,
     request: RedeemPackageRequest,
     on_progress: Channel<RedeemProgress>,
-) -> CommandResult<PackageOutcome> {
+) -> CommandResult<RedemptionOutcome> {
     state
         .redeem_package(request, |step| {
             // The screen only loses a status line if the window has gone.

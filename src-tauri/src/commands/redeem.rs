@@ -4,7 +4,8 @@ use zenoti::{Invoice, InvoiceSummary, RedeemableInfo};
 
 use crate::error::CommandResult;
 use crate::error::{ErrorCode, IpcError};
-use crate::redeem::{AuditEntry, RedeemOutcome, RedeemPointsRequest, RedeemProgress};
+use crate::redemption::points::RedeemPointsRequest;
+use crate::redemption::{AuditEntry, RedeemProgress, RedemptionOutcome};
 use crate::session::{AppState, DemoCodes};
 
 /// Today's invoices of the center, or those whose number contains `number`.
@@ -33,7 +34,7 @@ pub async fn redeem_points(
     state: State<'_, AppState>,
     request: RedeemPointsRequest,
     on_progress: Channel<RedeemProgress>,
-) -> CommandResult<RedeemOutcome> {
+) -> CommandResult<RedemptionOutcome> {
     state
         .redeem_points(request, |step| {
             // The screen only loses a status line if the window has gone.
@@ -42,9 +43,15 @@ pub async fn redeem_points(
         .await
 }
 
+/// Check again: reads Zenoti once more for a redemption whose answer was lost.
 #[tauri::command]
-pub fn audit_log(state: State<'_, AppState>) -> Vec<AuditEntry> {
-    state.audit_log()
+pub async fn check_redemption(state: State<'_, AppState>, attempt_id: String) -> CommandResult<RedemptionOutcome> {
+    state.check_redemption(attempt_id).await
+}
+
+#[tauri::command]
+pub async fn audit_log(state: State<'_, AppState>) -> CommandResult<Vec<AuditEntry>> {
+    Ok(state.audit_log().await)
 }
 
 #[tauri::command]
@@ -55,12 +62,12 @@ pub fn set_cash_register(state: State<'_, AppState>, cash_register_id: String) -
 /// Writes the redemption log as CSV to the Downloads folder (or the app's data folder) and
 /// returns where.
 #[tauri::command]
-pub fn export_audit_csv(app: AppHandle, state: State<'_, AppState>) -> CommandResult<String> {
+pub async fn export_audit_csv(app: AppHandle, state: State<'_, AppState>) -> CommandResult<String> {
     let dir = app.path().download_dir().or_else(|_| app.path().app_data_dir()).map_err(|e| {
         IpcError::new(ErrorCode::SettingsError, "No folder to save the log in was found on this computer.")
             .with_detail(e.to_string())
     })?;
-    state.export_audit_csv(&dir)
+    state.export_audit_csv(&dir).await
 }
 
 #[tauri::command]

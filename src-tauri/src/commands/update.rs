@@ -39,7 +39,7 @@ pub async fn install_update(
     on_progress: Channel<UpdateProgress>,
 ) -> CommandResult<()> {
     if state.redemptions_in_flight() > 0 {
-        return Err(crate::redeem::restart_waits_for_redemption());
+        return Err(crate::redemption::restart_waits_for_redemption());
     }
     #[cfg(feature = "updater")]
     {

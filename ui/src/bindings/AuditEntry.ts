@@ -7,7 +7,11 @@ export type AuditEntry = {
 /**
  * RFC 3339, UTC.
  */
-time: string, workstation: string, employee: string, center_id: string, invoice_id: string, invoice_number: string | null, guest_id: string | null, 
+time: string, 
+/**
+ * The attempt this line belongs to (absent in lines written before it was recorded).
+ */
+attempt_id: string | null, workstation: string, employee: string, center_id: string, invoice_id: string, invoice_number: string | null, guest_id: string | null, 
 /**
  * Points redeemed (loyalty redemptions).
  */
@@ -17,6 +21,11 @@ points: string | null,
  */
 package: string | null, amount: string | null, 
 /**
- * `attempt`, `applied`, `refused`, `not_applied`, `unknown`, `not_sent`.
+ * `attempt`, `applied`, `refused`, `not_sent`, `not_seen_yet` (older lines also
+ * `not_applied` and `unknown`).
  */
-outcome: string, zenoti_code: string | null, zenoti_message: string | null, };
+outcome: string, 
+/**
+ * What showed it was applied.
+ */
+evidence: string | null, zenoti_code: string | null, zenoti_message: string | null, };

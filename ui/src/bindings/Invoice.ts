@@ -5,7 +5,19 @@ import type { InvoiceItem } from "./InvoiceItem";
 import type { TotalPrice } from "./TotalPrice";
 import type { Transaction } from "./Transaction";
 
-export type Invoice = { id: string, invoice_number: string | null, receipt_number: string | null, center_id: string | null, 
+/**
+ * An invoice with its lines and payments, as `GET /v1/invoices/{id}` sends it (the recorded
+ * answer `dump-invoice-detail.json` is the wire format).
+ */
+export type Invoice = { id: string, 
+/**
+ * The number without its prefix ("117798").
+ */
+invoice_number: string | null, 
+/**
+ * "CMEMGM": printed invoices show it before the number.
+ */
+invoice_number_prefix: string | null, receipt_number: string | null, center_id: string | null, 
 /**
  * Center-local, without an offset.
  */

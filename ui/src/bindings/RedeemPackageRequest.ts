@@ -3,8 +3,12 @@
 /**
  * A package redemption as the Guest packages screen asks for it.
  */
-export type RedeemPackageRequest = { invoice_id: string, guest_id: string, user_package_id: string, 
+export type RedeemPackageRequest = { invoice_id: string, 
 /**
- * The invoice line (a service) the session pays for.
+ * The invoice's center (checked against the fresh invoice).
+ */
+center_id: string, guest_id: string, user_package_id: string, 
+/**
+ * The invoice line (`invoice_item_id`) the session pays for.
  */
 invoice_item_id: string, otp: string | null, };

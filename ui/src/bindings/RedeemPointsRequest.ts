@@ -5,6 +5,10 @@
  */
 export type RedeemPointsRequest = { invoice_id: string, 
 /**
+ * The invoice's guest, as the screen showed it (checked against the fresh invoice).
+ */
+guest_id: string, 
+/**
  * The program to redeem from; `None` redeems across all the guest's programs.
  */
 program_id: string | null, 

@@ -6,9 +6,10 @@ use zenoti_sandbox::loyalty::Invoice;
 use zenoti_sandbox::{Fault, FaultAction, Sandbox};
 
 use crate::error::ErrorCode;
-use crate::redeem::{RedeemProgress, RedeemStatus};
-use crate::redeem_package::{sort_for_desk, RedeemPackageRequest};
-use crate::redeem_tests::{signed_in, unlimited_sandbox};
+use crate::guest_packages::sort_for_desk;
+use crate::redemption::package::RedeemPackageRequest;
+use crate::redemption::points_tests::{signed_in, unlimited_sandbox};
+use crate::redemption::{RedeemProgress, RedeemStatus};
 use crate::session::AppState;
 
 /// The user-package id of the guest's package called `name`.
@@ -25,6 +26,7 @@ async fn package(app: &AppState, sandbox: &Sandbox, guest_index: usize, name: &s
 fn ask(inv: &Invoice, user_package_id: &str, item: usize) -> RedeemPackageRequest {
     RedeemPackageRequest {
         invoice_id: inv.id.clone(),
+        center_id: inv.center_id.clone(),
         guest_id: inv.guest_id.clone(),
         user_package_id: user_package_id.to_owned(),
         invoice_item_id: inv.items[item].id.clone(),
@@ -51,7 +53,7 @@ async fn a_session_is_redeemed_and_audited() {
     assert_eq!(done.balance_due.as_deref(), Some("95"));
     assert_eq!(done.service_name.as_deref(), Some("Swedish Massage"));
     assert!(done.center_time.is_some());
-    let audit = app.audit_log();
+    let audit = app.audit_log().await;
     let outcomes: Vec<&str> = audit.iter().map(|e| e.outcome.as_str()).collect();
     assert_eq!(outcomes, ["attempt", "applied"]);
     assert_eq!(audit[1].package.as_deref(), Some("Massage Series 10: Swedish Massage"));
@@ -60,7 +62,7 @@ async fn a_session_is_redeemed_and_audited() {
     // The details now show the session at the top of the history.
     let (g, _) = sandbox.guest(2);
     let details = app.package_details(g, series).await.unwrap();
-    assert_eq!(details.history[0].invoice_no.as_deref(), Some(inv.number.as_str()));
+    assert_eq!(details.history[0].invoice_no, Some(inv.printed_number()));
     assert_eq!(details.benefits[0].balance, Some(6));
 }
 
@@ -102,7 +104,7 @@ async fn what_cannot_work_is_refused_before_anything_is_sent() {
     let err = app.redeem_package(ask(&other, &package(&app, &sandbox, 2, "Massage Series 10").await, 0), |_| ()).await;
     assert!(err.unwrap_err().message.contains("closed"));
     assert_eq!(posts(&sandbox, &inv) + posts(&sandbox, &other), 0, "nothing was sent");
-    assert!(app.audit_log().is_empty(), "nothing was attempted");
+    assert!(app.audit_log().await.is_empty(), "nothing was attempted");
 }
 
 #[tokio::test]
@@ -135,47 +137,77 @@ async fn a_lost_answer_is_settled_by_reading_the_package_again() {
     sandbox.inject(Fault::new("POST", &path, 1, FaultAction::ApplyThenDrop));
     let steps = std::sync::Mutex::new(Vec::new());
     let applied = app.redeem_package(ask(&inv, &series, 0), |s| steps.lock().unwrap().push(s)).await.unwrap();
-    assert_eq!(*steps.lock().unwrap(), vec![RedeemProgress::Sending, RedeemProgress::Checking]);
+    let steps = steps.into_inner().unwrap();
+    assert_eq!(steps[0], RedeemProgress::Sending);
+    assert!(matches!(steps[1], RedeemProgress::Checking { .. }), "{steps:?}");
     assert_eq!((applied.status, applied.checked_after_lost_answer), (RedeemStatus::Applied, true));
+    assert_eq!(applied.evidence.as_deref(), Some("the package's history"));
     assert_eq!(applied.sessions_left, Some(6));
     assert_eq!(applied.balance_due.as_deref(), Some("360"));
     assert!(applied.center_time.is_some(), "the history gives the receipt its time");
 
     sandbox.inject(Fault::new("POST", &path, 1, FaultAction::DropBeforeApply));
-    let not = app.redeem_package(ask(&inv, &series, 1), |_| ()).await.unwrap();
-    assert_eq!((not.status, not.checked_after_lost_answer), (RedeemStatus::NotApplied, true));
+    let unseen = app.redeem_package(ask(&inv, &series, 1), |_| ()).await.unwrap();
+    assert_eq!((unseen.status, unseen.checked_after_lost_answer), (RedeemStatus::NotSeenYet, true));
 
-    sandbox.inject(Fault::new(
-        "POST",
-        &path,
-        1,
-        FaultAction::Respond { status: 503, body: String::new(), retry_after: None },
-    ));
-    let not = app.redeem_package(ask(&inv, &series, 1), |_| ()).await.unwrap();
-    assert_eq!(not.status, RedeemStatus::NotApplied);
+    // Committed late, after the client gave up, or committed and then a 5xx or an empty 200.
+    for (item, action) in [
+        (1, FaultAction::apply_then_respond(500, r#"{"Message":"An error has occurred."}"#)),
+        (2, FaultAction::apply_then_respond(200, "{}")),
+    ] {
+        sandbox.inject(Fault::new("POST", &path, 1, action));
+        let found = app.redeem_package(ask(&inv, &series, item), |_| ()).await.unwrap();
+        assert_eq!((found.status, found.checked_after_lost_answer), (RedeemStatus::Applied, true), "line {item}");
+    }
 
-    // The answer is lost and the check cannot be made either: the receptionist is told not to
-    // redeem again.
+    // The answer is lost and the checks cannot be made either: not seen yet, with why.
     let (g, _) = sandbox.guest(2);
     let history = format!("/v1/guests/{g}/packages/{series}/redemptions");
-    sandbox.inject(Fault::new("POST", &path, 1, FaultAction::ApplyThenDrop));
+    sandbox.inject(Fault::new("POST", &path, 1, FaultAction::DropBeforeApply));
     // The read before sending passes; the reads after the lost answer fail.
     sandbox.inject(Fault::new("GET", &history, 1, FaultAction::Delay { ms: 0 }));
-    sandbox.inject(Fault::new(
-        "GET",
-        &history,
-        10,
-        FaultAction::Respond { status: 500, body: String::new(), retry_after: None },
-    ));
-    let err = app.redeem_package(ask(&inv, &series, 2), |_| ()).await.unwrap_err();
-    assert_eq!(err.code, ErrorCode::OutcomeUnknown);
-    assert!(err.message.contains("Do not redeem again"));
-    assert_eq!(posts(&sandbox, &inv), 4, "every redemption was sent exactly once");
-    let outcomes: Vec<String> = app.audit_log().into_iter().map(|e| e.outcome).collect();
+    sandbox.inject(Fault::new("GET", &history, 100, FaultAction::respond(500, "")));
+    let unknown = app.redeem_package(ask(&inv, &series, 3), |_| ()).await.unwrap();
+    assert_eq!(unknown.status, RedeemStatus::NotSeenYet);
+    assert!(unknown.check_error.is_some(), "{unknown:?}");
+    assert_eq!(posts(&sandbox, &inv), 5, "every redemption was sent exactly once");
+    let outcomes: Vec<String> = app.audit_log().await.into_iter().map(|e| e.outcome).collect();
     assert_eq!(
         outcomes,
-        ["attempt", "applied", "attempt", "not_applied", "attempt", "not_applied", "attempt", "unknown"]
+        [
+            "attempt",
+            "applied",
+            "attempt",
+            "not_seen_yet",
+            "attempt",
+            "applied",
+            "attempt",
+            "applied",
+            "attempt",
+            "not_seen_yet"
+        ]
     );
+    assert_eq!(sandbox.package_ledger().len(), 3);
+}
+
+#[tokio::test]
+async fn a_late_commit_of_a_session_is_found_by_the_checks() {
+    let sandbox = unlimited_sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let app = crate::redemption::points_tests::signed_in_with(
+        &sandbox,
+        dir.path(),
+        std::time::Duration::from_millis(150),
+        std::time::Duration::from_secs(3),
+    )
+    .await;
+    let inv = sandbox.add_open_invoice(2, &[0]);
+    let series = package(&app, &sandbox, 2, "Massage Series 10").await;
+    let path = format!("/v1/invoices/{}/redemptions", inv.id);
+    sandbox.inject(Fault::new("POST", &path, 1, FaultAction::CommitLate { ms: 400 }));
+    let found = app.redeem_package(ask(&inv, &series, 0), |_| ()).await.unwrap();
+    assert_eq!((found.status, found.checked_after_lost_answer), (RedeemStatus::Applied, true));
+    assert_eq!(sandbox.package_ledger().len(), 1);
 }
 
 #[tokio::test]
@@ -192,7 +224,7 @@ async fn a_refusal_is_plain_and_audited_with_zenotis_words() {
     let err = app.redeem_package(wrong, |_| ()).await.unwrap_err();
     assert_eq!(err.code, ErrorCode::RedemptionRefused);
     assert!(err.message.contains("not the one Zenoti sent"), "{}", err.message);
-    let last = app.audit_log().pop().unwrap();
+    let last = app.audit_log().await.pop().unwrap();
     assert_eq!((last.outcome.as_str(), last.zenoti_message.as_deref()), ("refused", Some("Please enter a valid OTP.")));
     // The code the guest was sent (shown in the demo's help panel) works.
     let code = sandbox.with_packages(|p| p.otps[&glow].clone());
@@ -238,59 +270,97 @@ async fn usable_packages_come_first_and_frozen_or_expired_last() {
     assert_eq!(names(&packages), again);
 }
 
+/// 1,000 attempts with every fault kind (those of the points run). After each, the sandbox's
+/// package ledger grew by one exactly when the app said "applied", and by nothing otherwise.
 #[tokio::test]
-async fn a_randomized_fault_run_never_redeems_twice_and_the_audit_matches_the_events() {
+async fn a_randomized_fault_run_never_redeems_twice_and_the_audit_matches_the_ledger() {
     let sandbox = unlimited_sandbox().await;
     let dir = tempfile::tempdir().unwrap();
-    let app = signed_in(&sandbox, dir.path()).await;
+    let app = crate::redemption::points_tests::signed_in_with(
+        &sandbox,
+        dir.path(),
+        std::time::Duration::from_millis(80),
+        std::time::Duration::from_millis(600),
+    )
+    .await;
     let series = package(&app, &sandbox, 2, "Massage Series 10").await;
     // Enough sessions for every attempt.
     sandbox.with_packages(|p| {
-        let held = p.held.iter_mut().find(|h| h.user_package_id == series).unwrap();
+        let held = p.held.iter_mut().find(|h| h.user_package_id.eq_ignore_ascii_case(&series)).unwrap();
         held.benefits[0].total = 10_000;
     });
-    let inv = sandbox.add_open_invoice(2, &[0; 300]);
-    let path = format!("/v1/invoices/{}/redemptions", inv.id);
-    let mut rng = fastrand::Rng::with_seed(20261122);
-    let (mut applied, mut not_applied, mut refused) = (0, 0, 0);
-    for attempt in 0..300 {
+    // A new invoice of 25 sessions every 25 attempts (a receptionist's invoice, not a giant).
+    const LINES: usize = 25;
+    let mut invoices = Vec::new();
+    let mut rng = fastrand::Rng::with_seed(20261202);
+    let mut tally = crate::redemption::points_tests::Tally::new();
+    for attempt in 0..1000 {
+        if attempt % LINES == 0 {
+            invoices.push(sandbox.add_open_invoice(2, &[0; LINES]));
+        }
+        let inv = invoices.last().unwrap();
+        let path = format!("/v1/invoices/{}/redemptions", inv.id);
+        let n = attempt % LINES;
         // Mostly a fresh line; sometimes one already paid (Zenoti or our checks refuse it).
-        let item = if attempt > 0 && rng.u8(..8) == 0 { rng.usize(..attempt) } else { attempt };
-        let fault = match rng.u8(..6) {
-            0 => Some(FaultAction::ApplyThenDrop),
-            1 => Some(FaultAction::DropBeforeApply),
-            2 => Some(FaultAction::Respond { status: 503, body: String::new(), retry_after: None }),
-            3 => Some(FaultAction::Respond { status: 429, body: String::new(), retry_after: Some("0".into()) }),
-            _ => None,
-        };
+        let item = if n > 0 && rng.u8(..8) == 0 { rng.usize(..n) } else { n };
+        let (kind, fault) = crate::redemption::points_tests::random_fault(&mut rng);
         sandbox.clear_faults();
         if let Some(action) = fault {
             sandbox.inject(Fault::new("POST", &path, 1, action));
         }
-        let before = sandbox.events().len();
-        let result = app.redeem_package(ask(&inv, &series, item), |_| ()).await;
-        let grew = sandbox.events().len() - before;
+        let before = sandbox.package_ledger().len();
+        let result = app.redeem_package(ask(inv, &series, item), |_| ()).await;
+        let grew = sandbox.package_ledger().len() - before;
+        let counts = tally.entry(kind).or_default();
         match &result {
             Ok(o) if o.status == RedeemStatus::Applied => {
-                assert_eq!(grew, 1, "attempt {attempt}: said applied, {grew} redemptions");
-                applied += 1;
+                assert_eq!(grew, 1, "attempt {attempt} ({kind}): said applied, {grew} redemptions");
+                counts[0] += 1;
             }
-            Ok(_) => {
-                assert_eq!(grew, 0, "attempt {attempt}: said not applied, {grew} redemptions");
-                not_applied += 1;
+            Ok(o) => {
+                assert_eq!(grew, 0, "attempt {attempt} ({kind}): not seen yet, yet {grew} redemptions");
+                assert_eq!(o.check_error, None, "attempt {attempt} ({kind}): the checks failed");
+                counts[1] += 1;
             }
             Err(e) => {
-                assert_eq!(grew, 0, "attempt {attempt}: {e:?} yet redeemed");
-                assert_ne!(e.code, ErrorCode::OutcomeUnknown, "attempt {attempt}: the check read failed");
-                refused += 1;
+                assert_eq!(grew, 0, "attempt {attempt} ({kind}): {e:?} yet redeemed");
+                counts[2] += 1;
             }
         }
     }
-    let redeemed_lines = sandbox.with_books(|b| {
-        b.invoices.iter().find(|i| i.id == inv.id).unwrap().items.iter().filter(|i| i.redeemed_by.is_some()).count()
+    println!("package fault run (applied, not seen yet, refused or not sent): {tally:?}");
+    let ledger = sandbox.package_ledger();
+    let redeemed_lines: usize = sandbox.with_books(|b| {
+        invoices
+            .iter()
+            .map(|inv| {
+                b.invoices
+                    .iter()
+                    .find(|i| i.id == inv.id)
+                    .unwrap()
+                    .items
+                    .iter()
+                    .filter(|i| i.redeemed_by.is_some())
+                    .count()
+            })
+            .sum()
     });
-    let audit_applied = app.audit_log().into_iter().filter(|e| e.outcome == "applied").count();
-    assert_eq!(audit_applied, sandbox.events().len(), "the audit log and the sandbox disagree");
-    assert_eq!((applied, redeemed_lines), (sandbox.events().len(), sandbox.events().len()));
-    assert!(applied > 60 && not_applied > 30 && refused > 30, "a weak mix: {applied}/{not_applied}/{refused}");
+    let audit_applied = app.audit_log().await.into_iter().filter(|e| e.outcome == "applied").count();
+    assert_eq!(audit_applied, ledger.len(), "the audit log and the sandbox disagree");
+    let applied: u32 = tally.values().map(|c| c[0]).sum();
+    assert_eq!((applied as usize, redeemed_lines), (ledger.len(), ledger.len()));
+    let lines: std::collections::HashSet<_> = ledger.iter().map(|e| e.invoice_item_id.to_lowercase()).collect();
+    assert_eq!(lines.len(), ledger.len(), "a line was redeemed twice");
+    for kind in [
+        "apply then drop",
+        "commit late",
+        "commit then 500",
+        "commit then 504",
+        "commit then 200 {}",
+        "commit then 302",
+    ] {
+        assert!(tally[kind][0] > 5, "{kind} was seldom applied: {tally:?}");
+        assert_eq!(tally[kind][1], 0, "{kind}: a session that was redeemed was not seen: {tally:?}");
+    }
+    assert!(tally["none"][0] > 100 && tally["drop before apply"][1] > 5, "a weak mix: {tally:?}");
 }

@@ -1,0 +1,777 @@
+//! Redemption through the app's own logic against the sandbox: validation before sending, one
+//! in flight per invoice, lost answers settled by reading again, and a randomized fault run
+//! whose every outcome is checked against the sandbox's ledger.
+
+use std::time::Duration;
+
+use zenoti_sandbox::loyalty::Invoice;
+use zenoti_sandbox::{Config, Fault, FaultAction, Sandbox, DEMO_API_KEY};
+
+use crate::error::ErrorCode;
+use crate::redemption::points::RedeemPointsRequest;
+use crate::redemption::{AuditEntry, RedeemProgress, RedeemStatus};
+use crate::secrets::SecretStore;
+use crate::session::{AppState, ClientTuning, SignInRequest};
+use crate::settings::SettingsStore;
+
+/// Keyring's in-memory mock store for every test here.
+pub(crate) fn mock_keyring() {
+    static INIT: std::sync::Once = std::sync::Once::new();
+    INIT.call_once(|| keyring::set_default_credential_builder(keyring::mock::default_credential_builder()));
+}
+
+/// The tests' check window for lost answers (a workstation's is a minute).
+pub(crate) const CHECK_WINDOW: Duration = Duration::from_millis(300);
+
+pub(crate) async fn signed_in(sandbox: &Sandbox, dir: &std::path::Path) -> AppState {
+    signed_in_with(sandbox, dir, Duration::from_secs(5), CHECK_WINDOW).await
+}
+
+/// Signed in with the API key, with this client timeout and check window.
+pub(crate) async fn signed_in_with(
+    sandbox: &Sandbox,
+    dir: &std::path::Path,
+    timeout: Duration,
+    check_window: Duration,
+) -> AppState {
+    mock_keyring();
+    let tuning = ClientTuning {
+        connect_timeout: Duration::from_secs(2),
+        timeout,
+        retry: zenoti::RetryPolicy {
+            max_retries: 2,
+            base_delay: Duration::from_millis(1),
+            max_delay: Duration::from_millis(5),
+            max_retry_after: Duration::from_secs(1),
+        },
+        rate_limit: zenoti::RateLimit { per_minute: 600_000, burst: 10_000 },
+        check_window: Some(check_window),
+    };
+    let app = AppState::new(
+        SecretStore::new("com.frontdesk.client.test"),
+        SettingsStore::open(dir),
+        dir.to_path_buf(),
+        tuning,
+    );
+    app.sign_in(SignInRequest::ApiKey { base_url: sandbox.base_url(), api_key: DEMO_API_KEY.to_owned().into() })
+        .await
+        .unwrap();
+    app.set_cash_register("register-7".into()).unwrap();
+    app
+}
+
+pub(crate) async fn unlimited_sandbox() -> Sandbox {
+    Sandbox::start_local(Config { rate_limit: None, ..Config::default() }).await.unwrap()
+}
+
+/// Center 1 (no OTP), kind k: 0–5 open, 6 closed, 7 pre-paid, 8 gift card only, 9 tier.
+fn invoice(sandbox: &Sandbox, c: usize, k: usize) -> Invoice {
+    sandbox.with_books(|b| b.invoices[c * 10 + k].clone())
+}
+
+fn program_points(sandbox: &Sandbox, inv: &Invoice) -> (String, i64) {
+    sandbox.with_books(|b| {
+        let p = &b.programs[0];
+        (p.id.clone(), b.balances[&(inv.guest_id.clone(), p.id.clone())])
+    })
+}
+
+fn ask(inv: &Invoice, program: &str, points: &str) -> RedeemPointsRequest {
+    RedeemPointsRequest {
+        invoice_id: inv.id.clone(),
+        guest_id: inv.guest_id.clone(),
+        program_id: Some(program.into()),
+        points: points.into(),
+        otp: None,
+    }
+}
+
+/// The invoice's number as printed and as Front Desk shows it: prefix, then number.
+pub(crate) fn printed(inv: &Invoice) -> String {
+    format!("{}{}", inv.number_prefix, inv.number)
+}
+
+fn posts(sandbox: &Sandbox, inv: &Invoice) -> usize {
+    sandbox.requests_to(&format!("/v1/invoices/{}/payments", inv.id)).len()
+}
+
+#[tokio::test]
+async fn a_redemption_is_applied_and_audited() {
+    let sandbox = unlimited_sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let app = signed_in(&sandbox, dir.path()).await;
+    let inv = invoice(&sandbox, 1, 0);
+    let (program, before) = program_points(&sandbox, &inv);
+    let outcome = app.redeem_points(ask(&inv, &program, " 20 "), |_| ()).await.unwrap();
+    assert_eq!(outcome.status, RedeemStatus::Applied);
+    assert!(!outcome.checked_after_lost_answer);
+    assert_eq!(outcome.amount.as_deref(), Some("2"));
+    assert_eq!(outcome.points_left, Some((before - 20).to_string()));
+    assert_eq!(sandbox.ledger().len(), 1);
+    // The receipt's time is Zenoti's, on the center's clock.
+    let paid_at = sandbox.with_books(|b| b.invoices.iter().find(|i| i.id == inv.id).unwrap().payments[0].at.clone());
+    assert_eq!(outcome.center_time.as_deref(), Some(paid_at.as_str()));
+    let audit = app.audit_log().await;
+    assert_eq!(audit.iter().map(|e| e.outcome.as_str()).collect::<Vec<_>>(), vec!["attempt", "applied"]);
+    assert_eq!(audit[1].employee, "API key");
+    assert_eq!(audit[1].invoice_number.as_deref(), Some(printed(&inv).as_str()));
+    assert_eq!(outcome.invoice_number, Some(printed(&inv)));
+    assert_eq!(audit[0].attempt_id, audit[1].attempt_id);
+    assert_eq!(audit[1].attempt_id.as_deref(), Some(outcome.attempt_id.as_str()));
+    let text = std::fs::read_to_string(dir.path().join("audit/redemptions.jsonl")).unwrap();
+    assert!(!text.contains(DEMO_API_KEY), "the audit log holds the key");
+}
+
+#[tokio::test]
+async fn bad_input_is_refused_before_anything_is_sent() {
+    let sandbox = unlimited_sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let app = signed_in(&sandbox, dir.path()).await;
+    let inv = invoice(&sandbox, 1, 0);
+    let (program, balance) = program_points(&sandbox, &inv);
+    let too_many = (balance + 10).to_string();
+    for points in ["", "abc", "0", "-10", "10.5", "15", too_many.as_str(), "5010"] {
+        let err = app.redeem_points(ask(&inv, &program, points), |_| ()).await.unwrap_err();
+        assert_eq!(err.code, ErrorCode::InvalidInput, "{points:?}: {err:?}");
+    }
+    for k in [6, 7] {
+        let other = invoice(&sandbox, 1, k);
+        let (p, _) = program_points(&sandbox, &other);
+        let err = app.redeem_points(ask(&other, &p, "10"), |_| ()).await.unwrap_err();
+        assert_eq!(err.code, ErrorCode::InvalidInput, "invoice kind {k}: {err:?}");
+    }
+    // Worth more than what is left to pay.
+    let err = app.redeem_points(ask(&inv, &program, &(inv.balance() / 10 + 10).to_string()), |_| ()).await.unwrap_err();
+    assert!(err.code == ErrorCode::InvalidInput, "{err:?}");
+    // An OTP center asks for the code first.
+    let otp_inv = invoice(&sandbox, 0, 0);
+    let (p, _) = program_points(&sandbox, &otp_inv);
+    assert_eq!(app.redeem_points(ask(&otp_inv, &p, "10"), |_| ()).await.unwrap_err().code, ErrorCode::OtpRequired);
+    // No cash register on this workstation.
+    app.set_cash_register(" ".into()).unwrap();
+    assert_eq!(app.redeem_points(ask(&inv, &program, "10"), |_| ()).await.unwrap_err().code, ErrorCode::InvalidInput);
+    assert_eq!(posts(&sandbox, &inv) + posts(&sandbox, &otp_inv), 0, "a payment was sent");
+    assert!(sandbox.ledger().is_empty());
+}
+
+#[tokio::test]
+async fn two_redemptions_at_once_on_one_invoice_pay_once() {
+    let sandbox = unlimited_sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let app = signed_in(&sandbox, dir.path()).await;
+    let inv = invoice(&sandbox, 1, 1);
+    let (program, _) = program_points(&sandbox, &inv);
+    let (a, b) = tokio::join!(
+        app.redeem_points(ask(&inv, &program, "10"), |_| ()),
+        app.redeem_points(ask(&inv, &program, "10"), |_| ())
+    );
+    let results = [a, b];
+    assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 1, "{results:?}");
+    let refused = results.iter().find_map(|r| r.as_ref().err()).unwrap();
+    assert_eq!(refused.code, ErrorCode::RedemptionInProgress);
+    assert_eq!(sandbox.ledger().len(), 1);
+    assert_eq!(posts(&sandbox, &inv), 1);
+    // Once settled, the invoice is free again.
+    app.redeem_points(ask(&inv, &program, "10"), |_| ()).await.unwrap();
+    assert_eq!(sandbox.ledger().len(), 2);
+}
+
+#[tokio::test]
+async fn a_restart_to_update_waits_for_a_redemption_and_then_lets_none_start() {
+    let sandbox = unlimited_sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let app = signed_in(&sandbox, dir.path()).await;
+    let inv = invoice(&sandbox, 1, 3);
+    let (program, _) = program_points(&sandbox, &inv);
+    // The payment takes a while to answer: the restart is asked for meanwhile.
+    sandbox.inject(Fault::new("POST", &format!("/v1/invoices/{}/payments", inv.id), 1, FaultAction::Delay { ms: 400 }));
+    let restart = async {
+        while app.redemptions_in_flight() == 0 {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        app.close_for_restart()
+    };
+    let (paid, refused) = tokio::join!(app.redeem_points(ask(&inv, &program, "10"), |_| ()), restart);
+    assert_eq!(refused.unwrap_err().code, ErrorCode::UpdateFailed);
+    assert_eq!(paid.unwrap().status, RedeemStatus::Applied);
+
+    // Nothing is being sent now: the restart may go, and no redemption starts after it.
+    app.close_for_restart().unwrap();
+    let other = invoice(&sandbox, 1, 4);
+    let (p, _) = program_points(&sandbox, &other);
+    let err = app.redeem_points(ask(&other, &p, "10"), |_| ()).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::RedemptionInProgress);
+    assert!(err.message.contains("restarting"), "{err:?}");
+    assert_eq!(posts(&sandbox, &other), 0);
+    assert_eq!(sandbox.ledger().len(), 1);
+}
+
+#[tokio::test]
+async fn a_lost_answer_is_settled_by_reading_the_invoice_again() {
+    let sandbox = unlimited_sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let app = signed_in(&sandbox, dir.path()).await;
+    let inv = invoice(&sandbox, 1, 2);
+    let (program, _) = program_points(&sandbox, &inv);
+    let path = format!("/v1/invoices/{}/payments", inv.id);
+
+    sandbox.inject(Fault::new("POST", &path, 1, FaultAction::ApplyThenDrop));
+    let steps = std::sync::Mutex::new(Vec::new());
+    let applied = app.redeem_points(ask(&inv, &program, "10"), |s| steps.lock().unwrap().push(s)).await.unwrap();
+    let steps = steps.into_inner().unwrap();
+    assert_eq!(steps[0], RedeemProgress::Sending);
+    assert!(matches!(steps[1], RedeemProgress::Checking { .. }), "{steps:?}");
+    assert!(applied.center_time.is_some(), "the payment found on the invoice gives the receipt its time");
+    assert_eq!((applied.status, applied.checked_after_lost_answer), (RedeemStatus::Applied, true));
+    assert!(applied.evidence.as_deref().unwrap().contains("on the invoice"), "{:?}", applied.evidence);
+    assert_eq!(sandbox.ledger().len(), 1);
+
+    // Dropped before it did anything: nothing shows, and the screen never says "safe to try
+    // again", because nothing proves the request did not reach Zenoti.
+    sandbox.inject(Fault::new("POST", &path, 1, FaultAction::DropBeforeApply));
+    let unseen = app.redeem_points(ask(&inv, &program, "10"), |_| ()).await.unwrap();
+    assert_eq!((unseen.status, unseen.checked_after_lost_answer), (RedeemStatus::NotSeenYet, true));
+    assert_eq!(unseen.check_error, None);
+    assert_eq!(sandbox.ledger().len(), 1);
+
+    sandbox.inject(Fault::new("POST", &path, 1, FaultAction::respond(503, "")));
+    let unseen = app.redeem_points(ask(&inv, &program, "10"), |_| ()).await.unwrap();
+    assert_eq!(unseen.status, RedeemStatus::NotSeenYet);
+    assert_eq!(posts(&sandbox, &inv), 3, "every payment was sent exactly once");
+    let outcomes: Vec<String> = app.audit_log().await.into_iter().map(|e| e.outcome).collect();
+    assert_eq!(outcomes, vec!["attempt", "applied", "attempt", "not_seen_yet", "attempt", "not_seen_yet"]);
+}
+
+#[tokio::test]
+async fn a_late_commit_is_found_by_the_checks_and_never_called_not_applied() {
+    let sandbox = unlimited_sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    // The client gives up after 150 ms; the server commits at 400 ms.
+    let app = signed_in_with(&sandbox, dir.path(), Duration::from_millis(150), Duration::from_secs(3)).await;
+    let inv = invoice(&sandbox, 1, 2);
+    let (program, _) = program_points(&sandbox, &inv);
+    sandbox.inject(Fault::new(
+        "POST",
+        &format!("/v1/invoices/{}/payments", inv.id),
+        1,
+        FaultAction::CommitLate { ms: 400 },
+    ));
+    let seconds = std::sync::Mutex::new(Vec::new());
+    let outcome = app
+        .redeem_points(ask(&inv, &program, "10"), |s| {
+            if let RedeemProgress::Checking { seconds_left } = s {
+                seconds.lock().unwrap().push(seconds_left);
+            }
+        })
+        .await
+        .unwrap();
+    assert_eq!((outcome.status, outcome.checked_after_lost_answer), (RedeemStatus::Applied, true));
+    assert_eq!(sandbox.ledger().len(), 1);
+    let seconds = seconds.into_inner().unwrap();
+    assert_eq!(seconds.first(), Some(&3), "the countdown starts at the window: {seconds:?}");
+    assert!(seconds.windows(2).all(|w| w[0] >= w[1]), "the countdown only goes down: {seconds:?}");
+}
+
+#[tokio::test]
+async fn a_commit_then_a_5xx_with_a_json_body_is_settled_as_applied() {
+    let sandbox = unlimited_sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let app = signed_in(&sandbox, dir.path()).await;
+    let inv = invoice(&sandbox, 1, 2);
+    let (program, _) = program_points(&sandbox, &inv);
+    let path = format!("/v1/invoices/{}/payments", inv.id);
+    for (status, body) in [
+        (500, r#"{"Message":"An error has occurred."}"#),
+        (504, r#"{"message":"Endpoint request timed out"}"#),
+        (502, r#"{"error":{"code":502,"message":"Bad gateway"}}"#),
+    ] {
+        let before = sandbox.ledger().len();
+        sandbox.inject(Fault::new("POST", &path, 1, FaultAction::apply_then_respond(status, body)));
+        let outcome = app.redeem_points(ask(&inv, &program, "10"), |_| ()).await.unwrap();
+        assert_eq!((outcome.status, outcome.checked_after_lost_answer), (RedeemStatus::Applied, true), "{status}");
+        assert_eq!(sandbox.ledger().len(), before + 1, "{status}");
+    }
+    // The same answers without a commit: not seen, never "refused" or "not applied".
+    sandbox.inject(Fault::new("POST", &path, 1, FaultAction::respond(500, r#"{"Message":"An error has occurred."}"#)));
+    let outcome = app.redeem_points(ask(&inv, &program, "10"), |_| ()).await.unwrap();
+    assert_eq!(outcome.status, RedeemStatus::NotSeenYet);
+    assert_eq!(sandbox.ledger().len(), 3);
+}
+
+#[tokio::test]
+async fn a_200_that_shows_no_redemption_is_not_a_receipt() {
+    let sandbox = unlimited_sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let app = signed_in(&sandbox, dir.path()).await;
+    let inv = invoice(&sandbox, 1, 2);
+    let (program, _) = program_points(&sandbox, &inv);
+    let path = format!("/v1/invoices/{}/payments", inv.id);
+    // Applied, but the answer is empty: the checks find the payment.
+    sandbox.inject(Fault::new("POST", &path, 1, FaultAction::apply_then_respond(200, "{}")));
+    let outcome = app.redeem_points(ask(&inv, &program, "10"), |_| ()).await.unwrap();
+    assert_eq!((outcome.status, outcome.checked_after_lost_answer), (RedeemStatus::Applied, true));
+    assert_ne!(outcome.evidence.as_deref(), Some("Zenoti's answer"));
+    // Not applied, and the answer is empty: no receipt.
+    sandbox.inject(Fault::new("POST", &path, 1, FaultAction::respond(200, "{}")));
+    let outcome = app.redeem_points(ask(&inv, &program, "10"), |_| ()).await.unwrap();
+    assert_eq!(outcome.status, RedeemStatus::NotSeenYet);
+    assert_eq!(sandbox.ledger().len(), 1);
+}
+
+#[tokio::test]
+async fn a_redirect_on_the_payment_is_never_followed() {
+    let sandbox = unlimited_sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let app = signed_in(&sandbox, dir.path()).await;
+    let inv = invoice(&sandbox, 1, 2);
+    let (program, _) = program_points(&sandbox, &inv);
+    let path = format!("/v1/invoices/{}/payments", inv.id);
+    let elsewhere = format!("{}/v1/centers", sandbox.base_url());
+    let gets_before = sandbox.requests_to("/v1/centers").len();
+    sandbox.inject(Fault::new("POST", &path, 1, FaultAction::respond(302, "").with_header("location", &elsewhere)));
+    let outcome = app.redeem_points(ask(&inv, &program, "10"), |_| ()).await.unwrap();
+    assert_eq!(outcome.status, RedeemStatus::NotSeenYet);
+    sandbox.inject(Fault::new(
+        "POST",
+        &path,
+        1,
+        FaultAction::apply_then_respond(302, "").with_header("location", &elsewhere),
+    ));
+    let outcome = app.redeem_points(ask(&inv, &program, "10"), |_| ()).await.unwrap();
+    assert_eq!((outcome.status, outcome.checked_after_lost_answer), (RedeemStatus::Applied, true));
+    assert_eq!(sandbox.requests_to("/v1/centers").len(), gets_before, "the redirect was followed");
+    assert_eq!(sandbox.ledger().len(), 1);
+}
+
+#[tokio::test]
+async fn hostile_retry_after_values_neither_panic_nor_hold_the_payment() {
+    let sandbox = unlimited_sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let app = signed_in(&sandbox, dir.path()).await;
+    let inv = invoice(&sandbox, 1, 2);
+    let (program, _) = program_points(&sandbox, &inv);
+    let read = format!("/v1/guests/{}/payments", inv.id);
+    let started = std::time::Instant::now();
+    for value in ["1e20", "86400", "-1", "NaN"] {
+        sandbox.inject(Fault::new("GET", &read, 1, FaultAction::respond(429, "").with_header("retry-after", value)));
+        let result = app.redeem_points(ask(&inv, &program, "10"), |_| ()).await;
+        match result {
+            Ok(o) => assert_eq!(o.status, RedeemStatus::Applied, "{value}"),
+            Err(e) => assert_eq!(e.code, ErrorCode::RateLimited, "{value}: {e:?}"),
+        }
+    }
+    // Every later call, the payment included, goes within the retry budget (1 s here).
+    let outcome = app.redeem_points(ask(&inv, &program, "10"), |_| ()).await.unwrap();
+    assert_eq!(outcome.status, RedeemStatus::Applied);
+    assert!(started.elapsed() < Duration::from_secs(20), "{:?}", started.elapsed());
+}
+
+#[tokio::test]
+async fn an_audit_log_that_cannot_be_written_sends_nothing() {
+    let sandbox = unlimited_sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let app = signed_in(&sandbox, dir.path()).await;
+    let inv = invoice(&sandbox, 1, 2);
+    let (program, _) = program_points(&sandbox, &inv);
+    // A folder where the log file should be.
+    std::fs::create_dir_all(dir.path().join("audit/redemptions.jsonl")).unwrap();
+    let err = app.redeem_points(ask(&inv, &program, "10"), |_| ()).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::AuditUnavailable);
+    assert!(err.message.contains("nothing was sent"), "{}", err.message);
+    assert_eq!(posts(&sandbox, &inv), 0);
+    assert!(sandbox.ledger().is_empty());
+}
+
+#[tokio::test]
+async fn two_app_instances_on_one_pc_send_one_payment_per_invoice() {
+    let sandbox = unlimited_sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    // Two instances (possible without D-Bus) share the data folder.
+    let first = signed_in(&sandbox, dir.path()).await;
+    let second = signed_in(&sandbox, dir.path()).await;
+    let inv = invoice(&sandbox, 1, 3);
+    let (program, _) = program_points(&sandbox, &inv);
+    sandbox.inject(Fault::new("POST", &format!("/v1/invoices/{}/payments", inv.id), 1, FaultAction::Delay { ms: 300 }));
+    let other_case = RedeemPointsRequest { invoice_id: inv.id.to_uppercase(), ..ask(&inv, &program, "10") };
+    let (a, b) = tokio::join!(first.redeem_points(ask(&inv, &program, "10"), |_| ()), async {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        second.redeem_points(other_case, |_| ()).await
+    });
+    assert_eq!(a.unwrap().status, RedeemStatus::Applied);
+    let refused = b.unwrap_err();
+    assert_eq!(refused.code, ErrorCode::RedemptionInProgress);
+    assert!(refused.message.contains("Another Front Desk window"), "{}", refused.message);
+    assert_eq!((posts(&sandbox, &inv), sandbox.ledger().len()), (1, 1));
+}
+
+#[tokio::test]
+async fn an_invoice_id_in_another_letter_case_is_the_same_invoice() {
+    let sandbox = unlimited_sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let app = signed_in(&sandbox, dir.path()).await;
+    let inv = invoice(&sandbox, 1, 3);
+    let (program, _) = program_points(&sandbox, &inv);
+    sandbox.inject(Fault::new("POST", &format!("/v1/invoices/{}/payments", inv.id), 1, FaultAction::Delay { ms: 300 }));
+    let upper = RedeemPointsRequest { invoice_id: inv.id.to_uppercase(), ..ask(&inv, &program, "10") };
+    let (a, b) = tokio::join!(app.redeem_points(ask(&inv, &program, "10"), |_| ()), async {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        app.redeem_points(upper, |_| ()).await
+    });
+    assert_eq!(a.unwrap().status, RedeemStatus::Applied);
+    assert_eq!(b.unwrap_err().code, ErrorCode::RedemptionInProgress);
+    assert_eq!(sandbox.ledger().len(), 1);
+}
+
+#[tokio::test]
+async fn check_again_finds_a_payment_that_committed_after_the_window() {
+    let sandbox = unlimited_sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let app = signed_in_with(&sandbox, dir.path(), Duration::from_millis(100), Duration::from_millis(200)).await;
+    let inv = invoice(&sandbox, 1, 2);
+    let (program, _) = program_points(&sandbox, &inv);
+    sandbox.inject(Fault::new(
+        "POST",
+        &format!("/v1/invoices/{}/payments", inv.id),
+        1,
+        FaultAction::CommitLate { ms: 700 },
+    ));
+    let unseen = app.redeem_points(ask(&inv, &program, "10"), |_| ()).await.unwrap();
+    assert_eq!(unseen.status, RedeemStatus::NotSeenYet);
+    assert!(sandbox.ledger().is_empty(), "committed before the window ended");
+    // Still not there: Check again says so.
+    let again = app.check_redemption(unseen.attempt_id.clone()).await.unwrap();
+    assert_eq!(again.status, RedeemStatus::NotSeenYet);
+    tokio::time::sleep(Duration::from_millis(900)).await;
+    assert_eq!(sandbox.ledger().len(), 1);
+    let found = app.check_redemption(unseen.attempt_id.clone()).await.unwrap();
+    assert_eq!((found.status, found.attempt_id.as_str()), (RedeemStatus::Applied, unseen.attempt_id.as_str()));
+    let outcomes: Vec<String> = app.audit_log().await.into_iter().map(|e| e.outcome).collect();
+    assert_eq!(outcomes, ["attempt", "not_seen_yet", "applied"]);
+    assert_eq!(app.check_redemption("no-such-attempt".into()).await.unwrap_err().code, ErrorCode::InvalidInput);
+}
+
+#[tokio::test]
+async fn a_redemption_on_an_invoice_that_already_carries_a_payment_finds_its_own() {
+    let sandbox = unlimited_sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let app = signed_in(&sandbox, dir.path()).await;
+    let inv = invoice(&sandbox, 1, 4);
+    let (program, _) = program_points(&sandbox, &inv);
+    // A card payment of part of it, as Zenoti shows payments: read with the recorded shape.
+    sandbox.with_books(|b| {
+        let target = b.invoices.iter_mut().find(|i| i.id == inv.id).unwrap();
+        let at = target.date.clone();
+        target.payments.push(zenoti_sandbox::loyalty::Payment::new(
+            "11111111-2222-4333-8444-555555555555".into(),
+            zenoti_sandbox::loyalty::CARD,
+            1000,
+            at,
+        ));
+    });
+    let read = app.get_invoice(inv.id.clone()).await.unwrap();
+    assert_eq!(read.transactions.len(), 1);
+    assert_eq!(read.transactions[0].option_name(), "Card");
+    sandbox.inject(Fault::new("POST", &format!("/v1/invoices/{}/payments", inv.id), 1, FaultAction::ApplyThenDrop));
+    let outcome = app.redeem_points(ask(&inv, &program, "10"), |_| ()).await.unwrap();
+    assert_eq!((outcome.status, outcome.checked_after_lost_answer), (RedeemStatus::Applied, true));
+    let ledger = sandbox.ledger();
+    assert!(outcome.evidence.as_deref().unwrap().contains(&ledger[0].payment_id), "{:?}", outcome.evidence);
+}
+
+#[tokio::test]
+async fn the_demo_keeps_its_own_audit_log() {
+    let dir = tempfile::tempdir().unwrap();
+    mock_keyring();
+    let app = AppState::new(
+        SecretStore::new("com.frontdesk.client.test"),
+        SettingsStore::open(dir.path()),
+        dir.path().to_path_buf(),
+        ClientTuning::default(),
+    );
+    app.start_demo().await.unwrap();
+    let center = app.list_centers().await.unwrap()[1].id.clone();
+    let today = app.find_invoices(center, None).await.unwrap();
+    let open = today.iter().find(|i| i.is_closed == Some(false)).unwrap();
+    let info = app.redeemable_points(open.invoice_id.clone()).await.unwrap();
+    let program = info.lp_redeemable.loyalty_programs[0].id.clone();
+    let request = RedeemPointsRequest {
+        invoice_id: open.invoice_id.clone(),
+        guest_id: open.user_id.clone().unwrap(),
+        program_id: Some(program),
+        points: "10".into(),
+        otp: None,
+    };
+    assert_eq!(app.redeem_points(request, |_| ()).await.unwrap().status, RedeemStatus::Applied);
+    assert_eq!(app.audit_log().await.len(), 2, "the demo's log shows the demo's redemption");
+    assert!(!dir.path().join("audit/redemptions.jsonl").exists(), "the demo wrote the real audit log");
+    assert!(dir.path().join("audit/demo-redemptions.jsonl").exists());
+    let csv = app.export_audit_csv(&dir.path().join("out")).await.unwrap();
+    assert!(csv.contains("demo-redemptions"), "{csv}");
+}
+
+#[tokio::test]
+async fn a_refusal_is_plain_and_audited_with_zenotis_words() {
+    let sandbox = unlimited_sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let app = signed_in(&sandbox, dir.path()).await;
+    let inv = invoice(&sandbox, 0, 0);
+    let (program, _) = program_points(&sandbox, &inv);
+    let err = app
+        .redeem_points(RedeemPointsRequest { otp: Some("000000".into()), ..ask(&inv, &program, "10") }, |_| ())
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::RedemptionRefused);
+    assert!(err.message.contains("override code"), "{}", err.message);
+    assert_eq!(err.detail.as_deref(), Some("Zenoti error 502: Please enter a valid OTP."));
+    let last = app.audit_log().await.pop().unwrap();
+    assert_eq!((last.outcome.as_str(), last.zenoti_message.as_deref()), ("refused", Some("Please enter a valid OTP.")));
+    let code = sandbox.with_books(|b| b.otp_centers[&inv.center_id].clone());
+    let ok =
+        app.redeem_points(RedeemPointsRequest { otp: Some(code), ..ask(&inv, &program, "10") }, |_| ()).await.unwrap();
+    assert_eq!(ok.status, RedeemStatus::Applied);
+}
+
+/// Every way a payment's answer goes wrong, drawn at random; the kinds that apply it and the
+/// kinds that do not, each counted.
+pub(crate) fn random_fault(rng: &mut fastrand::Rng) -> (&'static str, Option<FaultAction>) {
+    match rng.u8(..20) {
+        0 | 1 => ("apply then drop", Some(FaultAction::ApplyThenDrop)),
+        2 => ("drop before apply", Some(FaultAction::DropBeforeApply)),
+        3 | 4 => ("commit late", Some(FaultAction::CommitLate { ms: 150 })),
+        5 => ("commit then 500", Some(FaultAction::apply_then_respond(500, r#"{"Message":"An error has occurred."}"#))),
+        6 => ("commit then 502", Some(FaultAction::apply_then_respond(502, ""))),
+        7 => (
+            "commit then 504",
+            Some(FaultAction::apply_then_respond(504, r#"{"message":"Endpoint request timed out"}"#)),
+        ),
+        8 => ("commit then 200 {}", Some(FaultAction::apply_then_respond(200, "{}"))),
+        9 => ("commit then 302", Some(FaultAction::apply_then_respond(302, "").with_header("location", "/v1/centers"))),
+        10 => ("503, not applied", Some(FaultAction::respond(503, ""))),
+        11 => ("200 {}, not applied", Some(FaultAction::respond(200, "{}"))),
+        12 => ("429", Some(FaultAction::respond(429, "").with_header("retry-after", "0"))),
+        13 => ("302, not applied", Some(FaultAction::respond(302, "").with_header("location", "/v1/centers"))),
+        _ => ("none", None),
+    }
+}
+
+/// Counts per fault kind: applied, not seen yet, refused or not sent.
+pub(crate) type Tally = std::collections::BTreeMap<&'static str, [u32; 3]>;
+
+/// 1,000 attempts mixing good and bad amounts with every fault kind. After each, the sandbox's
+/// ledger grew by one exactly when the app said "applied", and by nothing otherwise: no double
+/// charge, and no "not sent" or "not seen yet" for a payment the ledger shows.
+#[tokio::test]
+async fn a_randomized_fault_run_never_pays_twice_and_the_audit_matches_the_ledger() {
+    let sandbox = unlimited_sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    // The client gives up after 80 ms, so "commit late" commits after it hung up.
+    let app = signed_in_with(&sandbox, dir.path(), Duration::from_millis(80), Duration::from_millis(600)).await;
+    let mut rng = fastrand::Rng::with_seed(20261202);
+    let open: Vec<Invoice> = (0..6).map(|k| invoice(&sandbox, 1, k)).collect();
+    let mut tally = Tally::new();
+    for attempt in 0..1000 {
+        if attempt % 25 == 0 {
+            // Top up so that attempts keep exercising the payment itself.
+            sandbox.with_books(|b| {
+                for inv in b.invoices.iter_mut() {
+                    inv.payments.retain(|p| p.points == 0);
+                }
+                for v in b.balances.values_mut() {
+                    *v = (*v).max(3000);
+                }
+            });
+        }
+        let inv = &open[rng.usize(..open.len())];
+        let (program, _) = program_points(&sandbox, inv);
+        let points = [10, 20, 30, 50, 15, 100_000][rng.usize(..6)].to_string();
+        let path = format!("/v1/invoices/{}/payments", inv.id);
+        let (kind, fault) = random_fault(&mut rng);
+        sandbox.clear_faults();
+        if let Some(action) = fault {
+            sandbox.inject(Fault::new("POST", &path, 1, action));
+        }
+        let before = sandbox.ledger().len();
+        let result = app.redeem_points(ask(inv, &program, &points), |_| ()).await;
+        let grew = sandbox.ledger().len() - before;
+        let counts = tally.entry(kind).or_default();
+        match &result {
+            Ok(o) if o.status == RedeemStatus::Applied => {
+                assert_eq!(grew, 1, "attempt {attempt} ({kind}): said applied, ledger grew by {grew}");
+                counts[0] += 1;
+            }
+            Ok(o) => {
+                assert_eq!(grew, 0, "attempt {attempt} ({kind}): not seen yet, yet the ledger grew by {grew}");
+                assert_eq!(o.check_error, None, "attempt {attempt} ({kind}): the checks failed");
+                counts[1] += 1;
+            }
+            Err(e) => {
+                assert_eq!(grew, 0, "attempt {attempt} ({kind}): {e:?} yet the ledger grew");
+                counts[2] += 1;
+            }
+        }
+    }
+    println!("points fault run (applied, not seen yet, refused or not sent): {tally:?}");
+    let ledger = sandbox.ledger();
+    let audit_applied = app.audit_log().await.into_iter().filter(|e| e.outcome == "applied").count();
+    assert_eq!(audit_applied, ledger.len(), "the audit log and the ledger disagree");
+    let applied: u32 = tally.values().map(|c| c[0]).sum();
+    assert_eq!(applied as usize, ledger.len());
+    for kind in [
+        "apply then drop",
+        "commit late",
+        "commit then 500",
+        "commit then 504",
+        "commit then 200 {}",
+        "commit then 302",
+    ] {
+        assert!(tally[kind][0] > 5, "{kind} was seldom applied: {tally:?}");
+        assert_eq!(tally[kind][1], 0, "{kind}: a payment that went through was not seen: {tally:?}");
+    }
+    assert!(tally["none"][2] > 30 && tally["drop before apply"][1] > 5, "a weak mix: {tally:?}");
+    let ids: std::collections::HashSet<_> = ledger.iter().map(|e| &e.payment_id).collect();
+    assert_eq!(ids.len(), ledger.len());
+}
+
+#[tokio::test]
+async fn a_session_that_expired_mid_flow_sends_nothing_twice() {
+    let sandbox = unlimited_sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let app = signed_in(&sandbox, dir.path()).await;
+    let account = sandbox.config().employee.clone();
+    app.sign_in(SignInRequest::Employee {
+        base_url: sandbox.base_url(),
+        account_name: account.account_name,
+        user_name: account.user_name,
+        password: account.password.into(),
+        app_id: account.app_id,
+        app_secret: account.app_secret.into(),
+    })
+    .await
+    .unwrap();
+    let inv = invoice(&sandbox, 1, 3);
+    let (program, _) = program_points(&sandbox, &inv);
+    let path = format!("/v1/invoices/{}/payments", inv.id);
+    sandbox.inject(Fault::new(
+        "POST",
+        &path,
+        1,
+        FaultAction::Respond {
+            status: 401,
+            body: r#"{"Message":"Authorization has been denied for this request."}"#.into(),
+            retry_after: None,
+            headers: vec![],
+        },
+    ));
+    let err = app.redeem_points(ask(&inv, &program, "10"), |_| ()).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::SessionRenewed);
+    assert!(sandbox.ledger().is_empty());
+    assert_eq!(posts(&sandbox, &inv), 1);
+    assert_eq!(app.audit_log().await.pop().unwrap().outcome, "not_sent");
+    assert_eq!(app.audit_log().await.pop().unwrap().employee, "frontdesk");
+    // Pressing Redeem again works with the renewed session.
+    assert_eq!(app.redeem_points(ask(&inv, &program, "10"), |_| ()).await.unwrap().status, RedeemStatus::Applied);
+}
+
+#[tokio::test]
+async fn the_audit_log_exports_as_csv() {
+    let sandbox = unlimited_sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let app = signed_in(&sandbox, dir.path()).await;
+    let inv = invoice(&sandbox, 1, 4);
+    let (program, _) = program_points(&sandbox, &inv);
+    app.redeem_points(ask(&inv, &program, "10"), |_| ()).await.unwrap();
+    let path = app.export_audit_csv(&dir.path().join("exports")).await.unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "time,attempt_id,workstation,employee,center_id,invoice_id,invoice_number,guest_id,points,package,amount,outcome,evidence,zenoti_code,zenoti_message"
+    );
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(rows.len(), 2);
+    assert!(rows[1].contains(&printed(&inv)) && rows[1].contains(",applied,"), "{}", rows[1]);
+}
+
+#[test]
+fn audit_lines_written_before_package_redemptions_still_read() {
+    let old = r#"{"time":"2026-11-20T10:00:00Z","workstation":"w","employee":"e","center_id":"c","invoice_id":"i","invoice_number":"N1","guest_id":"g","points":"10","amount":"1.00","outcome":"applied","zenoti_code":null,"zenoti_message":null}"#;
+    let entry: AuditEntry = serde_json::from_str(old).unwrap();
+    assert_eq!((entry.points.as_deref(), entry.package), (Some("10"), None));
+}
+
+#[tokio::test]
+async fn an_export_that_cannot_be_written_says_so_and_keeps_the_log() {
+    let sandbox = unlimited_sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let app = signed_in(&sandbox, dir.path()).await;
+    let inv = invoice(&sandbox, 1, 4);
+    let (program, _) = program_points(&sandbox, &inv);
+    app.redeem_points(ask(&inv, &program, "10"), |_| ()).await.unwrap();
+    // A file where the folder should be.
+    let blocked = dir.path().join("not-a-folder");
+    std::fs::write(&blocked, "x").unwrap();
+    let err = app.export_audit_csv(&blocked).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::SettingsError);
+    assert!(err.message.contains("try again"), "{}", err.message);
+    assert_eq!(app.audit_log().await.len(), 2, "the log itself is untouched");
+}
+
+#[tokio::test]
+async fn the_demo_shows_its_otp_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    mock_keyring();
+    let app = AppState::new(
+        SecretStore::new("com.frontdesk.client.test"),
+        SettingsStore::open(dir.path()),
+        dir.path().to_path_buf(),
+        ClientTuning::default(),
+    );
+    assert_eq!(app.demo_codes().await.unwrap_err().code, ErrorCode::InvalidInput);
+    app.start_demo().await.unwrap();
+    let center = app.list_centers().await.unwrap()[0].id.clone();
+    let today = app.find_invoices(center.clone(), None).await.unwrap();
+    app.redeemable_points(today[0].invoice_id.clone()).await.unwrap();
+    let codes = app.demo_codes().await.unwrap();
+    assert_eq!(codes.override_codes, vec!["246810".to_owned()]);
+    assert_eq!(codes.sent.len(), 1);
+    assert_eq!(Some(&codes.sent[0].0), today[0].invoice_no.as_ref());
+    assert!(codes.package_codes.is_empty());
+
+    // Opening a package that asks for a code "sends" one, named by package and guest.
+    let guest = today[0].user_id.clone().unwrap();
+    let packages = app.guest_packages(guest.clone(), center.clone()).await.unwrap();
+    let glow =
+        packages.iter().find(|p| p.held.package.package.as_ref().unwrap().is_otp_required == Some(true)).unwrap();
+    app.package_details(guest, glow.held.package.user_package_id.clone()).await.unwrap();
+    let codes = app.demo_codes().await.unwrap();
+    assert_eq!(codes.package_codes.len(), 1);
+    let (label, code) = &codes.package_codes[0];
+    assert!(label.starts_with("Facial Glow 6 – "), "{label}");
+    assert!(code.len() == 6 && code.chars().all(|c| c.is_ascii_digit()), "{code}");
+}
+
+#[tokio::test]
+async fn the_code_the_guest_was_sent_pays_even_though_the_points_are_read_again() {
+    let sandbox = unlimited_sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let app = signed_in(&sandbox, dir.path()).await;
+    let inv = invoice(&sandbox, 0, 1);
+    let (program, _) = program_points(&sandbox, &inv);
+    // The screen reads the points (the guest gets a code); redeeming reads them again first.
+    app.redeemable_points(inv.id.clone()).await.unwrap();
+    let sent = sandbox.with_books(|b| b.otps[&inv.id].clone());
+    let ok = app
+        .redeem_points(RedeemPointsRequest { otp: Some(sent.clone()), ..ask(&inv, &program, "10") }, |_| ())
+        .await
+        .unwrap();
+    assert_eq!(ok.status, RedeemStatus::Applied);
+    // A used code is spent: the next redemption needs the next code.
+    app.redeemable_points(inv.id.clone()).await.unwrap();
+    let next = sandbox.with_books(|b| b.otps[&inv.id].clone());
+    let again =
+        app.redeem_points(RedeemPointsRequest { otp: Some(sent.clone()), ..ask(&inv, &program, "10") }, |_| ()).await;
+    if next != sent {
+        // (One time in a million the new random code is the old one.)
+        assert_eq!(again.unwrap_err().code, ErrorCode::RedemptionRefused);
+    }
+}
