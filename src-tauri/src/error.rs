@@ -37,8 +37,6 @@ pub enum ErrorCode {
     RedemptionRefused,
     /// The center or program needs the OTP the guest was sent.
     OtpRequired,
-    /// The payment's answer was lost and checking the invoice failed too.
-    OutcomeUnknown,
     /// The workstation is locked after being idle: unlock it first.
     Locked,
     /// The password or PIN given to unlock was wrong.
@@ -175,7 +173,6 @@ mod tests {
             ErrorCode::RedemptionInProgress,
             ErrorCode::RedemptionRefused,
             ErrorCode::OtpRequired,
-            ErrorCode::OutcomeUnknown,
             ErrorCode::Locked,
             ErrorCode::UnlockRefused,
             ErrorCode::UpdateFailed,
@@ -189,7 +186,7 @@ mod tests {
             "invalid_input,not_signed_in,unauthorized,session_renewed,invalid_center,zenoti_error,rate_limited,\
              server_unavailable,timeout,network,unexpected_response,keychain_unavailable,keychain_locked,\
              keychain_error,settings_error,demo_unavailable,internal,redemption_in_progress,redemption_refused,\
-             otp_required,outcome_unknown,locked,unlock_refused,update_failed,audit_unavailable"
+             otp_required,locked,unlock_refused,update_failed,audit_unavailable"
         );
     }
 

@@ -78,6 +78,7 @@ pub fn run() {
             commands::auth::unlock,
             commands::auth::set_workstation_pin,
             commands::auth::set_idle_lock_minutes,
+            commands::auth::set_payment_check_seconds,
             commands::centers::list_centers,
             commands::centers::select_center,
             commands::packages::open_catalog,

@@ -20,6 +20,9 @@ use crate::secrets::{SavedCredentials, SecretStore};
 use crate::settings::{CenterChoice, SettingsStore, SignInHint, SignInMethod};
 use crate::support::{About, BuildInfo};
 
+/// The payment-check settings a workstation may choose, in seconds.
+const PAYMENT_CHECK_SECONDS: std::ops::RangeInclusive<u32> = 15..=600;
+
 /// The settings key of the demo connection's center choice.
 const DEMO_CONNECTION: &str = "demo";
 
@@ -81,6 +84,8 @@ pub struct AppSettings {
     pub idle_lock_minutes: u32,
     /// Where this workstation looks for updates; `None` for the built-in address.
     pub update_endpoint: Option<String>,
+    /// How long a payment whose answer was lost is checked for, in seconds.
+    pub payment_check_seconds: u32,
 }
 
 struct Session {
@@ -173,6 +178,7 @@ impl AppState {
             cash_register_id: s.cash_register_id,
             idle_lock_minutes: s.idle_lock_minutes,
             update_endpoint: s.update_endpoint,
+            payment_check_seconds: s.payment_check_seconds,
         }
     }
 
@@ -553,6 +559,18 @@ impl AppState {
             return Err(IpcError::new(ErrorCode::InvalidInput, "Choose at most 240 minutes (4 hours)."));
         }
         self.settings.update(|s| s.idle_lock_minutes = minutes)?;
+        Ok(())
+    }
+
+    /// How long a payment whose answer was lost is checked for before "not seen yet".
+    pub fn set_payment_check_seconds(&self, seconds: u32) -> CommandResult<()> {
+        if !(PAYMENT_CHECK_SECONDS.contains(&seconds)) {
+            return Err(IpcError::new(
+                ErrorCode::InvalidInput,
+                "Choose between 15 and 600 seconds: long enough for a slow Zenoti to finish a payment.",
+            ));
+        }
+        self.settings.update(|s| s.payment_check_seconds = seconds)?;
         Ok(())
     }
 
@@ -1171,6 +1189,12 @@ mod tests {
         app.set_idle_lock_minutes(0).unwrap();
         assert_eq!(app.app_settings().idle_lock_minutes, 0);
         assert_eq!(app.set_idle_lock_minutes(241).unwrap_err().code, ErrorCode::InvalidInput);
+        assert_eq!(app.app_settings().payment_check_seconds, 60);
+        app.set_payment_check_seconds(90).unwrap();
+        assert_eq!(app.app_settings().payment_check_seconds, 90);
+        for bad in [0, 14, 601] {
+            assert_eq!(app.set_payment_check_seconds(bad).unwrap_err().code, ErrorCode::InvalidInput);
+        }
         for bad in ["http://updates.example/latest.json", "updates.example", "not a url"] {
             assert_eq!(app.set_update_endpoint(bad.into()).unwrap_err().code, ErrorCode::InvalidInput, "{bad}");
         }

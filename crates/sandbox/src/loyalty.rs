@@ -350,6 +350,10 @@ impl Books {
                 if k == 7 {
                     invoice.payments.push(Payment::new(hex_id(n, 0x9a7), GIFT_CARD, 2000, today.clone()));
                 }
+                if k == 5 {
+                    // Part paid by card: points can still pay the rest.
+                    invoice.payments.push(Payment::new(hex_id(n, 0x9a7), CARD, 1000, today.clone()));
+                }
                 invoices.push(invoice);
             }
         }

@@ -49,3 +49,9 @@ pub async fn set_workstation_pin(state: State<'_, AppState>, pin: SecretString) 
 pub fn set_idle_lock_minutes(state: State<'_, AppState>, minutes: u32) -> CommandResult<()> {
     state.set_idle_lock_minutes(minutes)
 }
+
+/// How long a payment whose answer was lost is checked for, in seconds.
+#[tauri::command]
+pub fn set_payment_check_seconds(state: State<'_, AppState>, seconds: u32) -> CommandResult<()> {
+    state.set_payment_check_seconds(seconds)
+}

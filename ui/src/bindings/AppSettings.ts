@@ -16,4 +16,8 @@ idle_lock_minutes: number,
 /**
  * Where this workstation looks for updates; `None` for the built-in address.
  */
-update_endpoint: string | null, };
+update_endpoint: string | null, 
+/**
+ * How long a payment whose answer was lost is checked for, in seconds.
+ */
+payment_check_seconds: number, };
