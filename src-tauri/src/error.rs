@@ -45,6 +45,11 @@ pub enum ErrorCode {
     UpdateFailed,
     /// The redemption log (or the data folder) could not be written: nothing was sent.
     AuditUnavailable,
+    /// A new redemption found that the invoice's earlier one (not seen yet) went through after
+    /// all: nothing more was sent.
+    AlreadyApplied,
+    /// The invoice's earlier redemption (not seen yet) could not be checked: nothing was sent.
+    OutcomeUnchecked,
 }
 
 /// What a failed command returns to the UI. `message` says what happened and what to do next;
@@ -177,6 +182,8 @@ mod tests {
             ErrorCode::UnlockRefused,
             ErrorCode::UpdateFailed,
             ErrorCode::AuditUnavailable,
+            ErrorCode::AlreadyApplied,
+            ErrorCode::OutcomeUnchecked,
         ]
         .iter()
         .map(|c| serde_json::to_value(c).unwrap().as_str().unwrap().to_owned())
@@ -186,7 +193,7 @@ mod tests {
             "invalid_input,not_signed_in,unauthorized,session_renewed,invalid_center,zenoti_error,rate_limited,\
              server_unavailable,timeout,network,unexpected_response,keychain_unavailable,keychain_locked,\
              keychain_error,settings_error,demo_unavailable,internal,redemption_in_progress,redemption_refused,\
-             otp_required,locked,unlock_refused,update_failed,audit_unavailable"
+             otp_required,locked,unlock_refused,update_failed,audit_unavailable,already_applied,outcome_unchecked"
         );
     }
 

@@ -260,6 +260,7 @@ impl Redeemer {
         progress: impl Fn(RedeemProgress) + Send + Sync,
     ) -> Result<RedemptionOutcome, IpcError> {
         let _claim = self.claims.claim(request.invoice_id())?;
+        self.recheck_earlier(client, request.invoice_id()).await?;
         let plan = request.prepare(client, desk).await?;
         let log = self.log(desk.demo);
         let mut entry = K::audit_entry(&plan);
@@ -324,6 +325,42 @@ impl Redeemer {
                 Ok(outcome)
             }
         }
+    }
+
+    /// Before a new redemption on an invoice whose earlier one was not seen yet: reads Zenoti
+    /// for the earlier one once more. Shown now, it is recorded as applied and nothing more is
+    /// sent; a read that fails sends nothing either. Still not shown, the new one goes ahead and
+    /// the earlier one is no longer checked: from now on its evidence could be the new one's.
+    async fn recheck_earlier(&self, client: &Client, invoice_id: &str) -> Result<(), IpcError> {
+        let earlier: Vec<String> = {
+            let pending = self.pending.lock().unwrap();
+            let id = invoice_id.trim();
+            pending
+                .iter()
+                .filter(|(_, p)| p.unseen.invoice_id.eq_ignore_ascii_case(id))
+                .map(|(k, _)| k.clone())
+                .collect()
+        };
+        for attempt in earlier {
+            let outcome = self.check_again(client, &attempt).await?;
+            if outcome.status == RedeemStatus::Applied {
+                return Err(IpcError::new(
+                    ErrorCode::AlreadyApplied,
+                    "The earlier redemption on this invoice went through after all. Nothing more was sent: open the invoice again to see it.",
+                )
+                .with_detail(outcome.evidence.unwrap_or_default()));
+            }
+            if let Some(error) = outcome.check_error {
+                return Err(IpcError::new(
+                    ErrorCode::OutcomeUnchecked,
+                    "Front Desk could not check whether the earlier redemption on this invoice went through, so nothing was sent. Check the invoice in Zenoti, then try again.",
+                )
+                .with_detail(error));
+            }
+            tracing::info!(attempt, "the earlier redemption is still not seen; a new one goes ahead");
+            self.pending.lock().unwrap().remove(&attempt);
+        }
+        Ok(())
     }
 
     /// Check again: reads Zenoti once more for a redemption not seen yet.

@@ -451,6 +451,37 @@ async fn check_again_finds_a_payment_that_committed_after_the_window() {
 }
 
 #[tokio::test]
+async fn a_new_redemption_checks_the_invoices_earlier_unseen_one_first() {
+    let sandbox = unlimited_sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let app = signed_in_with(&sandbox, dir.path(), Duration::from_millis(100), Duration::from_millis(200)).await;
+    let inv = invoice(&sandbox, 1, 2);
+    let (program, _) = program_points(&sandbox, &inv);
+    let path = format!("/v1/invoices/{}/payments", inv.id);
+    sandbox.inject(Fault::new("POST", &path, 1, FaultAction::CommitLate { ms: 600 }));
+    let unseen = app.redeem_points(ask(&inv, &program, "10"), |_| ()).await.unwrap();
+    assert_eq!(unseen.status, RedeemStatus::NotSeenYet);
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    // The receptionist tries again: the earlier one is found first, and nothing more is sent.
+    let err = app.redeem_points(ask(&inv, &program, "10"), |_| ()).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::AlreadyApplied);
+    assert_eq!((posts(&sandbox, &inv), sandbox.ledger().len()), (1, 1));
+    // Settled: the next redemption goes ahead as usual.
+    assert_eq!(app.redeem_points(ask(&inv, &program, "10"), |_| ()).await.unwrap().status, RedeemStatus::Applied);
+
+    // An earlier one still not seen, and now the check itself fails: nothing is sent.
+    sandbox.inject(Fault::new("POST", &path, 1, FaultAction::DropBeforeApply));
+    assert_eq!(app.redeem_points(ask(&inv, &program, "10"), |_| ()).await.unwrap().status, RedeemStatus::NotSeenYet);
+    sandbox.inject(Fault::new("GET", &format!("/v1/invoices/{}", inv.id), 100, FaultAction::respond(500, "")));
+    let err = app.redeem_points(ask(&inv, &program, "10"), |_| ()).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::OutcomeUnchecked);
+    sandbox.clear_faults();
+    // It reads fine again and shows nothing: the receptionist was told to check, and may go on.
+    assert_eq!(app.redeem_points(ask(&inv, &program, "10"), |_| ()).await.unwrap().status, RedeemStatus::Applied);
+    assert_eq!(posts(&sandbox, &inv), 4);
+}
+
+#[tokio::test]
 async fn a_redemption_on_an_invoice_that_already_carries_a_payment_finds_its_own() {
     let sandbox = unlimited_sandbox().await;
     let dir = tempfile::tempdir().unwrap();
