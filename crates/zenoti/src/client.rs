@@ -16,7 +16,7 @@ use url::Url;
 
 use crate::auth::{Credentials, EmployeeLogin, Token, TokenRequest, TokenResponse};
 use crate::error::{find_api_error, Error, Result};
-use crate::ratelimit::{RateLimit, RateLimiter};
+use crate::ratelimit::{seconds, RateLimit, RateLimiter, DAY};
 
 /// Zenoti's US data center, the default.
 pub const DEFAULT_BASE_URL: &str = "https://api.zenoti.com";
@@ -366,13 +366,6 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     }
     let date = chrono::DateTime::parse_from_rfc2822(text).ok()?;
     (date.with_timezone(&Utc) - Utc::now()).to_std().ok().map(|d| d.min(DAY)).or(Some(Duration::ZERO))
-}
-
-const DAY: Duration = Duration::from_secs(86_400);
-
-/// A number of seconds from a header, capped at a day; `None` when it is not one.
-pub(crate) fn seconds(secs: f64) -> Option<Duration> {
-    (secs.is_finite() && secs >= 0.0).then(|| Duration::try_from_secs_f64(secs).unwrap_or(DAY).min(DAY))
 }
 
 /// How long to wait before retrying a GET when the server does not say: exponential, capped,

@@ -23,6 +23,14 @@ impl Default for RateLimit {
     }
 }
 
+pub(crate) const DAY: Duration = Duration::from_secs(86_400);
+
+/// A number of seconds from a header, capped at a day; `None` when it is not one (never a
+/// panic, whatever the server sends: 1e20, NaN, negative).
+pub(crate) fn seconds(secs: f64) -> Option<Duration> {
+    (secs.is_finite() && secs >= 0.0).then(|| Duration::try_from_secs_f64(secs).unwrap_or(DAY).min(DAY))
+}
+
 pub(crate) struct RateLimiter {
     limit: RateLimit,
     /// The longest a server's word (`Retry-After`, `RateLimit-Reset`) holds every call back.
@@ -91,7 +99,7 @@ impl RateLimiter {
         bucket.tokens = bucket.tokens.min(remaining);
         if remaining < 1.0 {
             if let Some(reset) = number("ratelimit-reset") {
-                let until = now + crate::client::seconds(reset).unwrap_or_default().min(self.max_pause);
+                let until = now + seconds(reset).unwrap_or_default().min(self.max_pause);
                 bucket.paused_until = Some(bucket.paused_until.map_or(until, |p| p.max(until)));
             }
         }
