@@ -91,6 +91,11 @@ pub(crate) fn printed(inv: &Invoice) -> String {
     format!("{}{}", inv.number_prefix, inv.number)
 }
 
+/// The next payment on this invoice meets `action`.
+fn on_payment(sandbox: &Sandbox, inv: &Invoice, action: FaultAction) {
+    sandbox.inject(Fault::new("POST", &format!("/v1/invoices/{}/payments", inv.id), 1, action));
+}
+
 fn posts(sandbox: &Sandbox, inv: &Invoice) -> usize {
     sandbox.requests_to(&format!("/v1/invoices/{}/payments", inv.id)).len()
 }
@@ -184,7 +189,7 @@ async fn a_restart_to_update_waits_for_a_redemption_and_then_lets_none_start() {
     let inv = invoice(&sandbox, 1, 3);
     let (program, _) = program_points(&sandbox, &inv);
     // The payment takes a while to answer: the restart is asked for meanwhile.
-    sandbox.inject(Fault::new("POST", &format!("/v1/invoices/{}/payments", inv.id), 1, FaultAction::Delay { ms: 400 }));
+    on_payment(&sandbox, &inv, FaultAction::Delay { ms: 400 });
     let restart = async {
         while app.redemptions_in_flight() == 0 {
             tokio::time::sleep(Duration::from_millis(5)).await;
@@ -213,9 +218,8 @@ async fn a_lost_answer_is_settled_by_reading_the_invoice_again() {
     let app = signed_in(&sandbox, dir.path()).await;
     let inv = invoice(&sandbox, 1, 2);
     let (program, _) = program_points(&sandbox, &inv);
-    let path = format!("/v1/invoices/{}/payments", inv.id);
 
-    sandbox.inject(Fault::new("POST", &path, 1, FaultAction::ApplyThenDrop));
+    on_payment(&sandbox, &inv, FaultAction::ApplyThenDrop);
     let steps = std::sync::Mutex::new(Vec::new());
     let applied = app.redeem_points(ask(&inv, &program, "10"), |s| steps.lock().unwrap().push(s)).await.unwrap();
     let steps = steps.into_inner().unwrap();
@@ -228,13 +232,13 @@ async fn a_lost_answer_is_settled_by_reading_the_invoice_again() {
 
     // Dropped before it did anything: nothing shows, and the screen never says "safe to try
     // again", because nothing proves the request did not reach Zenoti.
-    sandbox.inject(Fault::new("POST", &path, 1, FaultAction::DropBeforeApply));
+    on_payment(&sandbox, &inv, FaultAction::DropBeforeApply);
     let unseen = app.redeem_points(ask(&inv, &program, "10"), |_| ()).await.unwrap();
     assert_eq!((unseen.status, unseen.checked_after_lost_answer), (RedeemStatus::NotSeenYet, true));
     assert_eq!(unseen.check_error, None);
     assert_eq!(sandbox.ledger().len(), 1);
 
-    sandbox.inject(Fault::new("POST", &path, 1, FaultAction::respond(503, "")));
+    on_payment(&sandbox, &inv, FaultAction::respond(503, ""));
     let unseen = app.redeem_points(ask(&inv, &program, "10"), |_| ()).await.unwrap();
     assert_eq!(unseen.status, RedeemStatus::NotSeenYet);
     assert_eq!(posts(&sandbox, &inv), 3, "every payment was sent exactly once");
@@ -250,12 +254,7 @@ async fn a_late_commit_is_found_by_the_checks_and_never_called_not_applied() {
     let app = signed_in_with(&sandbox, dir.path(), Duration::from_millis(150), Duration::from_secs(3)).await;
     let inv = invoice(&sandbox, 1, 2);
     let (program, _) = program_points(&sandbox, &inv);
-    sandbox.inject(Fault::new(
-        "POST",
-        &format!("/v1/invoices/{}/payments", inv.id),
-        1,
-        FaultAction::CommitLate { ms: 400 },
-    ));
+    on_payment(&sandbox, &inv, FaultAction::CommitLate { ms: 400 });
     let seconds = std::sync::Mutex::new(Vec::new());
     let outcome = app
         .redeem_points(ask(&inv, &program, "10"), |s| {
@@ -279,20 +278,19 @@ async fn a_commit_then_a_5xx_with_a_json_body_is_settled_as_applied() {
     let app = signed_in(&sandbox, dir.path()).await;
     let inv = invoice(&sandbox, 1, 2);
     let (program, _) = program_points(&sandbox, &inv);
-    let path = format!("/v1/invoices/{}/payments", inv.id);
     for (status, body) in [
         (500, r#"{"Message":"An error has occurred."}"#),
         (504, r#"{"message":"Endpoint request timed out"}"#),
         (502, r#"{"error":{"code":502,"message":"Bad gateway"}}"#),
     ] {
         let before = sandbox.ledger().len();
-        sandbox.inject(Fault::new("POST", &path, 1, FaultAction::apply_then_respond(status, body)));
+        on_payment(&sandbox, &inv, FaultAction::apply_then_respond(status, body));
         let outcome = app.redeem_points(ask(&inv, &program, "10"), |_| ()).await.unwrap();
         assert_eq!((outcome.status, outcome.checked_after_lost_answer), (RedeemStatus::Applied, true), "{status}");
         assert_eq!(sandbox.ledger().len(), before + 1, "{status}");
     }
     // The same answers without a commit: not seen, never "refused" or "not applied".
-    sandbox.inject(Fault::new("POST", &path, 1, FaultAction::respond(500, r#"{"Message":"An error has occurred."}"#)));
+    on_payment(&sandbox, &inv, FaultAction::respond(500, r#"{"Message":"An error has occurred."}"#));
     let outcome = app.redeem_points(ask(&inv, &program, "10"), |_| ()).await.unwrap();
     assert_eq!(outcome.status, RedeemStatus::NotSeenYet);
     assert_eq!(sandbox.ledger().len(), 3);
@@ -305,14 +303,13 @@ async fn a_200_that_shows_no_redemption_is_not_a_receipt() {
     let app = signed_in(&sandbox, dir.path()).await;
     let inv = invoice(&sandbox, 1, 2);
     let (program, _) = program_points(&sandbox, &inv);
-    let path = format!("/v1/invoices/{}/payments", inv.id);
     // Applied, but the answer is empty: the checks find the payment.
-    sandbox.inject(Fault::new("POST", &path, 1, FaultAction::apply_then_respond(200, "{}")));
+    on_payment(&sandbox, &inv, FaultAction::apply_then_respond(200, "{}"));
     let outcome = app.redeem_points(ask(&inv, &program, "10"), |_| ()).await.unwrap();
     assert_eq!((outcome.status, outcome.checked_after_lost_answer), (RedeemStatus::Applied, true));
     assert_ne!(outcome.evidence.as_deref(), Some("Zenoti's answer"));
     // Not applied, and the answer is empty: no receipt.
-    sandbox.inject(Fault::new("POST", &path, 1, FaultAction::respond(200, "{}")));
+    on_payment(&sandbox, &inv, FaultAction::respond(200, "{}"));
     let outcome = app.redeem_points(ask(&inv, &program, "10"), |_| ()).await.unwrap();
     assert_eq!(outcome.status, RedeemStatus::NotSeenYet);
     assert_eq!(sandbox.ledger().len(), 1);
@@ -328,7 +325,7 @@ async fn a_redirect_on_the_payment_is_never_followed() {
     let path = format!("/v1/invoices/{}/payments", inv.id);
     let elsewhere = format!("{}/v1/centers", sandbox.base_url());
     let gets_before = sandbox.requests_to("/v1/centers").len();
-    sandbox.inject(Fault::new("POST", &path, 1, FaultAction::respond(302, "").with_header("location", &elsewhere)));
+    on_payment(&sandbox, &inv, FaultAction::respond(302, "").with_header("location", &elsewhere));
     let outcome = app.redeem_points(ask(&inv, &program, "10"), |_| ()).await.unwrap();
     assert_eq!(outcome.status, RedeemStatus::NotSeenYet);
     sandbox.inject(Fault::new(
@@ -391,7 +388,7 @@ async fn two_app_instances_on_one_pc_send_one_payment_per_invoice() {
     let second = signed_in(&sandbox, dir.path()).await;
     let inv = invoice(&sandbox, 1, 3);
     let (program, _) = program_points(&sandbox, &inv);
-    sandbox.inject(Fault::new("POST", &format!("/v1/invoices/{}/payments", inv.id), 1, FaultAction::Delay { ms: 300 }));
+    on_payment(&sandbox, &inv, FaultAction::Delay { ms: 300 });
     let other_case = RedeemPointsRequest { invoice_id: inv.id.to_uppercase(), ..ask(&inv, &program, "10") };
     let (a, b) = tokio::join!(first.redeem_points(ask(&inv, &program, "10"), |_| ()), async {
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -411,7 +408,7 @@ async fn an_invoice_id_in_another_letter_case_is_the_same_invoice() {
     let app = signed_in(&sandbox, dir.path()).await;
     let inv = invoice(&sandbox, 1, 3);
     let (program, _) = program_points(&sandbox, &inv);
-    sandbox.inject(Fault::new("POST", &format!("/v1/invoices/{}/payments", inv.id), 1, FaultAction::Delay { ms: 300 }));
+    on_payment(&sandbox, &inv, FaultAction::Delay { ms: 300 });
     let upper = RedeemPointsRequest { invoice_id: inv.id.to_uppercase(), ..ask(&inv, &program, "10") };
     let (a, b) = tokio::join!(app.redeem_points(ask(&inv, &program, "10"), |_| ()), async {
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -429,12 +426,7 @@ async fn check_again_finds_a_payment_that_committed_after_the_window() {
     let app = signed_in_with(&sandbox, dir.path(), Duration::from_millis(100), Duration::from_millis(200)).await;
     let inv = invoice(&sandbox, 1, 2);
     let (program, _) = program_points(&sandbox, &inv);
-    sandbox.inject(Fault::new(
-        "POST",
-        &format!("/v1/invoices/{}/payments", inv.id),
-        1,
-        FaultAction::CommitLate { ms: 700 },
-    ));
+    on_payment(&sandbox, &inv, FaultAction::CommitLate { ms: 700 });
     let unseen = app.redeem_points(ask(&inv, &program, "10"), |_| ()).await.unwrap();
     assert_eq!(unseen.status, RedeemStatus::NotSeenYet);
     assert!(sandbox.ledger().is_empty(), "committed before the window ended");
@@ -457,8 +449,7 @@ async fn a_new_redemption_checks_the_invoices_earlier_unseen_one_first() {
     let app = signed_in_with(&sandbox, dir.path(), Duration::from_millis(100), Duration::from_millis(200)).await;
     let inv = invoice(&sandbox, 1, 2);
     let (program, _) = program_points(&sandbox, &inv);
-    let path = format!("/v1/invoices/{}/payments", inv.id);
-    sandbox.inject(Fault::new("POST", &path, 1, FaultAction::CommitLate { ms: 600 }));
+    on_payment(&sandbox, &inv, FaultAction::CommitLate { ms: 600 });
     let unseen = app.redeem_points(ask(&inv, &program, "10"), |_| ()).await.unwrap();
     assert_eq!(unseen.status, RedeemStatus::NotSeenYet);
     tokio::time::sleep(Duration::from_millis(800)).await;
@@ -470,7 +461,7 @@ async fn a_new_redemption_checks_the_invoices_earlier_unseen_one_first() {
     assert_eq!(app.redeem_points(ask(&inv, &program, "10"), |_| ()).await.unwrap().status, RedeemStatus::Applied);
 
     // An earlier one still not seen, and now the check itself fails: nothing is sent.
-    sandbox.inject(Fault::new("POST", &path, 1, FaultAction::DropBeforeApply));
+    on_payment(&sandbox, &inv, FaultAction::DropBeforeApply);
     assert_eq!(app.redeem_points(ask(&inv, &program, "10"), |_| ()).await.unwrap().status, RedeemStatus::NotSeenYet);
     sandbox.inject(Fault::new("GET", &format!("/v1/invoices/{}", inv.id), 100, FaultAction::respond(500, "")));
     let err = app.redeem_points(ask(&inv, &program, "10"), |_| ()).await.unwrap_err();
@@ -502,7 +493,7 @@ async fn a_redemption_on_an_invoice_that_already_carries_a_payment_finds_its_own
     let read = app.get_invoice(inv.id.clone()).await.unwrap();
     assert_eq!(read.transactions.len(), 1);
     assert_eq!(read.transactions[0].option_name(), "Card");
-    sandbox.inject(Fault::new("POST", &format!("/v1/invoices/{}/payments", inv.id), 1, FaultAction::ApplyThenDrop));
+    on_payment(&sandbox, &inv, FaultAction::ApplyThenDrop);
     let outcome = app.redeem_points(ask(&inv, &program, "10"), |_| ()).await.unwrap();
     assert_eq!((outcome.status, outcome.checked_after_lost_answer), (RedeemStatus::Applied, true));
     let ledger = sandbox.ledger();
@@ -615,11 +606,10 @@ async fn a_randomized_fault_run_never_pays_twice_and_the_audit_matches_the_ledge
         let inv = &open[rng.usize(..open.len())];
         let (program, _) = program_points(&sandbox, inv);
         let points = [10, 20, 30, 50, 15, 100_000][rng.usize(..6)].to_string();
-        let path = format!("/v1/invoices/{}/payments", inv.id);
         let (kind, fault) = random_fault(&mut rng);
         sandbox.clear_faults();
         if let Some(action) = fault {
-            sandbox.inject(Fault::new("POST", &path, 1, action));
+            on_payment(&sandbox, &inv, action);
         }
         let before = sandbox.ledger().len();
         let result = app.redeem_points(ask(inv, &program, &points), |_| ()).await;
