@@ -453,17 +453,41 @@ async fn settle<K: Kind>(
             }
             tokio::time::sleep((mark - elapsed).min(Duration::from_secs(1))).await;
         }
-        match K::look(plan, client, desk).await {
-            Ok(Some(outcome)) => return (Some(outcome), None),
-            Ok(None) => last_error = None,
-            Err(err) => {
+        // A read that hangs (Zenoti down, its retries) keeps the countdown going, and is given
+        // up a little after the window.
+        let look = K::look(plan, client, desk);
+        tokio::pin!(look);
+        let read = loop {
+            tokio::select! {
+                read = &mut look => break Some(read),
+                _ = tokio::time::sleep(Duration::from_secs(1)) => {
+                    let left = window.saturating_sub(start.elapsed());
+                    progress(RedeemProgress::Checking { seconds_left: left.as_secs_f64().ceil() as u32 });
+                    if start.elapsed() > window + LAST_READ_GRACE.min(window) {
+                        break None;
+                    }
+                }
+            }
+        };
+        match read {
+            Some(Ok(Some(outcome))) => return (Some(outcome), None),
+            Some(Ok(None)) => last_error = None,
+            Some(Err(err)) => {
                 tracing::warn!(error = %err, "reading Zenoti to settle a lost answer failed; reading again later");
                 last_error = Some(err.to_string());
+            }
+            None => {
+                last_error = Some("Zenoti did not answer the check in time".to_owned());
+                break;
             }
         }
     }
     (None, last_error)
 }
+
+/// How long past the check window a read already under way may still finish (at most the
+/// window itself).
+const LAST_READ_GRACE: Duration = Duration::from_secs(10);
 
 #[cfg(test)]
 mod tests {

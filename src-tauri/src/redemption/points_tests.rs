@@ -297,6 +297,24 @@ async fn a_commit_then_a_5xx_with_a_json_body_is_settled_as_applied() {
 }
 
 #[tokio::test]
+async fn checks_that_hang_end_with_the_window_and_say_why() {
+    let sandbox = unlimited_sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let app = signed_in(&sandbox, dir.path()).await;
+    let inv = invoice(&sandbox, 1, 2);
+    let (program, _) = program_points(&sandbox, &inv);
+    on_payment(&sandbox, &inv, FaultAction::DropBeforeApply);
+    // Every read after the lost answer hangs for longer than the whole check.
+    sandbox.inject(Fault::new("GET", &format!("/v1/invoices/{}", inv.id), 1, FaultAction::Delay { ms: 0 }));
+    sandbox.inject(Fault::new("GET", &format!("/v1/invoices/{}", inv.id), 50, FaultAction::Delay { ms: 20_000 }));
+    let started = std::time::Instant::now();
+    let outcome = app.redeem_points(ask(&inv, &program, "10"), |_| ()).await.unwrap();
+    assert_eq!(outcome.status, RedeemStatus::NotSeenYet);
+    assert!(outcome.check_error.as_deref().unwrap().contains("did not answer"), "{outcome:?}");
+    assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+}
+
+#[tokio::test]
 async fn a_200_that_shows_no_redemption_is_not_a_receipt() {
     let sandbox = unlimited_sandbox().await;
     let dir = tempfile::tempdir().unwrap();
