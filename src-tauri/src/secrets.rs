@@ -1,8 +1,10 @@
 //! The only place secrets are stored: the OS keychain, through the `keyring` crate (Secret
 //! Service on Linux, Keychain on macOS, Credential Manager on Windows).
 //!
-//! One entry, named after the app identifier, holds the saved credentials as JSON. There is no
-//! fallback: when the keychain cannot be used, the user is told, and nothing is kept elsewhere.
+//! One entry, named after the app identifier, holds the saved credentials as JSON, and with them
+//! the idle lock's state (locked, wrong tries), so that editing a settings file cannot undo a
+//! lock. There is no fallback: when the keychain cannot be used, the user is told, and nothing is
+//! kept elsewhere. The API-key workstation PIN is kept only as a salted Argon2 hash.
 
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
@@ -18,8 +20,9 @@ pub enum SavedCredentials {
     ApiKey {
         base_url: String,
         api_key: SecretString,
-        /// The workstation PIN that unlocks the idle lock (employees use their password).
-        pin: Option<SecretString>,
+        /// The salted hash (Argon2, PHC string) of the workstation PIN that unlocks the idle
+        /// lock (employees use their password).
+        pin_hash: Option<String>,
     },
     Employee {
         base_url: String,
@@ -31,6 +34,23 @@ pub enum SavedCredentials {
     },
 }
 
+/// The idle lock's state, kept in the keychain entry beside the sign-in.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LockState {
+    pub locked: bool,
+    /// Wrong passwords or PINs given since the last unlock.
+    pub failed_tries: u32,
+}
+
+/// The entry as written: the sign-in and the lock's state.
+#[derive(Serialize, Deserialize)]
+struct StoredEntry {
+    #[serde(flatten)]
+    login: Stored,
+    #[serde(default)]
+    lock: LockState,
+}
+
 /// The stored form; built only to be written to, or read from, the keychain.
 #[derive(Serialize, Deserialize)]
 #[serde(tag = "method", rename_all = "snake_case")]
@@ -39,6 +59,9 @@ enum Stored {
         base_url: String,
         api_key: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        pin_hash: Option<String>,
+        /// A PIN kept in clear by earlier versions: read once, hashed, never written again.
+        #[serde(default, skip_serializing)]
         pin: Option<String>,
     },
     Employee {
@@ -54,10 +77,11 @@ enum Stored {
 impl SavedCredentials {
     fn to_stored(&self) -> Stored {
         match self {
-            SavedCredentials::ApiKey { base_url, api_key, pin } => Stored::ApiKey {
+            SavedCredentials::ApiKey { base_url, api_key, pin_hash } => Stored::ApiKey {
                 base_url: base_url.clone(),
                 api_key: api_key.expose_secret().to_owned(),
-                pin: pin.as_ref().map(|p| p.expose_secret().to_owned()),
+                pin_hash: pin_hash.clone(),
+                pin: None,
             },
             SavedCredentials::Employee { base_url, account_name, user_name, password, app_id, app_secret } => {
                 Stored::Employee {
@@ -74,8 +98,9 @@ impl SavedCredentials {
 
     fn from_stored(stored: Stored) -> Self {
         match stored {
-            Stored::ApiKey { base_url, api_key, pin } => {
-                SavedCredentials::ApiKey { base_url, api_key: api_key.into(), pin: pin.map(Into::into) }
+            Stored::ApiKey { base_url, api_key, pin_hash, pin } => {
+                let pin_hash = pin_hash.or_else(|| pin.and_then(|p| hash_pin(&SecretString::from(p)).ok()));
+                SavedCredentials::ApiKey { base_url, api_key: api_key.into(), pin_hash }
             }
             Stored::Employee { base_url, account_name, user_name, password, app_id, app_secret } => {
                 SavedCredentials::Employee {
@@ -89,6 +114,23 @@ impl SavedCredentials {
             }
         }
     }
+}
+
+/// The salted slow hash of a workstation PIN, as a PHC string (`$argon2id$…`).
+pub fn hash_pin(pin: &SecretString) -> Result<String, IpcError> {
+    use argon2::password_hash::{rand_core::OsRng, PasswordHasher, SaltString};
+    let salt = SaltString::generate(&mut OsRng);
+    argon2::Argon2::default().hash_password(pin.expose_secret().as_bytes(), &salt).map(|h| h.to_string()).map_err(|e| {
+        IpcError::new(ErrorCode::Internal, "The PIN could not be prepared for saving. Try again.")
+            .with_detail(e.to_string())
+    })
+}
+
+/// Whether `pin` is the one `hash` was made from.
+pub fn pin_matches(hash: &str, pin: &SecretString) -> bool {
+    use argon2::password_hash::{PasswordHash, PasswordVerifier};
+    PasswordHash::new(hash)
+        .is_ok_and(|h| argon2::Argon2::default().verify_password(pin.expose_secret().as_bytes(), &h).is_ok())
 }
 
 /// The app's keychain entry. Holds one `keyring::Entry` for its whole life (keyring's mock store,
@@ -107,21 +149,25 @@ impl SecretStore {
         self.entry.as_ref().map_err(|e| keychain_error(e, "open"))
     }
 
+    /// Saves a sign-in, unlocked.
     pub fn save(&self, credentials: &SavedCredentials) -> Result<(), IpcError> {
-        let json = serde_json::to_string(&credentials.to_stored()).map_err(|e| {
+        self.write(&StoredEntry { login: credentials.to_stored(), lock: LockState::default() })
+    }
+
+    fn write(&self, entry: &StoredEntry) -> Result<(), IpcError> {
+        let json = serde_json::to_string(entry).map_err(|e| {
             IpcError::new(ErrorCode::Internal, "Could not prepare the sign-in for saving.").with_detail(e.to_string())
         })?;
         let json = SecretString::from(json);
         self.entry()?.set_password(json.expose_secret()).map_err(|e| keychain_error(&e, "save"))
     }
 
-    /// The saved credentials; `None` when nothing is saved.
-    pub fn load(&self) -> Result<Option<SavedCredentials>, IpcError> {
+    fn read(&self) -> Result<Option<StoredEntry>, IpcError> {
         match self.entry()?.get_password() {
             Ok(json) => {
                 let json = SecretString::from(json);
-                serde_json::from_str::<Stored>(json.expose_secret())
-                    .map(|s| Some(SavedCredentials::from_stored(s)))
+                serde_json::from_str::<StoredEntry>(json.expose_secret())
+                    .map(Some)
                     // The text is never shown: it holds secrets.
                     .map_err(|_| {
                         IpcError::new(
@@ -133,6 +179,34 @@ impl SecretStore {
             Err(keyring::Error::NoEntry) => Ok(None),
             Err(e) => Err(keychain_error(&e, "read")),
         }
+    }
+
+    /// The saved credentials and the lock's state; `None` when nothing is saved. A PIN an
+    /// earlier version kept in clear is hashed and the entry written again without it.
+    pub fn load(&self) -> Result<Option<(SavedCredentials, LockState)>, IpcError> {
+        let Some(entry) = self.read()? else { return Ok(None) };
+        let legacy_pin = matches!(&entry.login, Stored::ApiKey { pin: Some(_), .. });
+        let credentials = SavedCredentials::from_stored(entry.login);
+        if legacy_pin {
+            self.write(&StoredEntry { login: credentials.to_stored(), lock: entry.lock })?;
+        }
+        Ok(Some((credentials, entry.lock)))
+    }
+
+    /// Records the lock's state beside the saved sign-in (nothing to do without one).
+    pub fn save_lock(&self, lock: LockState) -> Result<(), IpcError> {
+        match self.read()? {
+            Some(entry) => self.write(&StoredEntry { lock, ..entry }),
+            None => Ok(()),
+        }
+    }
+
+    /// Makes the next keychain call fail (keyring's mock store), for tests.
+    #[cfg(test)]
+    pub(crate) fn fail_next(&self, err: keyring::Error) {
+        let entry = self.entry.as_ref().unwrap();
+        let mock: &keyring::mock::MockCredential = entry.get_credential().downcast_ref().unwrap();
+        mock.set_error(err);
     }
 
     /// Removes the saved credentials; succeeds when there were none.
@@ -198,7 +272,8 @@ mod tests {
         assert!(store.load().unwrap().is_none());
         store.save(&employee()).unwrap();
         match store.load().unwrap() {
-            Some(SavedCredentials::Employee { user_name, password, app_secret, .. }) => {
+            Some((SavedCredentials::Employee { user_name, password, app_secret, .. }, lock)) => {
+                assert_eq!(lock, LockState::default());
                 assert_eq!(user_name, "anna");
                 assert_eq!(password.expose_secret(), "pw-123");
                 assert_eq!(app_secret.expose_secret(), "app-secret");
@@ -208,6 +283,41 @@ mod tests {
         store.delete().unwrap();
         assert!(store.load().unwrap().is_none());
         store.delete().unwrap();
+    }
+
+    #[test]
+    fn the_lock_lives_beside_the_sign_in() {
+        let store = mock_store();
+        store.save_lock(LockState { locked: true, failed_tries: 1 }).unwrap();
+        assert!(store.load().unwrap().is_none(), "no sign-in, nothing to lock");
+        store.save(&employee()).unwrap();
+        store.save_lock(LockState { locked: true, failed_tries: 2 }).unwrap();
+        assert_eq!(store.load().unwrap().unwrap().1, LockState { locked: true, failed_tries: 2 });
+        // Signing in again saves the sign-in unlocked.
+        store.save(&employee()).unwrap();
+        assert_eq!(store.load().unwrap().unwrap().1, LockState::default());
+    }
+
+    #[test]
+    fn a_pin_is_kept_only_as_a_salted_hash_and_a_clear_one_is_migrated() {
+        let pin = SecretString::from("2468".to_owned());
+        let (a, b) = (hash_pin(&pin).unwrap(), hash_pin(&pin).unwrap());
+        assert!(a.starts_with("$argon2id$") && a != b, "salted: {a} {b}");
+        assert!(pin_matches(&a, &pin) && !pin_matches(&a, &SecretString::from("1357".to_owned())));
+        assert!(!pin_matches("not a hash", &pin));
+        let store = mock_store();
+        store
+            .entry
+            .as_ref()
+            .unwrap()
+            .set_password(r#"{"method":"api_key","base_url":"https://api.zenoti.com","api_key":"k","pin":"2468"}"#)
+            .unwrap();
+        match store.load().unwrap() {
+            Some((SavedCredentials::ApiKey { pin_hash: Some(hash), .. }, _)) => assert!(pin_matches(&hash, &pin)),
+            other => panic!("{other:?}"),
+        }
+        let stored = store.entry.as_ref().unwrap().get_password().unwrap();
+        assert!(!stored.contains("2468") && stored.contains("$argon2id$"), "{stored}");
     }
 
     #[test]

@@ -16,7 +16,7 @@ use crate::guest_packages::{sort_for_desk, DeskPackage, PackageDetails};
 use crate::redemption::package::RedeemPackageRequest;
 use crate::redemption::points::RedeemPointsRequest;
 use crate::redemption::{AuditEntry, Desk, RedeemProgress, Redeemer, RedemptionOutcome};
-use crate::secrets::{SavedCredentials, SecretStore};
+use crate::secrets::{LockState, SavedCredentials, SecretStore};
 use crate::settings::{CenterChoice, SettingsStore, SignInHint, SignInMethod};
 use crate::support::{About, BuildInfo};
 
@@ -97,7 +97,24 @@ struct Session {
     /// The in-process sandbox of demo mode; dropping it stops the server.
     demo: Option<Sandbox>,
     /// What unlocks the idle lock: the employee's password, or the API key's workstation PIN.
-    unlock_with: Option<SecretString>,
+    unlock_with: Option<Unlock>,
+}
+
+/// What unlocks the idle lock.
+enum Unlock {
+    /// The employee's own password (kept for signing in anyway).
+    Password(SecretString),
+    /// The salted hash of the API-key workstation's PIN; the PIN itself is never kept.
+    PinHash(String),
+}
+
+impl Unlock {
+    fn accepts(&self, given: &SecretString) -> bool {
+        match self {
+            Unlock::Password(password) => password.expose_secret() == given.expose_secret(),
+            Unlock::PinHash(hash) => crate::secrets::pin_matches(hash, given),
+        }
+    }
 }
 
 /// Timeouts for the Zenoti client; tests shorten them.
@@ -211,13 +228,13 @@ impl AppState {
         if let Some(session) = slot.as_ref() {
             return Ok(Some(self.info(session)));
         }
-        let Some(saved) = self.keychain(|s| s.load()).await? else {
+        let Some((saved, lock)) = self.keychain(|s| s.load()).await? else {
             tracing::info!("no saved sign-in: showing the sign-in screen");
             return Ok(None);
         };
         let (base_url, credentials, mode, user_name, unlock_with) = match saved {
-            SavedCredentials::ApiKey { base_url, api_key, pin } => {
-                (base_url, Credentials::ApiKey(api_key), SessionMode::ApiKey, None, pin)
+            SavedCredentials::ApiKey { base_url, api_key, pin_hash } => {
+                (base_url, Credentials::ApiKey(api_key), SessionMode::ApiKey, None, pin_hash.map(Unlock::PinHash))
             }
             SavedCredentials::Employee { base_url, account_name, user_name, password, app_id, app_secret } => (
                 base_url,
@@ -231,14 +248,16 @@ impl AppState {
                 }),
                 SessionMode::Employee,
                 Some(user_name),
-                Some(password),
+                Some(Unlock::Password(password)),
             ),
         };
         let url = zenoti::parse_base_url(&base_url)?;
         let client = self.client(&url, credentials)?;
         tracing::info!(mode = ?mode, base_url = %url, "session restored from the keychain");
-        // Locked when it was closed: it stays locked.
-        self.locked.store(self.settings.get().locked, std::sync::atomic::Ordering::SeqCst);
+        // Locked when it was closed: it stays locked, with its wrong tries counted (both kept in
+        // the keychain, where a settings file cannot undo them).
+        self.locked.store(lock.locked, std::sync::atomic::Ordering::SeqCst);
+        self.failed_unlocks.store(lock.failed_tries, std::sync::atomic::Ordering::SeqCst);
         let session = Session { client, mode, user_name, connection: connection_key(&url), demo: None, unlock_with };
         let info = self.info(&session);
         *slot = Some(session);
@@ -248,12 +267,14 @@ impl AppState {
     /// Checks the form, proves the credentials against Zenoti, then saves them to the keychain.
     /// Nothing is saved unless all of that succeeded.
     pub async fn sign_in(&self, request: SignInRequest) -> CommandResult<SessionInfo> {
+        self.ensure_unlocked()?;
         let device_id = self.settings.get().device_id;
         let (url, credentials, saved, hint) = match request {
             SignInRequest::ApiKey { base_url, api_key } => {
                 let url = zenoti::parse_base_url(&base_url)?;
                 let key = SecretString::from(api_key.expose_secret().trim().to_owned());
-                let saved = SavedCredentials::ApiKey { base_url: url.to_string(), api_key: key.clone(), pin: None };
+                let saved =
+                    SavedCredentials::ApiKey { base_url: url.to_string(), api_key: key.clone(), pin_hash: None };
                 let hint = SignInHint { method: Some(SignInMethod::ApiKey), ..self.settings.get().sign_in_hint };
                 (url, Credentials::ApiKey(key), saved, hint)
             }
@@ -287,7 +308,7 @@ impl AppState {
         let (mode, user_name, unlock_with) = match &credentials {
             Credentials::ApiKey(_) => (SessionMode::ApiKey, None, None),
             Credentials::Employee(login) => {
-                (SessionMode::Employee, Some(login.user_name.clone()), Some(login.password.clone()))
+                (SessionMode::Employee, Some(login.user_name.clone()), Some(Unlock::Password(login.password.clone())))
             }
         };
         let client = self.client(&url, credentials)?;
@@ -299,7 +320,7 @@ impl AppState {
             s.sign_in_hint = hint;
         })?;
         tracing::info!(mode = ?mode, base_url = %url, "signed in");
-        self.unlocked();
+        self.unlocked_in_memory();
         let session = Session { client, mode, user_name, connection: connection_key(&url), demo: None, unlock_with };
         let info = self.info(&session);
         *self.session.write().await = Some(session);
@@ -308,6 +329,7 @@ impl AppState {
 
     /// Starts the embedded sandbox on a free loopback port and signs in to it. Saves nothing.
     pub async fn start_demo(&self) -> CommandResult<SessionInfo> {
+        self.ensure_unlocked()?;
         let sandbox = Sandbox::start_local(zenoti_sandbox::Config::default()).await.map_err(|e| {
             IpcError::new(
                 ErrorCode::DemoUnavailable,
@@ -327,21 +349,26 @@ impl AppState {
             demo: Some(sandbox),
             unlock_with: None,
         };
-        self.unlocked();
         let info = self.info(&session);
         *self.session.write().await = Some(session);
         Ok(info)
     }
 
-    /// Ends the session and removes the saved credentials from the keychain.
+    /// Removes the saved credentials (and the lock kept with them) from the keychain, then ends
+    /// the session. When they cannot be removed, nothing changes and the receptionist is told:
+    /// a lock is never cleared while the sign-in it guards is still saved.
     pub async fn sign_out(&self) -> CommandResult<()> {
-        let ended = self.session.write().await.take();
-        self.unlocked();
-        tracing::info!(mode = ?ended.as_ref().map(|s| s.mode), "signed out");
         self.keychain(|s| s.delete()).await.map_err(|err| IpcError {
-            message: format!("You are signed out, but the saved sign-in could not be removed. {}", err.message),
+            message: format!(
+                "Front Desk could not remove the saved sign-in, so it is still signed in. {}",
+                err.message
+            ),
             ..err
-        })
+        })?;
+        let ended = self.session.write().await.take();
+        self.unlocked_in_memory();
+        tracing::info!(mode = ?ended.as_ref().map(|s| s.mode), "signed out");
+        Ok(())
     }
 
     async fn current(&self) -> CommandResult<(Client, String)> {
@@ -465,14 +492,14 @@ impl AppState {
         Ok(())
     }
 
-    fn unlocked(&self) {
+    fn unlocked_in_memory(&self) {
         self.locked.store(false, std::sync::atomic::Ordering::SeqCst);
         self.failed_unlocks.store(0, std::sync::atomic::Ordering::SeqCst);
-        if self.settings.get().locked {
-            if let Err(err) = self.settings.update(|s| s.locked = false) {
-                tracing::error!(%err, "could not record the unlock");
-            }
-        }
+    }
+
+    /// Records the lock's state in the keychain entry, beside the sign-in.
+    async fn record_lock(&self, lock: LockState) -> CommandResult<()> {
+        self.keychain(move |s| s.save_lock(lock)).await
     }
 
     /// Locks the workstation (the UI calls this when it has been idle). The demo never locks.
@@ -481,8 +508,12 @@ impl AppState {
         let session = slot.as_ref().ok_or_else(IpcError::not_signed_in)?;
         if session.mode != SessionMode::Demo {
             self.locked.store(true, std::sync::atomic::Ordering::SeqCst);
-            self.settings.update(|s| s.locked = true)?;
+            let failed_tries = self.failed_unlocks.load(std::sync::atomic::Ordering::SeqCst);
             tracing::info!("workstation locked after being idle");
+            // Locked now whatever happens; kept across a restart when the keychain takes it.
+            if let Err(err) = self.record_lock(LockState { locked: true, failed_tries }).await {
+                tracing::error!(error = %err, "the lock could not be recorded in the keychain");
+            }
         }
         Ok(self.info(session))
     }
@@ -494,16 +525,20 @@ impl AppState {
         let right = {
             let slot = self.session.read().await;
             let session = slot.as_ref().ok_or_else(IpcError::not_signed_in)?;
-            session.unlock_with.as_ref().is_some_and(|s| s.expose_secret() == secret.expose_secret())
+            session.unlock_with.as_ref().is_some_and(|u| u.accepts(&secret))
         };
         if right {
-            self.unlocked();
+            self.record_lock(LockState::default()).await?;
+            self.unlocked_in_memory();
             tracing::info!("workstation unlocked");
             let slot = self.session.read().await;
             return Ok(self.info(slot.as_ref().ok_or_else(IpcError::not_signed_in)?));
         }
         let tries = self.failed_unlocks.fetch_add(1, Ordering::SeqCst) + 1;
         tracing::warn!(tries, "wrong password or PIN at the lock screen");
+        if let Err(err) = self.record_lock(LockState { locked: true, failed_tries: tries }).await {
+            tracing::error!(error = %err, "a wrong try could not be recorded in the keychain");
+        }
         if tries >= MAX_UNLOCK_TRIES {
             self.sign_out().await?;
             return Err(IpcError::new(
@@ -536,10 +571,10 @@ impl AppState {
                 "A workstation PIN is for API-key sign-in. Employees unlock with their password.",
             ));
         }
-        let pin = SecretString::from(pin_text);
+        let hash = crate::secrets::hash_pin(&SecretString::from(pin_text))?;
         let saved = match self.keychain(|s| s.load()).await? {
-            Some(SavedCredentials::ApiKey { base_url, api_key, .. }) => {
-                SavedCredentials::ApiKey { base_url, api_key, pin: Some(pin.clone()) }
+            Some((SavedCredentials::ApiKey { base_url, api_key, .. }, _)) => {
+                SavedCredentials::ApiKey { base_url, api_key, pin_hash: Some(hash.clone()) }
             }
             _ => {
                 return Err(IpcError::new(
@@ -549,12 +584,13 @@ impl AppState {
             }
         };
         self.keychain(move |s| s.save(&saved)).await?;
-        session.unlock_with = Some(pin);
+        session.unlock_with = Some(Unlock::PinHash(hash));
         Ok(self.info(session))
     }
 
     /// After how many idle minutes the workstation locks (0: never).
     pub fn set_idle_lock_minutes(&self, minutes: u32) -> CommandResult<()> {
+        self.ensure_unlocked()?;
         if minutes > 240 {
             return Err(IpcError::new(ErrorCode::InvalidInput, "Choose at most 240 minutes (4 hours)."));
         }
@@ -564,6 +600,7 @@ impl AppState {
 
     /// How long a payment whose answer was lost is checked for before "not seen yet".
     pub fn set_payment_check_seconds(&self, seconds: u32) -> CommandResult<()> {
+        self.ensure_unlocked()?;
         if !(PAYMENT_CHECK_SECONDS.contains(&seconds)) {
             return Err(IpcError::new(
                 ErrorCode::InvalidInput,
@@ -587,6 +624,7 @@ impl AppState {
 
     /// Sets where this workstation looks for updates (https); empty for the built-in address.
     pub fn set_update_endpoint(&self, endpoint: String) -> CommandResult<()> {
+        self.ensure_unlocked()?;
         let endpoint = endpoint.trim().to_owned();
         if !endpoint.is_empty() {
             match url::Url::parse(&endpoint) {
@@ -627,6 +665,7 @@ impl AppState {
         dir: &std::path::Path,
         log_dir: &std::path::Path,
     ) -> CommandResult<String> {
+        self.ensure_unlocked()?;
         let about = self.about(build, log_dir).await;
         let name = format!("front-desk-support-{}.zip", chrono::Local::now().format("%Y-%m-%d-%H%M%S"));
         let path = crate::support::write_bundle(&dir.join(name), log_dir, self.settings.path(), &about)?;
@@ -716,6 +755,7 @@ impl AppState {
 
     /// Writes the audit log as CSV into `dir` and returns the file's path.
     pub async fn export_audit_csv(&self, dir: &std::path::Path) -> CommandResult<String> {
+        self.ensure_unlocked()?;
         let demo = self.in_demo().await;
         let name = format!(
             "front-desk-{}redemptions-{}.csv",
@@ -770,6 +810,7 @@ impl AppState {
     }
 
     pub fn set_cash_register(&self, id: String) -> CommandResult<()> {
+        self.ensure_unlocked()?;
         let id = id.trim().to_owned();
         self.settings.update(|s| s.cash_register_id = (!id.is_empty()).then_some(id))?;
         Ok(())
@@ -822,7 +863,7 @@ mod tests {
         assert_eq!(info.mode, SessionMode::ApiKey);
         assert_eq!(info.center, None);
         match app.secrets.load().unwrap() {
-            Some(SavedCredentials::ApiKey { api_key, .. }) => {
+            Some((SavedCredentials::ApiKey { api_key, .. }, _)) => {
                 assert_eq!(api_key.expose_secret(), "demo-frontdesk-key")
             }
             other => panic!("{other:?}"),
@@ -1092,8 +1133,9 @@ mod tests {
     /// mock keeps a secret only in the entry that wrote it, so they are carried over).
     fn restarted(app: &AppState, dir: &std::path::Path) -> AppState {
         let secrets = mock_secrets();
-        if let Some(saved) = app.secrets.load().unwrap() {
+        if let Some((saved, lock)) = app.secrets.load().unwrap() {
             secrets.save(&saved).unwrap();
+            secrets.save_lock(lock).unwrap();
         }
         state(dir, secrets)
     }
@@ -1137,6 +1179,63 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn the_lock_and_its_wrong_tries_survive_a_restart_and_a_settings_file_cannot_undo_them() {
+        let sandbox = Sandbox::start_local(Config::default()).await.unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let app = state(dir.path(), mock_secrets());
+        let password = sandbox.config().employee.password.clone();
+        app.sign_in(employee_request(&sandbox, &password)).await.unwrap();
+        app.lock().await.unwrap();
+        for _ in 0..2 {
+            app.unlock("wrong".to_owned().into()).await.unwrap_err();
+        }
+        // Someone edits the settings file to undo the lock, then restarts the app.
+        let path = dir.path().join("settings.json");
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(!text.contains("locked"), "the lock is not in the settings file: {text}");
+        std::fs::write(&path, text.replace('{', r#"{"locked": false, "failed_tries": 0, "#)).unwrap();
+        let again = restarted(&app, dir.path());
+        assert!(again.restore_session().await.unwrap().unwrap().locked);
+        assert_eq!(again.list_centers().await.unwrap_err().code, ErrorCode::Locked);
+        let wrong = again.unlock("wrong".to_owned().into()).await.unwrap_err();
+        assert!(wrong.message.contains("2 tries left"), "the earlier tries still count: {}", wrong.message);
+        // While locked: no demo, no settings, no exports.
+        let refused = [
+            again.start_demo().await.err(),
+            again.set_cash_register("r".into()).err(),
+            again.set_idle_lock_minutes(0).err(),
+            again.set_payment_check_seconds(30).err(),
+            again.set_update_endpoint(String::new()).err(),
+            again.export_audit_csv(dir.path()).await.err(),
+            again.sign_in(employee_request(&sandbox, &password)).await.err(),
+        ];
+        for (i, err) in refused.into_iter().enumerate() {
+            assert_eq!(err.map(|e| e.code), Some(ErrorCode::Locked), "case {i}");
+        }
+        assert_eq!(again.app_settings().idle_lock_minutes, 10);
+        again.unlock(password.into()).await.unwrap();
+        assert!(!restarted(&again, dir.path()).restore_session().await.unwrap().unwrap().locked);
+    }
+
+    #[tokio::test]
+    async fn a_sign_out_that_cannot_remove_the_saved_sign_in_says_so_and_stays_locked() {
+        let sandbox = Sandbox::start_local(Config::default()).await.unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let app = state(dir.path(), mock_secrets());
+        let password = sandbox.config().employee.password.clone();
+        app.sign_in(employee_request(&sandbox, &password)).await.unwrap();
+        app.lock().await.unwrap();
+        app.secrets.fail_next(keyring::Error::NoStorageAccess("locked".into()));
+        let err = app.sign_out().await.unwrap_err();
+        assert_eq!(err.code, ErrorCode::KeychainLocked);
+        assert!(err.message.contains("still signed in"), "{}", err.message);
+        assert_eq!(app.list_centers().await.unwrap_err().code, ErrorCode::Locked, "the lock was cleared");
+        assert!(app.secrets.load().unwrap().is_some());
+        app.sign_out().await.unwrap();
+        assert!(app.secrets.load().unwrap().is_none());
+    }
+
+    #[tokio::test]
     async fn five_wrong_tries_sign_out_and_remove_the_saved_sign_in() {
         let sandbox = Sandbox::start_local(Config::default()).await.unwrap();
         let dir = tempfile::tempdir().unwrap();
@@ -1167,7 +1266,10 @@ mod tests {
         }
         assert!(app.set_workstation_pin("2468".to_owned().into()).await.unwrap().can_unlock);
         match app.secrets.load().unwrap() {
-            Some(SavedCredentials::ApiKey { pin, .. }) => assert_eq!(pin.unwrap().expose_secret(), "2468"),
+            Some((SavedCredentials::ApiKey { pin_hash, .. }, _)) => {
+                let hash = pin_hash.unwrap();
+                assert!(hash.starts_with("$argon2id$") && !hash.contains("2468"), "{hash}");
+            }
             other => panic!("{other:?}"),
         }
         assert!(

@@ -55,8 +55,6 @@ pub struct Settings {
     pub cash_register_id: Option<String>,
     /// Minutes idle before the workstation locks; 0 never.
     pub idle_lock_minutes: u32,
-    /// The workstation was locked: a restart does not get around the lock.
-    pub locked: bool,
     /// Where to look for updates; `None` for the address built into the app.
     pub update_endpoint: Option<String>,
     /// How long a payment whose answer was lost is checked for before "not seen yet".
@@ -72,7 +70,6 @@ impl Default for Settings {
             centers: BTreeMap::new(),
             cash_register_id: None,
             idle_lock_minutes: 10,
-            locked: false,
             update_endpoint: None,
             payment_check_seconds: crate::redemption::DEFAULT_CHECK_SECONDS,
         }
