@@ -13,6 +13,11 @@ for (const [k, v] of Object.entries({ APP, E2E_OUT, SANDBOX_URL, E2E_API_KEY, E2
 }
 
 const IDENTIFIER = 'com.frontdesk.client';
+// The demo's Downtown invoices of today: the sixth is open, $140, and a card already paid $10.
+const PART_PAID = 'SDS16676';
+const TODAYS_SIXTH = `//ul[@aria-label="Today's invoices"]/li[6]/button[contains(., "${PART_PAID}")]`;
+// Later than the client's 30 s timeout plus the 15 s check: the commit comes after "not seen yet".
+const LATE_COMMIT_MS = 50_000;
 let app;
 
 async function launch() {
@@ -80,18 +85,23 @@ test('the demo: sign-in screen, try the demo, pick a center, see its packages', 
   assert.deepEqual(hostile, { pwned: false, imgs: 0, scripts: 0, links: 0, handlers: false });
   assert.equal(keychainEntry(), null, 'the demo saved something to the keychain');
 
-  // Redeem points on one of today's invoices, with the center's OTP override code.
+  // Redeem points on an invoice of today that a card already part paid (the sixth of the
+  // list: $140, $10 paid by card), with the code the sandbox "texted" the guest.
   await app.click('Redeem points');
-  await app.type('invoiceLookup', '16671');
-  await app.pressEnter('invoiceLookup');
-  await app.waitForText('Invoice SDS16671');
+  await app.click(TODAYS_SIXTH);
+  await app.waitForText(`Invoice ${PART_PAID}`);
   await app.waitForText('points worth');
+  await app.waitForText('Payments on this invoice');
+  const payments = await app.execute(`return document.querySelector('[aria-label="Payments"]')?.innerText ?? ''`);
+  assert.match(payments, /^Card •••• 4242 · .*\n?\s*\$10\.00\s*$/, payments);
+  assert.equal(await app.execute(`return document.querySelector('[data-testid="balance-due"]')?.textContent`), '$130.00');
+  await app.screenshot('04a-redeem-existing-payment');
   await app.click('//label[contains(., "Serenity Rewards")]');
   await app.type('points', '100');
   // The code the sandbox "texted" the guest, as the demo's help panel shows it.
-  await app.waitForText('SDS16671: ');
+  await app.waitForText(`${PART_PAID}: `);
   const code = await app.execute(`return [...document.querySelectorAll('.demo-help .code')]
-    .map((e) => e.textContent.trim()).find((t) => t.startsWith('SDS16671:'))?.split(': ')[1] ?? null;`);
+    .map((e) => e.textContent.trim()).find((t) => t.startsWith(arguments[0] + ':'))?.split(': ')[1] ?? null;`, PART_PAID);
   assert.match(code ?? '', /^\d{6}$/);
   await app.type('otp', code);
   await app.pressEnter('points');
@@ -99,8 +109,143 @@ test('the demo: sign-in screen, try the demo, pick a center, see its packages', 
   await app.screenshot('04b-redeem-confirm');
   await app.click('//div[@role="dialog"]//button[normalize-space()="Redeem"]');
   await app.waitForText('Paid $10.00 with 100 points');
+  await app.waitForText('Balance due now $120.00');
   await app.waitForText('Loyalty points redemption');
+  // Read again, the invoice carries both payments.
+  await app.until('the points payment on the invoice', async () =>
+    (await app.execute(`return document.querySelectorAll('[aria-label="Payments"] li').length`)) === 2);
   await app.screenshot('04c-redeem-receipt');
+  await quit();
+});
+
+/** The demo's address (Settings → About): its sandbox takes test faults there. */
+async function demoSandboxUrl() {
+  await app.click('Settings');
+  const url = await app.until('the demo\'s address in About', () => app.execute(`
+    const dt = [...document.querySelectorAll('dt')].find((e) => e.textContent.trim() === 'Data center');
+    const url = dt?.nextElementSibling?.textContent.trim() ?? '';
+    return url.startsWith('http://127.0.0.1') ? url : null;`));
+  return url.replace(/\/+$/, '');
+}
+
+/** Makes the demo's next payment misbehave (see crates/sandbox/src/faults.rs). */
+async function onNextPayment(sandbox, action) {
+  const response = await fetch(`${sandbox}/_sandbox/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ method: 'POST', path_prefix: '/v1/invoices/', times: 1, action }),
+    signal: AbortSignal.timeout(10_000),
+  });
+  assert.equal(response.status, 204, await response.text());
+}
+
+/** Nothing on screen may say a lost answer is safe to redeem again. */
+async function neverSaysSafe() {
+  const text = await app.execute('return document.body.innerText');
+  assert.doesNotMatch(text, /safe to try again/i);
+  assert.doesNotMatch(text, /not applied/i);
+}
+
+const pointsDisabled = () => app.execute(`return document.getElementById('points')?.disabled ?? null`);
+
+async function redeem100() {
+  await app.type('points', '100');
+  await app.type('otp', '246810');
+  await app.pressEnter('points');
+  await app.waitForText('Redeem 100 points?');
+  await app.click('//div[@role="dialog"]//button[normalize-space()="Redeem"]');
+}
+
+test('the demo: a payment whose answer is lost is checked for, counted down, not seen yet, and found by Check again', async () => {
+  await launch();
+  await app.waitForText('Sign in to Zenoti', 30_000);
+  await app.click('Try the demo');
+  await app.until('the center picker or the catalog', () =>
+    app.execute(`return document.body.innerText.includes('Choose your center') || document.body.innerText.includes('packages at')`));
+  if (await app.execute(`return document.body.innerText.includes('Choose your center')`)) {
+    await app.click('//button[contains(., "Serenity Day Spa - Downtown")]');
+  }
+  // A short check window, so that the test does not wait a minute.
+  const sandbox = await demoSandboxUrl();
+  await app.type('paymentCheckSeconds', '15');
+  await app.pressEnter('paymentCheckSeconds');
+  await app.waitForText('Saved: a lost answer is checked for 15 seconds.');
+  await app.execute(`document.querySelector('[aria-label="Payment check"]').scrollIntoView({ block: 'end' })`);
+  await app.screenshot('10-settings-payment-check');
+
+  await app.click('Redeem points');
+  await app.click(TODAYS_SIXTH);
+  await app.waitForText(`Invoice ${PART_PAID}`);
+  await app.waitForText('Payments on this invoice');
+
+  // 1. Dropped before it did anything: nothing shows in Zenoti, but nothing proves it never
+  // got there either. The countdown, then "not seen yet", never "safe to try again".
+  await onNextPayment(sandbox, { kind: 'drop_before_apply' });
+  await redeem100();
+  const left = await app.until('the countdown', () => app.execute(
+    `return document.querySelector('[data-testid="seconds-left"]')?.textContent?.match(/^(\\d+) s$/)?.[1] ?? null`), 15_000);
+  assert.ok(Number(left) > 0 && Number(left) <= 15, left);
+  assert.equal(await pointsDisabled(), true, 'the form is disabled while checking');
+  assert.match(await app.execute(`return document.querySelector('[data-testid="checking"]').innerText`),
+    /The answer from Zenoti was lost\. Checking whether the payment went through… ?\d+ s — do not redeem again\./);
+  await app.screenshot('11-redeem-checking');
+  await app.until('the countdown to go down', async () => {
+    const now = await app.execute(`return document.querySelector('[data-testid="seconds-left"]')?.textContent?.match(/^(\\d+) s$/)?.[1] ?? null`);
+    return now !== null && Number(now) < Number(left);
+  }, 10_000);
+  await neverSaysSafe();
+  await app.waitForText('Not on the invoice after 15 s', 40_000);
+  await app.waitForText(`The payment may still go through: check invoice ${PART_PAID} in Zenoti before redeeming again.`);
+  await neverSaysSafe();
+  assert.equal(await pointsDisabled(), true, 'the form stays disabled while not seen yet');
+  await app.screenshot('12-redeem-not-seen-yet');
+  await app.click('Check again');
+  await app.waitForText('Still not on the invoice');
+  assert.equal(await pointsDisabled(), true);
+  await neverSaysSafe();
+  // The receptionist looked in Zenoti: it did not go through. The form comes back.
+  await app.click('I checked in Zenoti: it did not go through');
+  await app.until('the form back', async () => (await pointsDisabled()) === false);
+
+  // 2. Zenoti commits only after the client gave up and after the whole check: not seen yet,
+  // then Check again finds it, and the receipt says how it was confirmed.
+  await onNextPayment(sandbox, { kind: 'commit_late', ms: LATE_COMMIT_MS });
+  const sent = Date.now();
+  await redeem100();
+  await app.waitForText('Sending the payment to Zenoti…');
+  await app.waitForText('Checking whether the payment went through', 45_000);
+  await app.waitForText('Not on the invoice after 15 s', 40_000);
+  assert.ok(Date.now() - sent < LATE_COMMIT_MS, 'the check ended after the late commit: this test proves nothing');
+  await neverSaysSafe();
+  let receipt = false;
+  for (let i = 0; i < 10 && !receipt; i++) {
+    const wait = sent + LATE_COMMIT_MS + 1_000 - Date.now();
+    if (i > 0 || wait <= 0) await new Promise((r) => setTimeout(r, 2_000));
+    else await new Promise((r) => setTimeout(r, wait));
+    await app.click('Check again');
+    receipt = await app.until('the answer of Check again', () => app.execute(`
+      const t = document.body.innerText;
+      return t.includes('Paid $10.00 with 100 points') ? 'receipt' : t.includes('Still not on the invoice') ? 'still' : null;`), 30_000) === 'receipt';
+  }
+  assert.ok(receipt, 'Check again never found the late payment');
+  await app.waitForText('The connection to Zenoti broke, so Front Desk checked in Zenoti: the payment went through.');
+  await app.waitForText('on the invoice.');
+  await app.waitForText('Loyalty points redemption');
+  await neverSaysSafe();
+  assert.equal(await pointsDisabled(), false);
+  await app.until('the late payment on the invoice', async () =>
+    (await app.execute(`return document.querySelectorAll('[aria-label="Payments"] li').length`)) === 2);
+  await app.screenshot('13-redeem-confirmed-receipt');
+  // The log has every step, none of them "not applied".
+  await app.click('Show the redemption log');
+  await app.waitForText('not seen yet');
+  const outcomes = await app.execute(`return [...document.querySelectorAll('[aria-label="Redemption log"] tbody tr td:last-child')]
+    .map((e) => e.textContent.trim())`);
+  // Newest first: this run's two lost answers (the second found by Check again), after the
+  // first test's payment.
+  assert.deepEqual(outcomes.slice(0, 5), ['applied', 'not seen yet', 'attempt', 'not seen yet', 'attempt']);
+  await app.execute(`document.querySelector('[aria-label="Redemption log"]').scrollIntoView({ block: 'end' })`);
+  await app.screenshot('14-redeem-log');
   await quit();
 });
 

@@ -1,17 +1,25 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHarness, CENTERS, catalog, catalogEvents, stream, answering } from './harness.mjs';
+import { startHarness, CENTERS, SETTINGS, catalog, catalogEvents, stream, answering } from './harness.mjs';
+
+/** @typedef {import('./mocks').Mocks} Mocks */
+/** @typedef {import('./mocks').SessionInfo} SessionInfo */
 
 let harness;
 before(async () => { harness = await startHarness(); });
 after(async () => { await harness?.close(); });
 
-const SETTINGS = { base_url: 'https://api.zenoti.com', sign_in_hint: { method: null, account_name: null, user_name: null, app_id: null } };
-const API_SESSION = { mode: 'api_key', base_url: 'https://api.zenoti.com', user_name: null, center: null };
+/** @type {SessionInfo} */
+const API_SESSION = { mode: 'api_key', base_url: 'https://api.zenoti.com', user_name: null, center: null, locked: false, can_unlock: false };
+/** @type {SessionInfo} */
 const WITH_CENTER = { ...API_SESSION, center: { id: 'c-1', name: 'Serenity Day Spa - Downtown', currency: 'USD', culture: 'en-US' } };
 
-/** A backend with no saved session; `overrides` replace single commands. */
+/**
+ * A backend with no saved session; `overrides` replace single commands.
+ * @param {Mocks} [overrides]
+ */
 function backend(overrides = {}) {
+  /** @type {Mocks} */
   const base = {
     app_settings: () => SETTINGS,
     restore_session: () => null,

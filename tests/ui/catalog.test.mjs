@@ -1,32 +1,42 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHarness, CENTERS, catalog, catalogEvents, stream, answering } from './harness.mjs';
+import { startHarness, CENTERS, SETTINGS, catalog, catalogEvents, stream, answering } from './harness.mjs';
+
+/** @typedef {import('./mocks').Mocks} Mocks */
+/** @typedef {import('./mocks').SessionInfo} SessionInfo */
+/** @typedef {import('./mocks').Guest} Guest */
 
 let harness;
 before(async () => { harness = await startHarness(); });
 after(async () => { await harness?.close(); });
 
+/** @type {SessionInfo} */
 const SESSION = {
-  mode: 'api_key', base_url: 'https://api.zenoti.com', user_name: null,
+  mode: 'api_key', base_url: 'https://api.zenoti.com', user_name: null, locked: false, can_unlock: false,
   center: { id: 'c-1', name: 'Serenity Day Spa - Downtown', currency: 'USD', culture: 'en-US' },
 };
+// As Zenoti sends them: no center name (the app names the home center from the centers list,
+// by an id in any letter case).
+/** @type {Guest[]} */
 const GUESTS = [
-  { id: 'g-anna', code: 'G10000', center_id: 'c-1', center_name: 'Serenity Day Spa - Downtown',
+  { id: 'g-anna', code: 'G10000', center_id: 'C-1', center_name: null,
     personal_info: { first_name: 'Anna', last_name: 'Garcia', email: 'anna@example.com', mobile_phone: { country_code: 1, number: '5125551000', display_number: null } } },
   { id: 'g-andy', code: 'G10001', center_id: 'c-1', center_name: null,
     personal_info: { first_name: 'Andy', last_name: 'Kim', email: null, mobile_phone: null } },
 ];
 
+/** @param {Mocks} [overrides] */
 function backend(overrides = {}) {
   const packages = catalog(1240);
+  /** @type {Mocks} */
   const all = {
-    app_settings: () => ({ base_url: 'https://api.zenoti.com', sign_in_hint: { method: null, account_name: null, user_name: null, app_id: null } }),
+    app_settings: () => SETTINGS,
     restore_session: () => SESSION,
     list_centers: () => CENTERS,
     open_catalog: () => stream(catalogEvents(packages), { delayMs: 5 }),
     list_categories: () => [{ id: 'cat-massage', code: 'MASSAGE', name: 'Massage' }, { id: 'cat-skin', code: 'SKIN', name: 'Skin Care' }],
     search_guests: ({ text }) => {
-      const guests = GUESTS.filter((g) => g.personal_info.first_name.toLowerCase().startsWith(text.toLowerCase()));
+      const guests = GUESTS.filter((g) => (g.personal_info?.first_name ?? '').toLowerCase().startsWith(text.toLowerCase()));
       return { guests, page_info: { total: guests.length, page: 1, size: 20 } };
     },
     member_prices: ({ guestId }) => packages.map((p, i) => ({ package_id: p.id, price: guestId === 'g-anna' && i % 2 === 0 ? '42.00' : null })),

@@ -2,16 +2,29 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startHarness, stream, catalog, catalogEvents, answering, signedIn } from './harness.mjs';
 
+/** @typedef {import('./mocks').Mocks} Mocks */
+/** @typedef {import('./mocks').SessionInfo} SessionInfo */
+/** @typedef {import('./mocks').Guest} Guest */
+/** @typedef {import('./mocks').DeskPackage} DeskPackage */
+/** @typedef {import('./mocks').PackageDetails} PackageDetails */
+/** @typedef {import('./mocks').HistoryLine} HistoryLine */
+/** @typedef {import('./mocks').Invoice} Invoice */
+/** @typedef {import('./mocks').RedemptionOutcome} RedemptionOutcome */
+
 let harness;
 before(async () => { harness = await startHarness(); });
 after(async () => { await harness?.close(); });
 
+/** @type {SessionInfo} */
 const SESSION = {
-  mode: 'api_key', base_url: 'https://api.zenoti.com', user_name: null,
+  mode: 'api_key', base_url: 'https://api.zenoti.com', user_name: null, locked: false, can_unlock: true,
   center: { id: 'c-1', name: 'Serenity Day Spa - Downtown', currency: 'USD', culture: 'en-US' },
 };
+// As Zenoti's guest search sends her: her id in upper case (her invoices say "g-1"), and no
+// center name (the app names her home center from the centers list).
+/** @type {Guest} */
 const ANNA = {
-  id: 'g-1', code: 'G10000', center_id: 'c-1', center_name: 'Serenity Day Spa - Downtown',
+  id: 'G-1', code: 'G10000', center_id: 'c-1', center_name: null,
   personal_info: { first_name: 'Anna', last_name: 'Garcia', email: 'anna@example.com', mobile_phone: { country_code: 1, number: '5125551000', display_number: null } },
 };
 const MASSAGE = 's-massage';
@@ -25,10 +38,18 @@ function day(days, time = '11:00:00') {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${time}`;
 }
 
+/**
+ * A guest's package as the Rust side sends it; `services` are [id, name, total, used].
+ * @param {string} id
+ * @param {string} name
+ * @param {{ status?: DeskPackage['status'], state?: DeskPackage['user_package_state'], services?: [string, string, number, number][],
+ *   otp?: boolean, start?: string, end?: string, grace?: string | null, never?: boolean, whyNot?: string | null, pkgId?: string }} [options]
+ * @returns {DeskPackage}
+ */
 function held(id, name, { status = 'Active', state = 'Open', services = [], otp = false, start = day(-120), end = day(200), grace = null, never = false, whyNot = null, pkgId = `p-${id}` } = {}) {
   return {
     user_package_id: id, status, user_package_state: state, redeemable: !whyNot,
-    invoice: null, package: { id: pkgId, code: name.slice(0, 3).toUpperCase(), name, package_type: 'Series', is_otp_required: otp },
+    invoice: null, package: { id: pkgId, code: name.slice(0, 3).toUpperCase(), name, type: 'Series', is_otp_required: otp },
     purchase: { price: { currency_id: 148, sales: '950', tax: '0', final: '950' }, date: start },
     date: { start, end: never ? null : end, end_date_with_grace: never ? null : (grace ?? end) },
     schedule: { completed_schedules: 3, next_schedule_date: day(7, '14:00:00') },
@@ -47,6 +68,7 @@ function held(id, name, { status = 'Active', state = 'Open', services = [], otp 
 }
 
 // As the app sorts them: usable first, frozen and expired last.
+/** @type {DeskPackage[]} */
 const PACKAGES = [
   held('up-01', 'Massage Series 10', { services: [[MASSAGE, 'Swedish Massage', 10, 3]] }),
   held('up-02', 'Facial Glow 6', { services: [[FACIAL, 'Signature Facial', 6, 2]], otp: true, never: true }),
@@ -54,6 +76,7 @@ const PACKAGES = [
   held('up-04', 'Summer Glow 3', { status: 'Expired', state: 'Closed', services: [[FACIAL, 'Signature Facial', 3, 1]], end: day(-100), grace: day(-70), whyNot: 'This package has expired.' }),
 ];
 
+/** @returns {HistoryLine[]} */
 function history(n) {
   return Array.from({ length: n }, (_, i) => ({
     reversal: i === 1, product: false, item: 'Swedish Massage', invoice_id: `inv-h${i}`, invoice_no: `SDS2010${i}`,
@@ -62,31 +85,48 @@ function history(n) {
   }));
 }
 
+/** @type {PackageDetails} */
 const DETAILS = {
   benefits: [{ item: { id: MASSAGE, name: 'Swedish Massage', type: 'Service' }, total: 10, redeemed: 3, transferred: 0, refunded: 0, balance: 7, balance_amount: '665' }],
   history: history(4),
 };
 
+// Each line names itself (`invoice_item_id`) and the service it sells (`id`, here in upper case:
+// the package's services say "s-massage").
+/** @type {Invoice} */
 const INVOICE = {
-  id: '0000001e-0000-4000-8000-000000000001', invoice_number: 'SDS16671', receipt_number: null, center_id: 'c-1',
+  id: '0000001e-0000-4000-8000-000000000001', invoice_number: '16671', invoice_number_prefix: 'SDS', receipt_number: null, center_id: 'c-1',
   invoice_date: day(0, '10:00:00'), is_closed: false, lock: false, is_refund: false, has_redemptions: false,
-  guest: { id: 'g-1', first_name: 'Anna', last_name: 'Garcia', code: 'G10000', mobile_phone: '5125551000' },
+  guest: { id: 'g-1', first_name: 'Anna', last_name: 'Garcia', code: 'G10000', mobile_phone: '5125551000', email: 'anna@example.com' },
   total_price: { net_price: '215', tax: '0', sum_total: '215' },
   invoice_dues: { total: '215', paid: '0', balance: '215' },
   invoice_items: [
-    { id: 'i-1', name: 'Swedish Massage', item_type: 'Service', quantity: 1, price: { sales: '120', tax: '0', final: '120', discount: '0' }, item: { id: MASSAGE, name: 'Swedish Massage' }, package_redemption: null },
-    { id: 'i-2', name: 'Signature Facial', item_type: 'Service', quantity: 1, price: { sales: '95', tax: '0', final: '95', discount: '0' }, item: { id: FACIAL, name: 'Signature Facial' }, package_redemption: null },
+    { invoice_item_id: 'ii-1', id: MASSAGE.toUpperCase(), name: 'Swedish Massage', type: 'Service', code: 'SWM60', quantity: 1,
+      price: { sales: '120', tax: '0', final: '120', discount: '0' }, therapist_name: 'Maya Chen', package_redemption: null },
+    { invoice_item_id: 'ii-2', id: FACIAL.toUpperCase(), name: 'Signature Facial', type: 'Service', code: 'SGF50', quantity: 1,
+      price: { sales: '95', tax: '0', final: '95', discount: '0' }, therapist_name: 'Luis Ortega', package_redemption: null },
   ],
   transactions: [],
 };
 
+/** @type {RedemptionOutcome} */
 const APPLIED = {
-  status: 'applied', checked_after_lost_answer: false, invoice_id: INVOICE.id, invoice_number: 'SDS16671',
-  package_name: 'Massage Series 10', service_name: 'Swedish Massage', sessions_left: 6, balance_due: '95',
+  status: 'applied', attempt_id: 'att-7', checked_after_lost_answer: false, evidence: "Zenoti's answer", check_error: null,
+  checked_for_seconds: null, invoice_id: INVOICE.id, invoice_number: 'SDS16671', points: null, amount: null, program_name: null,
+  points_left: null, package_name: 'Massage Series 10', service_name: 'Swedish Massage', sessions_left: 6, balance_due: '95',
   at: new Date().toISOString(), center_time: '2026-11-22T09:05:00', workstation: 'frontdesk-00ff',
 };
 
+/** Its answer was lost, and the package's history did not show it within the 60 s check. */
+/** @type {RedemptionOutcome} */
+const NOT_SEEN = {
+  ...APPLIED, status: 'not_seen_yet', checked_after_lost_answer: true, evidence: null, checked_for_seconds: 60,
+  sessions_left: null, balance_due: null, center_time: null,
+};
+
+/** @param {Mocks} [overrides] */
 function backend(overrides = {}) {
+  /** @type {Mocks} */
   const all = {
     ...signedIn(SESSION),
     search_guests: ({ text }) => (text.toLowerCase().startsWith('an') ? { guests: [ANNA], page_info: { total: 1, page: 1, size: 20 } } : { guests: [], page_info: { total: 0, page: 1, size: 20 } }),
@@ -96,7 +136,7 @@ function backend(overrides = {}) {
       ? [{ invoice_id: INVOICE.id, invoice_no: 'SDS16671', name: 'Anna Garcia', mobile_phone: null, sale_date: null, final_price: '215', user_id: 'g-1', is_closed: false }]
       : []),
     get_invoice: () => INVOICE,
-    redeemable_points: () => ({ otp_required: false, lp_redeemable: { loyalty_programs: [] } }),
+    redeemable_points: () => ({ otp_required: false, lp_redeemable: { points: '0', amount: '0', loyalty_programs: [], total_available_points: '0', total_available_amount: '0', exchange_rate: null } }),
     audit_log: () => [],
     redeem_package: () => APPLIED,
     ...overrides,
@@ -128,10 +168,19 @@ async function openAnna(app) {
   await page.getByTestId('package-answer').waitFor();
 }
 
+/** Fails if anything on the page tells the receptionist that a lost answer is safe to redeem again. */
+async function neverSaysSafe(page) {
+  const text = await page.locator('body').innerText();
+  assert.doesNotMatch(text, /safe to try again/i);
+  assert.doesNotMatch(text, /not applied|not redeemed/i);
+}
+
 test('keyboard only: find the guest, read the answer, move between packages, redeem a session', async () => {
   const app = await harness.open(backend());
   const { page } = app;
   await openAnna(app);
+  // Her home center, named from the centers list (the guest search does not name it).
+  await page.getByText('G10000 · •••1000 · home center Serenity Day Spa - Downtown').waitFor();
   const answer = await page.getByTestId('package-answer').innerText();
   assert.match(answer, /7 of 10 sessions left/);
   assert.match(answer, /Valid until .* · 200 days left/);
@@ -153,6 +202,8 @@ test('keyboard only: find the guest, read the answer, move between packages, red
   await tabTo(page, 'Redeem a session');
   await page.keyboard.press('Enter');
   await page.waitForFunction(() => document.activeElement?.id === 'invoiceLookup');
+  // Her own invoices of today come first and are marked, whatever the letter case of her id.
+  assert.equal(await page.getByRole('list', { name: "Today's invoices" }).locator('button.mine').count(), 1);
   await page.keyboard.type('16671');
   await page.keyboard.press('Enter');
   await page.getByRole('radio', { name: /Swedish Massage/ }).waitFor();
@@ -167,7 +218,8 @@ test('keyboard only: find the guest, read the answer, move between packages, red
   await page.getByRole('status').getByText('Redeemed 1 Swedish Massage from Massage Series 10').waitFor();
   const calls = app.named('redeem_package');
   assert.equal(calls.length, 1);
-  assert.deepEqual(calls[0].args.request, { invoice_id: INVOICE.id, guest_id: 'g-1', user_package_id: 'up-01', invoice_item_id: 'i-1', otp: null });
+  // The line is named by its own id, not by the service it sells; the center is the invoice's.
+  assert.deepEqual(calls[0].args.request, { invoice_id: INVOICE.id, center_id: 'c-1', guest_id: 'G-1', user_package_id: 'up-01', invoice_item_id: 'ii-1', otp: null });
   assert.match(await page.getByRole('region', { name: 'Receipt' }).innerText(), /Sessions left\s+6/);
   assert.equal(await page.getByRole('button', { name: 'Redeem session' }).count(), 0, 'the form is closed: no second press');
   await app.shot('guests-redeemed');
@@ -181,7 +233,7 @@ test('a package that needs the guest\'s code asks for it; Escape cancels; a refu
     redeem_package: () => {
       if (refuse) {
         refuse = false;
-        throw { code: 'redemption_refused', message: 'That code is not the one Zenoti sent. Ask the guest for the latest code, or use the center\'s override code.', detail: 'Zenoti error 502: Please enter a valid OTP.' };
+        throw /** @type {import('./mocks').IpcError} */ ({ code: 'redemption_refused', message: 'That code is not the one Zenoti sent. Ask the guest for the latest code, or use the center\'s override code.', detail: 'Zenoti error 502: Please enter a valid OTP.' });
       }
       return { ...APPLIED, package_name: 'Facial Glow 6', service_name: 'Signature Facial', sessions_left: 3 };
     },
@@ -211,6 +263,7 @@ test('a package that needs the guest\'s code asks for it; Escape cancels; a refu
   await page.keyboard.press('Enter');
   await page.keyboard.press('Enter');
   await page.getByText('That code is not the one Zenoti sent').waitFor();
+  await page.getByText('Zenoti refused the redemption: nothing was redeemed.').waitFor();
   assert.equal(await page.getByLabel(/Code the guest received/).inputValue(), '111111', 'the form is kept');
   await page.getByLabel(/Code the guest received/).fill('246810');
   await page.getByLabel(/Code the guest received/).press('Enter');
@@ -236,9 +289,10 @@ test('frozen and expired packages are last, dimmed, and say why they cannot be r
   await page.close();
 });
 
-test('a lost answer shows the check, then the outcome it found', async () => {
+test('a lost answer shows the countdown of the check, then the outcome it found', async () => {
   const app = await harness.open(backend({
-    redeem_package: () => stream(['sending', 'checking'], { delayMs: 50, holdMs: 600, value: { ...APPLIED, checked_after_lost_answer: true } }),
+    redeem_package: () => stream([{ step: 'sending' }, { step: 'checking', seconds_left: 2 }, { step: 'checking', seconds_left: 1 }],
+      { delayMs: 300, holdMs: 600, value: { ...APPLIED, checked_after_lost_answer: true, evidence: "the package's history" } }),
   }));
   const { page } = app;
   await openAnna(app);
@@ -247,14 +301,23 @@ test('a lost answer shows the check, then the outcome it found', async () => {
   await page.getByRole('button', { name: 'Redeem session' }).click();
   await page.getByRole('dialog').getByRole('button', { name: 'Redeem' }).click();
   await page.getByTestId('checking').waitFor();
-  assert.equal(await page.getByRole('button', { name: 'Sending…' }).isDisabled(), true);
-  await page.getByText('Front Desk read the package again: the session was redeemed').waitFor();
+  await page.waitForFunction(() => document.querySelector('[data-testid="seconds-left"]')?.textContent === '2 s');
+  assert.match(await page.getByTestId('checking').innerText(),
+    /The answer from Zenoti was lost\. Checking whether the session was redeemed… ?2 s — do not redeem again\./);
+  await page.waitForFunction(() => document.querySelector('[data-testid="seconds-left"]')?.textContent === '1 s');
+  assert.equal(await page.getByRole('button', { name: 'Checking…' }).isDisabled(), true);
+  await app.shot('guests-checking');
+  await page.getByText('The connection to Zenoti broke, so Front Desk checked in Zenoti: the session was redeemed.').waitFor();
+  assert.match(await page.getByTestId('confirmed-in-zenoti').innerText(), /Seen in the package's history\./);
+  await neverSaysSafe(page);
   await page.close();
 });
 
-test('a lost answer that did not go through says it is safe to try again', async () => {
+test('a lost answer not seen yet: a warning, the form locked, Check again until it shows', async () => {
+  let checks = 0;
   const app = await harness.open(backend({
-    redeem_package: () => ({ ...APPLIED, status: 'not_applied', checked_after_lost_answer: true, sessions_left: null }),
+    redeem_package: () => NOT_SEEN,
+    check_redemption: ({ attemptId }) => (++checks === 1 ? NOT_SEEN : { ...APPLIED, attempt_id: attemptId, checked_after_lost_answer: true, evidence: 'the invoice line' }),
   }));
   const { page } = app;
   await openAnna(app);
@@ -262,7 +325,49 @@ test('a lost answer that did not go through says it is safe to try again', async
   await page.getByRole('button', { name: /SDS16671/ }).click();
   await page.getByRole('button', { name: 'Redeem session' }).click();
   await page.getByRole('dialog').getByRole('button', { name: 'Redeem' }).click();
-  await page.getByText('Not redeemed — safe to try again').waitFor();
+  const warning = page.getByTestId('not-seen-yet');
+  await warning.getByRole('heading', { name: "Not in the guest's package after 60 s" }).waitFor();
+  assert.match(await warning.innerText(), /The session may still be redeemed: check the guest's package in Zenoti before redeeming again\./);
+  await neverSaysSafe(page);
+  assert.equal(await page.getByRole('button', { name: 'Redeem session' }).isDisabled(), true);
+  assert.equal(await page.getByRole('radio', { name: /Swedish Massage/ }).isDisabled(), true);
+  await app.shot('guests-not-seen-yet');
+  await page.waitForFunction(() => document.activeElement?.textContent?.trim() === 'Check again');
+  await page.keyboard.press('Enter');
+  await warning.getByRole('heading', { name: "Still not in the guest's package" }).waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Redeem session' }).isDisabled(), true);
+  await page.keyboard.press('Enter');
+  await page.getByRole('status').getByText('Redeemed 1 Swedish Massage from Massage Series 10').waitFor();
+  assert.match(await page.getByTestId('confirmed-in-zenoti').innerText(), /Seen in the invoice line\./);
+  assert.equal(app.named('redeem_package').length, 1, 'Check again never redeems again');
+  assert.deepEqual(app.named('check_redemption').map((c) => c.args.attemptId), ['att-7', 'att-7']);
+  assert.equal(await page.getByRole('button', { name: 'Redeem session' }).count(), 0, 'the form is closed: no second press');
+  await neverSaysSafe(page);
+  await page.close();
+});
+
+test('a session not seen yet locks that invoice for points too, until "it did not go through"', async () => {
+  const app = await harness.open(backend({
+    redeem_package: () => NOT_SEEN,
+    redeemable_points: () => ({ otp_required: false, lp_redeemable: { points: '100', amount: '10', total_available_points: '100', total_available_amount: '10', exchange_rate: '0.1', loyalty_programs: [] } }),
+  }));
+  const { page } = app;
+  await openAnna(app);
+  await page.getByRole('button', { name: 'Redeem a session' }).click();
+  await page.getByRole('button', { name: /SDS16671/ }).click();
+  await page.getByRole('button', { name: 'Redeem session' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Redeem' }).click();
+  await page.getByTestId('not-seen-yet').waitFor();
+  // The same invoice on the Redeem points screen: the same warning, nothing can be sent.
+  await page.getByRole('button', { name: 'Redeem points' }).click();
+  await page.fill('#invoiceLookup', '16671');
+  await page.press('#invoiceLookup', 'Enter');
+  await page.getByTestId('not-seen-yet').getByRole('heading', { name: "Not in the guest's package after 60 s" }).waitFor();
+  assert.equal(await page.getByLabel('Points to redeem').isDisabled(), true);
+  await page.getByRole('button', { name: 'I checked in Zenoti: it did not go through' }).click();
+  await page.getByTestId('not-seen-yet').waitFor({ state: 'detached' });
+  assert.equal(await page.getByLabel('Points to redeem').isDisabled(), false);
+  await neverSaysSafe(page);
   await page.close();
 });
 

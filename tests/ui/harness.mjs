@@ -6,6 +6,11 @@ import { extname, join, normalize } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 
+/** @typedef {import('./mocks').Mocks} Mocks */
+/** @typedef {import('./mocks').SessionInfo} SessionInfo */
+/** @typedef {import('./mocks').Center} Center */
+/** @typedef {import('./mocks').Package} Package */
+
 const DIST = new URL('../../ui/dist/', import.meta.url).pathname;
 const SHOTS = new URL('../../target/ui-shots/', import.meta.url).pathname;
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png' };
@@ -32,8 +37,12 @@ export async function startHarness() {
   });
   mkdirSync(SHOTS, { recursive: true });
 
-  /** Opens the app; `handler(cmd, args)` answers each command or throws an IpcError object. */
-  /** Opens the app with `handler` answering its commands; `beforeLoad(page)` runs before it loads (e.g. a fake clock). */
+  /**
+   * Opens the app with `handler(cmd, args)` answering each command (or throwing an IpcError
+   * object); `beforeLoad(page)` runs before it loads (e.g. a fake clock).
+   * @param {(cmd: string, args: any) => unknown} handler
+   * @param {{ beforeLoad?: (page: import('playwright-core').Page) => Promise<unknown> | unknown }} [options]
+   */
   async function open(handler, { beforeLoad } = {}) {
     const page = await browser.newPage({ viewport: { width: 1200, height: 780 } });
     page.setDefaultTimeout(10_000);
@@ -93,7 +102,11 @@ export async function startHarness() {
   return { open, close };
 }
 
-/** A handler for `open` answering each command from `mocks` (a command without one fails, as an unknown command would). */
+/**
+ * A handler for `open` answering each command from `mocks` (a command without one fails, as an
+ * unknown command would). The mocks are typed against the app's command table: see mocks.d.ts.
+ * @param {Mocks} mocks
+ */
 export function answering(mocks) {
   return (cmd, args) => {
     if (!mocks[cmd]) throw { code: 'internal', message: `no mock for ${cmd}`, detail: null };
@@ -101,10 +114,24 @@ export function answering(mocks) {
   };
 }
 
-/** The mocks every signed-in screen asks for: `session` restored, the centers, an empty catalog. */
+/** Settings as the Rust side sends them, before anything was changed. */
+export const SETTINGS = {
+  base_url: 'https://api.zenoti.com',
+  sign_in_hint: { method: null, account_name: null, user_name: null, app_id: null },
+  cash_register_id: null,
+  idle_lock_minutes: 10,
+  update_endpoint: null,
+  payment_check_seconds: 60,
+};
+
+/**
+ * The mocks every signed-in screen asks for: `session` restored, the centers, an empty catalog.
+ * @param {SessionInfo} session
+ * @returns {Mocks}
+ */
 export function signedIn(session) {
   return {
-    app_settings: () => ({ base_url: '', sign_in_hint: {} }),
+    app_settings: () => SETTINGS,
     restore_session: () => session,
     list_centers: () => CENTERS,
     open_catalog: () => null,
@@ -115,11 +142,16 @@ export function signedIn(session) {
 /**
  * A command result that first streams `events` over the command's channel, `delayMs` apart,
  * then answers `holdMs` after the last one.
+ * @template R, E
+ * @param {E[]} events
+ * @param {{ delayMs?: number, holdMs?: number, value?: R | null }} [options]
+ * @returns {import('./mocks').Streamed<R, E>}
  */
 export function stream(events, { delayMs = 0, holdMs = 0, value = null } = {}) {
   return { __stream: { events, delayMs, holdMs, value } };
 }
 
+/** @type {Center[]} */
 export const CENTERS = [
   { id: 'c-1', code: 'SDS-DT', name: 'Serenity Day Spa - Downtown', display_name: 'Serenity Day Spa - Downtown', description: null, culture_code_at_center: 'en-US',
     currency: { id: 148, code: 'USD', symbol: '$' }, address_info: { address_1: '401 Congress Ave', city: 'Austin', zip_code: '78701' } },
@@ -129,6 +161,7 @@ export const CENTERS = [
     currency: { id: 36, code: 'CAD', symbol: '$' }, address_info: null },
 ];
 
+/** @returns {{ packages: Package[], page_info: { total: number, page: number, size: number } }} */
 export function packagePage(page, size, total, centerId = 'c-1') {
   const start = (page - 1) * size;
   const count = Math.max(0, Math.min(size, total - start));
@@ -139,7 +172,7 @@ export function packagePage(page, size, total, centerId = 'c-1') {
       id: `p-${n}`, code: `PKG-${String(n).padStart(4, '0')}`, name: `Package number ${n}`, description: null,
       html_description: null, type: types[n % types.length], active: n % 10 !== 0, category_id: null,
       business_unit_id: null, version_id: null, time: 60, booking_start_date: null, booking_end_date: null, sac: null,
-      commission: null, series_package: null, preferences: null, tags: null, benefits: null,
+      commission: null, series_package: null, preferences: null, tags: null, benefits: null, catalog_info: null,
       centers: [{ center_id: centerId, currency_id: 148, sale_price: `${1000 + n}.5`, price_with_tax: null, tax_id: null,
         auto_renewal: false, discount_price: null }],
     };
@@ -147,7 +180,10 @@ export function packagePage(page, size, total, centerId = 'c-1') {
   return { packages, page_info: { total, page, size } };
 }
 
-/** A varied catalog of `total` packages, as the Rust side sends them. */
+/**
+ * A varied catalog of `total` packages, as the Rust side sends them.
+ * @returns {Package[]}
+ */
 export function catalog(total, centerId = 'c-1') {
   const treatments = ['Signature Facial', 'Hot Stone Massage', 'HydraFacial', 'Gel Manicure', 'Balayage'];
   const types = ['Day', 'Series', 'Promo', 'Custom'];
@@ -170,13 +206,20 @@ export function catalog(total, centerId = 'c-1') {
         allow_giftcard_redemption: true, enforce_otp: n % 2 === 0 },
       tags: ['bestseller'],
       benefits: { services: [{ id: `s-${n}`, name: treatments[n % 5], item_type: 1, quantity: 6, order: 1 }], products: [], bundled_products: null },
+      catalog_info: { show_in_catalog: true, can_book: true, display_name: null, display_price: `${100 + n}.5` },
       centers: [{ center_id: centerId, currency_id: 148, sale_price: `${100 + n}.5`, price_with_tax: `${108 + n}.79`, tax_id: null, auto_renewal: false, discount_price: null }],
     };
   });
 }
 
-/** The events of a fresh catalog load, page by page. */
+/**
+ * The events of a fresh catalog load, page by page.
+ * @param {Package[]} packages
+ * @param {{ fetchedAt?: string, missingPages?: number[], error?: import('./mocks').IpcError | null }} [options]
+ * @returns {import('./mocks').CatalogEvent[]}
+ */
 export function catalogEvents(packages, { fetchedAt = new Date().toISOString(), missingPages = [], error = null } = {}) {
+  /** @type {import('./mocks').CatalogEvent[]} */
   const events = [];
   for (let i = 0; i < packages.length || i === 0; i += 100) {
     const batch = packages.slice(i, i + 100);

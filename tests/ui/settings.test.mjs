@@ -1,17 +1,24 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHarness, stream, answering, signedIn } from './harness.mjs';
+import { startHarness, stream, answering, signedIn, SETTINGS } from './harness.mjs';
+
+/** @typedef {import('./mocks').Mocks} Mocks */
+/** @typedef {import('./mocks').SessionInfo} SessionInfo */
+/** @typedef {import('./mocks').UpdateStatus} UpdateStatus */
 
 let harness;
 before(async () => { harness = await startHarness(); });
 after(async () => { await harness?.close(); });
 
+/** @type {SessionInfo} */
 const SESSION = {
-  mode: 'employee', base_url: 'https://api.zenoti.com', user_name: 'frontdesk',
+  mode: 'employee', base_url: 'https://api.zenoti.com', user_name: 'frontdesk', locked: false, can_unlock: true,
   center: { id: 'c-1', name: 'Serenity Day Spa - Downtown', currency: 'USD', culture: 'en-US' },
 };
 
+/** @param {Mocks} [overrides] */
 function backend(overrides = {}) {
+  /** @type {Mocks} */
   const all = {
     ...signedIn(SESSION),
     about: () => ({
@@ -155,5 +162,40 @@ test('an update found in the background is announced in the top bar', async () =
   const { page } = app;
   await page.getByRole('button', { name: 'Update 0.2.0 ready' }).click();
   await page.getByText('Front Desk 0.2.0 is ready to install').waitFor();
+  await page.close();
+});
+
+test('the payment check is set in Settings, from 15 to 600 seconds', async () => {
+  let fail = true;
+  const app = await harness.open(backend({
+    app_settings: () => ({ ...SETTINGS, payment_check_seconds: 90 }),
+    set_payment_check_seconds: ({ seconds }) => {
+      if (fail) {
+        fail = false;
+        throw /** @type {import('./mocks').IpcError} */ ({ code: 'settings_error', message: 'The settings could not be saved. Check the disk, then try again.', detail: 'Permission denied (os error 13)' });
+      }
+      assert.ok(seconds >= 15 && seconds <= 600);
+    },
+  }));
+  const { page } = app;
+  await page.getByRole('button', { name: 'Settings' }).click();
+  const card = page.getByRole('article', { name: 'Payment check' });
+  await card.getByText('How long Front Desk keeps checking Zenoti when the answer to a redemption is lost.').waitFor();
+  await page.waitForFunction(() => /** @type {HTMLInputElement | null} */ (document.querySelector('#paymentCheckSeconds'))?.value === '90');
+  // Out of range: said at once, nothing is saved.
+  await page.getByLabel('Check for').fill('10');
+  await page.getByLabel('Check for').press('Enter');
+  await card.getByText('Type whole seconds from 15 to 600.').waitFor();
+  assert.equal(app.named('set_payment_check_seconds').length, 0);
+  // Rust's refusal is shown as it says it.
+  await page.getByLabel('Check for').fill('120');
+  await page.getByLabel('Check for').press('Enter');
+  await card.getByText('The settings could not be saved.').waitFor();
+  await page.getByLabel('Check for').press('Enter');
+  await card.getByRole('status').getByText('Saved: a lost answer is checked for 120 seconds.').waitFor();
+  assert.equal(await card.getByRole('alert').count(), 0);
+  assert.deepEqual(app.named('set_payment_check_seconds').map((c) => c.args), [{ seconds: 120 }, { seconds: 120 }]);
+  await card.evaluate((e) => e.scrollIntoView({ block: 'end' }));
+  await app.shot('settings-payment-check');
   await page.close();
 });

@@ -20,6 +20,11 @@ impl CenterData {
     pub fn local_now(&self) -> String {
         (chrono::Utc::now() + chrono::Duration::hours(self.utc_offset_hours)).format("%Y-%m-%dT%H:%M:%S").to_string()
     }
+
+    /// The center's date today ("2026-12-01"), on its own clock.
+    pub fn local_today(&self) -> String {
+        self.local_now()[..10].to_owned()
+    }
 }
 
 /// The organization: its centers, each with its catalog, its categories and its guests.

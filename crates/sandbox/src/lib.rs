@@ -242,6 +242,7 @@ impl Sandbox {
     /// (indexes in [`loyalty::SERVICES`]), and returns it.
     pub fn add_open_invoice(&self, i: usize, services: &[usize]) -> loyalty::Invoice {
         let (guest_id, center_id) = self.guest(i);
+        let today = self.state.org.center(&center_id).map(|c| c.local_today()).unwrap_or_default();
         self.with_books(|books| {
             let n = books.invoices.len() as u64;
             let invoice = loyalty::Invoice {
@@ -257,7 +258,7 @@ impl Sandbox {
                     .map(|(j, &s)| loyalty::Item::service(loyalty::hex_id(n * 1000 + j as u64, 0x0ade), s))
                     .collect(),
                 payments: Vec::new(),
-                date: chrono::Utc::now().format("%Y-%m-%dT10:00:00").to_string(),
+                date: format!("{today}T10:00:00"),
             };
             books.invoices.push(invoice.clone());
             invoice

@@ -303,10 +303,11 @@ impl Books {
                 balances.insert(balance_key(&guest.id, &programs[1].id), [900, 3000, 45][i % 3]);
             }
         }
-        let today = chrono::Utc::now().format("%Y-%m-%dT10:00:00").to_string();
         let mut invoices = Vec::new();
         let mut n = 0u64;
         for (c, center) in org.centers.iter().enumerate().take(3) {
+            // Today's invoices are of the center's own day, at 10 in the morning.
+            let today = format!("{}T10:00:00", center.local_today());
             let guests_here: Vec<&crate::data::Guest> =
                 org.guests.iter().filter(|g| g.json["center_id"] == center.id.as_str()).collect();
             // The center's last guest is in a tier that may not redeem; the others may.
@@ -595,9 +596,9 @@ pub(crate) async fn center_invoices(
     let books = state.books.lock().unwrap();
     let text = param(&query, "search_text");
     let searching = param(&query, "search_type").is_some();
-    // Today on the seeding clock (UTC): older invoices (package sales, past visits) are found
-    // by number only.
-    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    // Today on the center's clock: older invoices (package sales, past visits) are found by
+    // number only.
+    let today = state.org.center(&center_id).map(|c| c.local_today()).unwrap_or_default();
     let list: Vec<Value> = books
         .invoices
         .iter()

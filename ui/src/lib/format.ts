@@ -84,6 +84,12 @@ export function maskPhone(phone: string | null | undefined): string {
   return digits.length <= 4 ? digits : `•••${digits.slice(-4)}`;
 }
 
+/** A card number as Zenoti masks it ("XXXXXXXXXXXX4242"), shown by its last four digits. */
+export function maskCard(card: string | null | undefined): string {
+  const digits = (card ?? '').replace(/\D/g, '');
+  return digits ? `•••• ${digits.slice(-4)}` : '';
+}
+
 /**
  * A center-local time as Zenoti sends it ("2026-11-22T14:03:00", no offset), written in the
  * center's culture on the center's clock: it is never moved into this computer's zone.

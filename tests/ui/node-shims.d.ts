@@ -1,0 +1,8 @@
+// Just enough of Node and of the page for checking the tests' mocks (the project has no
+// @types/node): Node's modules are untyped here.
+declare module 'node:*';
+declare const process: { env: Record<string, string | undefined> };
+interface Window {
+  __TAURI_INTERNALS__: unknown;
+  __ipc: (cmd: string, args: unknown) => Promise<{ ok: boolean; value?: any; error?: unknown }>;
+}

@@ -1,0 +1,147 @@
+// One redemption flow for loyalty points and package sessions alike: sending, checking a lost
+// answer (with the countdown Rust sends), the outcome, Check again, and the invoices whose
+// redemption Zenoti has not shown yet.
+import { backend, type ErrorCode, type IpcError, type RedeemProgress, type RedemptionOutcome } from './backend';
+
+/**
+ * Redemptions whose answer was lost and that Zenoti did not show within the check window, by
+ * invoice id (lower case). They outlive the screen that sent them: the invoice's redeem form
+ * stays disabled, on either screen, until Zenoti shows the redemption or the receptionist says
+ * they checked in Zenoti that it did not go through.
+ */
+const unsettled = $state<Record<string, RedemptionOutcome>>({});
+
+const key = (invoiceId: string) => invoiceId.trim().toLowerCase();
+
+export type Phase = 'idle' | 'sending' | 'checking';
+
+export type Kind = 'points' | 'session';
+
+export class Redemption {
+  /** What this screen redeems: loyalty points or package sessions. */
+  readonly kind: Kind;
+  phase = $state<Phase>('idle');
+  /** While a lost answer is checked: the seconds left, as Rust counts them (`null` on Check again). */
+  secondsLeft = $state<number | null>(null);
+  /** The longest countdown seen in this check: the check window. */
+  windowSeconds = $state<number | null>(null);
+  outcome = $state<RedemptionOutcome | null>(null);
+  /** Check again could not run at all (the reason, from Rust). */
+  checkFailed = $state<IpcError | null>(null);
+  /** How many times Check again found nothing yet. */
+  checkedAgain = $state(0);
+  /** Bumped by every send and check, so that a late progress message of an earlier one is ignored. */
+  #run = 0;
+
+  readonly busy = $derived(this.phase !== 'idle');
+  /** A redemption not seen yet is shown: nothing more may be redeemed on its invoice. */
+  readonly blocked = $derived(this.outcome?.status === 'not_seen_yet');
+
+  constructor(kind: Kind) {
+    this.kind = kind;
+  }
+
+  /** Shows what is pending for `invoiceId` (its redemption not seen yet), or nothing. */
+  show(invoiceId: string | null) {
+    this.#reset();
+    this.outcome = invoiceId ? (unsettled[key(invoiceId)] ?? null) : null;
+  }
+
+  #reset() {
+    this.outcome = null;
+    this.checkFailed = null;
+    this.checkedAgain = 0;
+    this.secondsLeft = null;
+    this.windowSeconds = null;
+  }
+
+  #record(outcome: RedemptionOutcome) {
+    this.outcome = outcome;
+    if (outcome.status === 'not_seen_yet') unsettled[key(outcome.invoice_id)] = outcome;
+    else delete unsettled[key(outcome.invoice_id)];
+  }
+
+  /**
+   * Sends one redemption through `start`, which passes the progress callback to the backend.
+   * Resolves with the outcome (applied, or not seen yet); rejects with the IpcError of a
+   * redemption that was refused or never sent.
+   */
+  async send(
+    invoiceId: string,
+    start: (onProgress: (step: RedeemProgress) => void) => Promise<RedemptionOutcome>,
+  ): Promise<RedemptionOutcome> {
+    if (this.busy || unsettled[key(invoiceId)]) {
+      // The screens disable Redeem first; this is the last guard.
+      const refused: IpcError = {
+        code: 'redemption_in_progress',
+        message: 'A redemption on this invoice has not shown in Zenoti yet. Press Check again, or check the invoice in Zenoti first.',
+        detail: null,
+      };
+      throw refused;
+    }
+    const run = ++this.#run;
+    this.#reset();
+    this.phase = 'sending';
+    try {
+      const outcome = await start((step) => {
+        if (run !== this.#run || this.phase === 'idle') return;
+        if (step.step === 'checking') {
+          this.phase = 'checking';
+          this.secondsLeft = step.seconds_left;
+          this.windowSeconds = Math.max(this.windowSeconds ?? 0, step.seconds_left);
+        } else {
+          this.phase = 'sending';
+        }
+      });
+      this.#record(outcome);
+      return outcome;
+    } finally {
+      if (run === this.#run) {
+        this.phase = 'idle';
+        this.secondsLeft = null;
+      }
+    }
+  }
+
+  /** Check again: reads Zenoti once more for the redemption shown as not seen yet. */
+  async checkAgain(): Promise<RedemptionOutcome | null> {
+    const pending = this.outcome;
+    if (!pending || pending.status !== 'not_seen_yet' || this.busy) return null;
+    const run = ++this.#run;
+    this.phase = 'checking';
+    this.secondsLeft = null;
+    this.checkFailed = null;
+    try {
+      const outcome = await backend.checkRedemption(pending.attempt_id);
+      if (run !== this.#run) return null;
+      if (outcome.status === 'not_seen_yet') this.checkedAgain += 1;
+      this.#record(outcome);
+      return outcome;
+    } catch (e) {
+      if (run === this.#run) this.checkFailed = e as IpcError;
+      return null;
+    } finally {
+      if (run === this.#run) this.phase = 'idle';
+    }
+  }
+
+  /** The receptionist checked in Zenoti that it did not go through: the invoice's form comes back. */
+  didNotGoThrough() {
+    if (this.outcome?.status !== 'not_seen_yet') return;
+    delete unsettled[key(this.outcome.invoice_id)];
+    this.#reset();
+  }
+}
+
+/** The redemption not seen yet on this invoice, if any. */
+export function unsettledOn(invoiceId: string | null | undefined): RedemptionOutcome | null {
+  return invoiceId ? (unsettled[key(invoiceId)] ?? null) : null;
+}
+
+/** The first line of a redemption's error, by its code alone: what happened to the money. */
+export function errorTitle(code: ErrorCode | undefined, kind: Kind): string | null {
+  if (code === 'redemption_refused') {
+    return kind === 'points' ? 'Zenoti refused the payment: nothing was paid.' : 'Zenoti refused the redemption: nothing was redeemed.';
+  }
+  return null;
+}
