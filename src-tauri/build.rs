@@ -20,6 +20,7 @@ const COMMANDS: &[&str] = &[
     "redeemable_points",
     "redeem_points",
     "check_redemption",
+    "dismiss_redemption",
     "audit_log",
     "set_cash_register",
     "export_audit_csv",

@@ -94,6 +94,7 @@ pub fn run() {
             commands::redeem::redeemable_points,
             commands::redeem::redeem_points,
             commands::redeem::check_redemption,
+            commands::redeem::dismiss_redemption,
             commands::redeem::audit_log,
             commands::redeem::set_cash_register,
             commands::redeem::export_audit_csv,

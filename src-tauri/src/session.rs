@@ -743,6 +743,12 @@ impl AppState {
         self.redeemer.check_again(&client, &attempt_id).await
     }
 
+    /// The receptionist checked in Zenoti that a redemption not seen yet did not go through.
+    pub async fn dismiss_redemption(&self, attempt_id: String) -> CommandResult<()> {
+        let (_, desk) = self.desk().await?;
+        self.redeemer.dismiss(&desk, &attempt_id)
+    }
+
     /// Whether the demo is running: its redemptions have their own audit log.
     async fn in_demo(&self) -> bool {
         self.session.read().await.as_ref().is_some_and(|s| s.mode == SessionMode::Demo)

@@ -349,6 +349,7 @@ test('a lost answer not seen yet: a warning, the form locked, Check again until 
 test('a session not seen yet locks that invoice for points too, until "it did not go through"', async () => {
   const app = await harness.open(backend({
     redeem_package: () => NOT_SEEN,
+    dismiss_redemption: () => undefined,
     redeemable_points: () => ({ otp_required: false, lp_redeemable: { points: '100', amount: '10', total_available_points: '100', total_available_amount: '10', exchange_rate: '0.1', loyalty_programs: [] } }),
   }));
   const { page } = app;
@@ -367,6 +368,7 @@ test('a session not seen yet locks that invoice for points too, until "it did no
   await page.getByRole('button', { name: 'I checked in Zenoti: it did not go through' }).click();
   await page.getByTestId('not-seen-yet').waitFor({ state: 'detached' });
   assert.equal(await page.getByLabel('Points to redeem').isDisabled(), false);
+  assert.deepEqual(app.named('dismiss_redemption').map((c) => c.args), [{ attemptId: NOT_SEEN.attempt_id }], 'the receptionist\'s word reaches the audit log');
   await neverSaysSafe(page);
   await page.close();
 });

@@ -247,6 +247,7 @@ test('the invoice stays locked while not seen yet, also when found again, until 
   const app = await harness.open(backend({
     redeem_points: ({ request }) => (++sends === 1 ? NOT_SEEN : outcome({ invoice_id: request.invoice_id, points: request.points, amount: '10' })),
     check_redemption: () => NOT_SEEN,
+    dismiss_redemption: () => undefined,
   }));
   const { page } = app;
   await openInvoice(app);
@@ -282,6 +283,7 @@ test('the invoice stays locked while not seen yet, also when found again, until 
   assert.equal(await page.evaluate(() => document.activeElement?.textContent?.trim()), 'I checked in Zenoti: it did not go through');
   await page.keyboard.press('Enter');
   await page.getByTestId('not-seen-yet').waitFor({ state: 'detached' });
+  assert.deepEqual(app.named('dismiss_redemption').map((c) => c.args), [{ attemptId: NOT_SEEN.attempt_id }]);
   await page.waitForFunction(() => document.activeElement?.id === 'points');
   assert.equal(await page.getByLabel('Points to redeem').isDisabled(), false);
   await page.keyboard.type('100');

@@ -49,6 +49,12 @@ pub async fn check_redemption(state: State<'_, AppState>, attempt_id: String) ->
     state.check_redemption(attempt_id).await
 }
 
+/// The receptionist checked in Zenoti that a redemption not seen yet did not go through.
+#[tauri::command]
+pub async fn dismiss_redemption(state: State<'_, AppState>, attempt_id: String) -> CommandResult<()> {
+    state.dismiss_redemption(attempt_id).await
+}
+
 #[tauri::command]
 pub async fn audit_log(state: State<'_, AppState>) -> CommandResult<Vec<AuditEntry>> {
     Ok(state.audit_log().await)

@@ -31,8 +31,9 @@ pub struct AuditEntry {
     #[serde(default)]
     pub package: Option<String>,
     pub amount: Option<String>,
-    /// `attempt`, `applied`, `refused`, `not_sent`, `not_seen_yet` (older lines also
-    /// `not_applied` and `unknown`).
+    /// `attempt`, `applied`, `refused`, `not_sent`, `not_seen_yet`, `dismissed` (the
+    /// receptionist checked in Zenoti that one not seen yet did not go through); older lines
+    /// also `not_applied` and `unknown`.
     pub outcome: String,
     /// What showed it was applied.
     #[serde(default)]

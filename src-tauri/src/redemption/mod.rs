@@ -382,6 +382,18 @@ impl Redeemer {
         }
     }
 
+    /// The receptionist checked in Zenoti that a redemption not seen yet did not go through:
+    /// it is no longer checked, and the audit log says who decided so and when.
+    pub fn dismiss(&self, desk: &Desk, attempt_id: &str) -> Result<(), IpcError> {
+        let mut pending = self.pending.lock().unwrap().remove(attempt_id).ok_or_else(|| {
+            invalid("Front Desk no longer has that redemption (the app was restarted, or it was settled). Check the invoice in Zenoti.")
+        })?;
+        pending.entry.employee = desk.employee.clone();
+        pending.entry.evidence = Some("the receptionist checked in Zenoti: it did not go through".into());
+        record(self.log(pending.demo), &mut pending.entry, "dismissed", None, None);
+        Ok(())
+    }
+
     /// Records an applied redemption and completes its outcome.
     fn settled(
         &self,

@@ -461,6 +461,28 @@ async fn check_again_finds_a_payment_that_committed_after_the_window() {
 }
 
 #[tokio::test]
+async fn it_did_not_go_through_is_the_receptionists_word_and_is_audited() {
+    let sandbox = unlimited_sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let app = signed_in(&sandbox, dir.path()).await;
+    let inv = invoice(&sandbox, 1, 2);
+    let (program, _) = program_points(&sandbox, &inv);
+    on_payment(&sandbox, &inv, FaultAction::DropBeforeApply);
+    let unseen = app.redeem_points(ask(&inv, &program, "10"), |_| ()).await.unwrap();
+    assert_eq!(unseen.status, RedeemStatus::NotSeenYet);
+    app.dismiss_redemption(unseen.attempt_id.clone()).await.unwrap();
+    let last = app.audit_log().await.pop().unwrap();
+    assert_eq!((last.outcome.as_str(), last.attempt_id.as_deref()), ("dismissed", Some(unseen.attempt_id.as_str())));
+    assert_eq!(last.employee, "API key");
+    // It is no longer checked, neither by Check again nor before the next redemption.
+    assert_eq!(app.check_redemption(unseen.attempt_id.clone()).await.unwrap_err().code, ErrorCode::InvalidInput);
+    assert_eq!(app.dismiss_redemption(unseen.attempt_id).await.unwrap_err().code, ErrorCode::InvalidInput);
+    let gets = sandbox.requests_to(&format!("/v1/invoices/{}", inv.id)).len();
+    assert_eq!(app.redeem_points(ask(&inv, &program, "10"), |_| ()).await.unwrap().status, RedeemStatus::Applied);
+    assert_eq!(sandbox.requests_to(&format!("/v1/invoices/{}", inv.id)).len(), gets + 2, "one read and the payment");
+}
+
+#[tokio::test]
 async fn a_new_redemption_checks_the_invoices_earlier_unseen_one_first() {
     let sandbox = unlimited_sandbox().await;
     let dir = tempfile::tempdir().unwrap();

@@ -92,6 +92,7 @@ export interface Commands {
   redeemable_points: Command<{ invoiceId: string }, RedeemableInfo>;
   redeem_points: Command<{ request: RedeemPointsRequest }, RedemptionOutcome, RedeemProgress>;
   check_redemption: Command<{ attemptId: string }, RedemptionOutcome>;
+  dismiss_redemption: Command<{ attemptId: string }, void>;
   guest_packages: Command<{ guestId: string; centerId: string }, DeskPackage[]>;
   package_details: Command<{ guestId: string; userPackageId: string }, PackageDetails>;
   redeem_package: Command<{ request: RedeemPackageRequest }, RedemptionOutcome, RedeemProgress>;
@@ -162,6 +163,7 @@ export const backend = {
     streaming('redeem_points', { request }, 'onProgress', onProgress),
   /** Check again: reads Zenoti once more for a redemption that was not seen yet. */
   checkRedemption: (attemptId: string) => call('check_redemption', { attemptId }),
+  dismissRedemption: (attemptId: string) => call('dismiss_redemption', { attemptId }),
   guestPackages: (guestId: string, centerId: string) => call('guest_packages', { guestId, centerId }),
   packageDetails: (guestId: string, userPackageId: string) => call('package_details', { guestId, userPackageId }),
   /** Redeems one session; `onProgress` hears when it is sent and counts down while a lost answer is checked. */

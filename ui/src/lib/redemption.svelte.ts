@@ -125,11 +125,25 @@ export class Redemption {
     }
   }
 
-  /** The receptionist checked in Zenoti that it did not go through: the invoice's form comes back. */
-  didNotGoThrough() {
-    if (this.outcome?.status !== 'not_seen_yet') return;
-    delete unsettled[key(this.outcome.invoice_id)];
+  /**
+   * The receptionist checked in Zenoti that it did not go through: Rust records their word in
+   * the audit log and stops checking, and the invoice's form comes back. Returns whether it did.
+   */
+  async didNotGoThrough(): Promise<boolean> {
+    const pending = this.outcome;
+    if (pending?.status !== 'not_seen_yet' || this.busy) return false;
+    try {
+      await backend.dismissRedemption(pending.attempt_id);
+    } catch (e) {
+      // invalid_input: Rust no longer holds it (the app restarted); the receptionist's word stands.
+      if ((e as IpcError).code !== 'invalid_input') {
+        this.checkFailed = e as IpcError;
+        return false;
+      }
+    }
+    delete unsettled[key(pending.invoice_id)];
     this.#reset();
+    return true;
   }
 }
 
