@@ -21,8 +21,9 @@ points: string | null,
  */
 package: string | null, amount: string | null, 
 /**
- * `attempt`, `applied`, `refused`, `not_sent`, `not_seen_yet` (older lines also
- * `not_applied` and `unknown`).
+ * `attempt`, `applied`, `refused`, `not_sent`, `not_seen_yet`, `dismissed` (the
+ * receptionist checked in Zenoti that one not seen yet did not go through); older lines
+ * also `not_applied` and `unknown`.
  */
 outcome: string, 
 /**
