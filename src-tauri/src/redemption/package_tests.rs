@@ -351,16 +351,6 @@ async fn a_randomized_fault_run_never_redeems_twice_and_the_audit_matches_the_le
     assert_eq!((applied as usize, redeemed_lines), (ledger.len(), ledger.len()));
     let lines: std::collections::HashSet<_> = ledger.iter().map(|e| e.invoice_item_id.to_lowercase()).collect();
     assert_eq!(lines.len(), ledger.len(), "a line was redeemed twice");
-    for kind in [
-        "apply then drop",
-        "commit late",
-        "commit then 500",
-        "commit then 504",
-        "commit then 200 {}",
-        "commit then 302",
-    ] {
-        assert!(tally[kind][0] > 5, "{kind} was seldom applied: {tally:?}");
-        assert_eq!(tally[kind][1], 0, "{kind}: a session that was redeemed was not seen: {tally:?}");
-    }
+    crate::redemption::points_tests::every_commit_was_seen(&tally);
     assert!(tally["none"][0] > 100 && tally["drop before apply"][1] > 5, "a weak mix: {tally:?}");
 }

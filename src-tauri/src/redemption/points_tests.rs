@@ -86,6 +86,26 @@ fn ask(inv: &Invoice, program: &str, points: &str) -> RedeemPointsRequest {
     }
 }
 
+/// A workstation signed in to its own sandbox, with an open invoice of center 1 (kind `k`, see
+/// [`invoice`]) and the first program its guest has points in.
+pub(crate) struct Setup {
+    pub sandbox: Sandbox,
+    /// The app's data folder, removed when the test ends.
+    pub dir: tempfile::TempDir,
+    pub app: AppState,
+    pub inv: Invoice,
+    pub program: String,
+}
+
+pub(crate) async fn on_invoice(k: usize) -> Setup {
+    let sandbox = unlimited_sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let app = signed_in(&sandbox, dir.path()).await;
+    let inv = invoice(&sandbox, 1, k);
+    let (program, _) = program_points(&sandbox, &inv);
+    Setup { sandbox, dir, app, inv, program }
+}
+
 /// The invoice's number as printed and as Front Desk shows it: prefix, then number.
 pub(crate) fn printed(inv: &Invoice) -> String {
     format!("{}{}", inv.number_prefix, inv.number)
@@ -161,11 +181,7 @@ async fn bad_input_is_refused_before_anything_is_sent() {
 
 #[tokio::test]
 async fn two_redemptions_at_once_on_one_invoice_pay_once() {
-    let sandbox = unlimited_sandbox().await;
-    let dir = tempfile::tempdir().unwrap();
-    let app = signed_in(&sandbox, dir.path()).await;
-    let inv = invoice(&sandbox, 1, 1);
-    let (program, _) = program_points(&sandbox, &inv);
+    let Setup { sandbox, dir: _dir, app, inv, program } = on_invoice(1).await;
     let (a, b) = tokio::join!(
         app.redeem_points(ask(&inv, &program, "10"), |_| ()),
         app.redeem_points(ask(&inv, &program, "10"), |_| ())
@@ -183,11 +199,7 @@ async fn two_redemptions_at_once_on_one_invoice_pay_once() {
 
 #[tokio::test]
 async fn a_restart_to_update_waits_for_a_redemption_and_then_lets_none_start() {
-    let sandbox = unlimited_sandbox().await;
-    let dir = tempfile::tempdir().unwrap();
-    let app = signed_in(&sandbox, dir.path()).await;
-    let inv = invoice(&sandbox, 1, 3);
-    let (program, _) = program_points(&sandbox, &inv);
+    let Setup { sandbox, dir: _dir, app, inv, program } = on_invoice(3).await;
     // The payment takes a while to answer: the restart is asked for meanwhile.
     on_payment(&sandbox, &inv, FaultAction::Delay { ms: 400 });
     let restart = async {
@@ -213,11 +225,7 @@ async fn a_restart_to_update_waits_for_a_redemption_and_then_lets_none_start() {
 
 #[tokio::test]
 async fn a_lost_answer_is_settled_by_reading_the_invoice_again() {
-    let sandbox = unlimited_sandbox().await;
-    let dir = tempfile::tempdir().unwrap();
-    let app = signed_in(&sandbox, dir.path()).await;
-    let inv = invoice(&sandbox, 1, 2);
-    let (program, _) = program_points(&sandbox, &inv);
+    let Setup { sandbox, dir: _dir, app, inv, program } = on_invoice(2).await;
 
     on_payment(&sandbox, &inv, FaultAction::ApplyThenDrop);
     let steps = std::sync::Mutex::new(Vec::new());
@@ -273,11 +281,7 @@ async fn a_late_commit_is_found_by_the_checks_and_never_called_not_applied() {
 
 #[tokio::test]
 async fn a_commit_then_a_5xx_with_a_json_body_is_settled_as_applied() {
-    let sandbox = unlimited_sandbox().await;
-    let dir = tempfile::tempdir().unwrap();
-    let app = signed_in(&sandbox, dir.path()).await;
-    let inv = invoice(&sandbox, 1, 2);
-    let (program, _) = program_points(&sandbox, &inv);
+    let Setup { sandbox, dir: _dir, app, inv, program } = on_invoice(2).await;
     for (status, body) in [
         (500, r#"{"Message":"An error has occurred."}"#),
         (504, r#"{"message":"Endpoint request timed out"}"#),
@@ -298,11 +302,7 @@ async fn a_commit_then_a_5xx_with_a_json_body_is_settled_as_applied() {
 
 #[tokio::test]
 async fn checks_that_hang_end_with_the_window_and_say_why() {
-    let sandbox = unlimited_sandbox().await;
-    let dir = tempfile::tempdir().unwrap();
-    let app = signed_in(&sandbox, dir.path()).await;
-    let inv = invoice(&sandbox, 1, 2);
-    let (program, _) = program_points(&sandbox, &inv);
+    let Setup { sandbox, dir: _dir, app, inv, program } = on_invoice(2).await;
     on_payment(&sandbox, &inv, FaultAction::DropBeforeApply);
     // Every read after the lost answer hangs for longer than the whole check.
     sandbox.inject(Fault::new("GET", &format!("/v1/invoices/{}", inv.id), 1, FaultAction::Delay { ms: 0 }));
@@ -316,11 +316,7 @@ async fn checks_that_hang_end_with_the_window_and_say_why() {
 
 #[tokio::test]
 async fn a_200_that_shows_no_redemption_is_not_a_receipt() {
-    let sandbox = unlimited_sandbox().await;
-    let dir = tempfile::tempdir().unwrap();
-    let app = signed_in(&sandbox, dir.path()).await;
-    let inv = invoice(&sandbox, 1, 2);
-    let (program, _) = program_points(&sandbox, &inv);
+    let Setup { sandbox, dir: _dir, app, inv, program } = on_invoice(2).await;
     // Applied, but the answer is empty: the checks find the payment.
     on_payment(&sandbox, &inv, FaultAction::apply_then_respond(200, "{}"));
     let outcome = app.redeem_points(ask(&inv, &program, "10"), |_| ()).await.unwrap();
@@ -335,11 +331,7 @@ async fn a_200_that_shows_no_redemption_is_not_a_receipt() {
 
 #[tokio::test]
 async fn a_redirect_on_the_payment_is_never_followed() {
-    let sandbox = unlimited_sandbox().await;
-    let dir = tempfile::tempdir().unwrap();
-    let app = signed_in(&sandbox, dir.path()).await;
-    let inv = invoice(&sandbox, 1, 2);
-    let (program, _) = program_points(&sandbox, &inv);
+    let Setup { sandbox, dir: _dir, app, inv, program } = on_invoice(2).await;
     let path = format!("/v1/invoices/{}/payments", inv.id);
     let elsewhere = format!("{}/v1/centers", sandbox.base_url());
     let gets_before = sandbox.requests_to("/v1/centers").len();
@@ -360,11 +352,7 @@ async fn a_redirect_on_the_payment_is_never_followed() {
 
 #[tokio::test]
 async fn hostile_retry_after_values_neither_panic_nor_hold_the_payment() {
-    let sandbox = unlimited_sandbox().await;
-    let dir = tempfile::tempdir().unwrap();
-    let app = signed_in(&sandbox, dir.path()).await;
-    let inv = invoice(&sandbox, 1, 2);
-    let (program, _) = program_points(&sandbox, &inv);
+    let Setup { sandbox, dir: _dir, app, inv, program } = on_invoice(2).await;
     let read = format!("/v1/guests/{}/payments", inv.id);
     let started = std::time::Instant::now();
     for value in ["1e20", "86400", "-1", "NaN"] {
@@ -383,11 +371,7 @@ async fn hostile_retry_after_values_neither_panic_nor_hold_the_payment() {
 
 #[tokio::test]
 async fn an_audit_log_that_cannot_be_written_sends_nothing() {
-    let sandbox = unlimited_sandbox().await;
-    let dir = tempfile::tempdir().unwrap();
-    let app = signed_in(&sandbox, dir.path()).await;
-    let inv = invoice(&sandbox, 1, 2);
-    let (program, _) = program_points(&sandbox, &inv);
+    let Setup { sandbox, dir, app, inv, program } = on_invoice(2).await;
     // A folder where the log file should be.
     std::fs::create_dir_all(dir.path().join("audit/redemptions.jsonl")).unwrap();
     let err = app.redeem_points(ask(&inv, &program, "10"), |_| ()).await.unwrap_err();
@@ -421,11 +405,7 @@ async fn two_app_instances_on_one_pc_send_one_payment_per_invoice() {
 
 #[tokio::test]
 async fn an_invoice_id_in_another_letter_case_is_the_same_invoice() {
-    let sandbox = unlimited_sandbox().await;
-    let dir = tempfile::tempdir().unwrap();
-    let app = signed_in(&sandbox, dir.path()).await;
-    let inv = invoice(&sandbox, 1, 3);
-    let (program, _) = program_points(&sandbox, &inv);
+    let Setup { sandbox, dir: _dir, app, inv, program } = on_invoice(3).await;
     on_payment(&sandbox, &inv, FaultAction::Delay { ms: 300 });
     let upper = RedeemPointsRequest { invoice_id: inv.id.to_uppercase(), ..ask(&inv, &program, "10") };
     let (a, b) = tokio::join!(app.redeem_points(ask(&inv, &program, "10"), |_| ()), async {
@@ -462,11 +442,7 @@ async fn check_again_finds_a_payment_that_committed_after_the_window() {
 
 #[tokio::test]
 async fn it_did_not_go_through_is_the_receptionists_word_and_is_audited() {
-    let sandbox = unlimited_sandbox().await;
-    let dir = tempfile::tempdir().unwrap();
-    let app = signed_in(&sandbox, dir.path()).await;
-    let inv = invoice(&sandbox, 1, 2);
-    let (program, _) = program_points(&sandbox, &inv);
+    let Setup { sandbox, dir: _dir, app, inv, program } = on_invoice(2).await;
     on_payment(&sandbox, &inv, FaultAction::DropBeforeApply);
     let unseen = app.redeem_points(ask(&inv, &program, "10"), |_| ()).await.unwrap();
     assert_eq!(unseen.status, RedeemStatus::NotSeenYet);
@@ -514,11 +490,7 @@ async fn a_new_redemption_checks_the_invoices_earlier_unseen_one_first() {
 
 #[tokio::test]
 async fn a_redemption_on_an_invoice_that_already_carries_a_payment_finds_its_own() {
-    let sandbox = unlimited_sandbox().await;
-    let dir = tempfile::tempdir().unwrap();
-    let app = signed_in(&sandbox, dir.path()).await;
-    let inv = invoice(&sandbox, 1, 4);
-    let (program, _) = program_points(&sandbox, &inv);
+    let Setup { sandbox, dir: _dir, app, inv, program } = on_invoice(4).await;
     // A card payment of part of it, as Zenoti shows payments: read with the recorded shape.
     sandbox.with_books(|b| {
         let target = b.invoices.iter_mut().find(|i| i.id == inv.id).unwrap();
@@ -619,6 +591,21 @@ pub(crate) fn random_fault(rng: &mut fastrand::Rng) -> (&'static str, Option<Fau
 /// Counts per fault kind: applied, not seen yet, refused or not sent.
 pub(crate) type Tally = std::collections::BTreeMap<&'static str, [u32; 3]>;
 
+/// Every kind of fault that commits was applied often, and never reported "not seen yet".
+pub(crate) fn every_commit_was_seen(tally: &Tally) {
+    for kind in [
+        "apply then drop",
+        "commit late",
+        "commit then 500",
+        "commit then 504",
+        "commit then 200 {}",
+        "commit then 302",
+    ] {
+        assert!(tally[kind][0] > 5, "{kind} was seldom applied: {tally:?}");
+        assert_eq!(tally[kind][1], 0, "{kind}: a redemption that went through was not seen: {tally:?}");
+    }
+}
+
 /// 1,000 attempts mixing good and bad amounts with every fault kind. After each, the sandbox's
 /// ledger grew by one exactly when the app said "applied", and by nothing otherwise: no double
 /// charge, and no "not sent" or "not seen yet" for a payment the ledger shows.
@@ -677,17 +664,7 @@ async fn a_randomized_fault_run_never_pays_twice_and_the_audit_matches_the_ledge
     assert_eq!(audit_applied, ledger.len(), "the audit log and the ledger disagree");
     let applied: u32 = tally.values().map(|c| c[0]).sum();
     assert_eq!(applied as usize, ledger.len());
-    for kind in [
-        "apply then drop",
-        "commit late",
-        "commit then 500",
-        "commit then 504",
-        "commit then 200 {}",
-        "commit then 302",
-    ] {
-        assert!(tally[kind][0] > 5, "{kind} was seldom applied: {tally:?}");
-        assert_eq!(tally[kind][1], 0, "{kind}: a payment that went through was not seen: {tally:?}");
-    }
+    every_commit_was_seen(&tally);
     assert!(tally["none"][2] > 30 && tally["drop before apply"][1] > 5, "a weak mix: {tally:?}");
     let ids: std::collections::HashSet<_> = ledger.iter().map(|e| &e.payment_id).collect();
     assert_eq!(ids.len(), ledger.len());
@@ -735,11 +712,7 @@ async fn a_session_that_expired_mid_flow_sends_nothing_twice() {
 
 #[tokio::test]
 async fn the_audit_log_exports_as_csv() {
-    let sandbox = unlimited_sandbox().await;
-    let dir = tempfile::tempdir().unwrap();
-    let app = signed_in(&sandbox, dir.path()).await;
-    let inv = invoice(&sandbox, 1, 4);
-    let (program, _) = program_points(&sandbox, &inv);
+    let Setup { sandbox: _sandbox, dir, app, inv, program } = on_invoice(4).await;
     app.redeem_points(ask(&inv, &program, "10"), |_| ()).await.unwrap();
     let path = app.export_audit_csv(&dir.path().join("exports")).await.unwrap();
     let text = std::fs::read_to_string(&path).unwrap();
@@ -762,11 +735,7 @@ fn audit_lines_written_before_package_redemptions_still_read() {
 
 #[tokio::test]
 async fn an_export_that_cannot_be_written_says_so_and_keeps_the_log() {
-    let sandbox = unlimited_sandbox().await;
-    let dir = tempfile::tempdir().unwrap();
-    let app = signed_in(&sandbox, dir.path()).await;
-    let inv = invoice(&sandbox, 1, 4);
-    let (program, _) = program_points(&sandbox, &inv);
+    let Setup { sandbox: _sandbox, dir, app, inv, program } = on_invoice(4).await;
     app.redeem_points(ask(&inv, &program, "10"), |_| ()).await.unwrap();
     // A file where the folder should be.
     let blocked = dir.path().join("not-a-folder");
