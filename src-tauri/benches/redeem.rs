@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use frontdesk_lib::redemption::package::RedeemPackageRequest;
 use frontdesk_lib::redemption::points::RedeemPointsRequest;
-use frontdesk_lib::redemption::{RedeemProgress, RedeemStatus};
+use frontdesk_lib::redemption::{RedeemProgress, RedeemStatus, RedemptionOutcome};
 use frontdesk_lib::secrets::SecretStore;
 use frontdesk_lib::session::{AppState, ClientTuning, SignInRequest};
 use frontdesk_lib::settings::SettingsStore;
@@ -156,8 +156,6 @@ async fn critical_path() {
     let targets = targets(&sandbox);
     let (mut to_send, mut total) = (Vec::new(), Vec::new());
     for (invoice, guest_id, program) in targets.iter().cycle().take(PATH_RUNS) {
-        let started = Instant::now();
-        let sent_at = std::sync::Mutex::new(None);
         let request = RedeemPointsRequest {
             invoice_id: invoice.clone(),
             guest_id: guest_id.clone(),
@@ -165,17 +163,9 @@ async fn critical_path() {
             points: POINTS.to_string(),
             otp: None,
         };
-        let outcome = app
-            .redeem_points(request, |step| {
-                if step == RedeemProgress::Sending {
-                    *sent_at.lock().unwrap() = Some(started.elapsed());
-                }
-            })
-            .await
-            .unwrap();
-        assert_eq!(outcome.status, RedeemStatus::Applied);
-        total.push(started.elapsed());
-        to_send.push(sent_at.into_inner().unwrap().unwrap());
+        let (sent, whole) = timed(|progress| app.redeem_points(request, progress)).await;
+        to_send.push(sent);
+        total.push(whole);
     }
     report("points", &mut to_send, &mut total, bound);
 
@@ -194,8 +184,6 @@ async fn critical_path() {
     let inv = sandbox.add_open_invoice(2, &[0; PATH_RUNS]);
     let (mut to_send, mut total) = (Vec::new(), Vec::new());
     for line in &inv.items {
-        let started = Instant::now();
-        let sent_at = std::sync::Mutex::new(None);
         let request = RedeemPackageRequest {
             invoice_id: inv.id.clone(),
             center_id: inv.center_id.clone(),
@@ -204,19 +192,33 @@ async fn critical_path() {
             invoice_item_id: line.id.clone(),
             otp: None,
         };
-        let outcome = app
-            .redeem_package(request, |step| {
-                if step == RedeemProgress::Sending {
-                    *sent_at.lock().unwrap() = Some(started.elapsed());
-                }
-            })
-            .await
-            .unwrap();
-        assert_eq!(outcome.status, RedeemStatus::Applied);
-        total.push(started.elapsed());
-        to_send.push(sent_at.into_inner().unwrap().unwrap());
+        let (sent, whole) = timed(|progress| app.redeem_package(request, progress)).await;
+        to_send.push(sent);
+        total.push(whole);
     }
     report("package session", &mut to_send, &mut total, bound);
+}
+
+/// Runs one redemption: how long until it was sent (its `Sending` step), and in all.
+async fn timed<F, Fut>(run: F) -> (Duration, Duration)
+where
+    F: FnOnce(Box<dyn Fn(RedeemProgress) + Send + Sync>) -> Fut,
+    Fut: std::future::Future<Output = Result<RedemptionOutcome, frontdesk_lib::error::IpcError>>,
+{
+    let started = Instant::now();
+    let sent_at = std::sync::Arc::new(std::sync::Mutex::new(None));
+    let mark = sent_at.clone();
+    let outcome = run(Box::new(move |step| {
+        if step == RedeemProgress::Sending {
+            *mark.lock().unwrap() = Some(started.elapsed());
+        }
+    }))
+    .await
+    .unwrap();
+    assert_eq!(outcome.status, RedeemStatus::Applied);
+    let whole = started.elapsed();
+    let sent = sent_at.lock().unwrap().expect("the redemption was sent");
+    (sent, whole)
 }
 
 fn report(what: &str, to_send: &mut [Duration], total: &mut [Duration], bound: Duration) {

@@ -98,9 +98,14 @@ pub(crate) struct Setup {
 }
 
 pub(crate) async fn on_invoice(k: usize) -> Setup {
+    on_invoice_with(k, Duration::from_secs(5), CHECK_WINDOW).await
+}
+
+/// [`on_invoice`] with this client timeout and check window.
+pub(crate) async fn on_invoice_with(k: usize, timeout: Duration, check_window: Duration) -> Setup {
     let sandbox = unlimited_sandbox().await;
     let dir = tempfile::tempdir().unwrap();
-    let app = signed_in(&sandbox, dir.path()).await;
+    let app = signed_in_with(&sandbox, dir.path(), timeout, check_window).await;
     let inv = invoice(&sandbox, 1, k);
     let (program, _) = program_points(&sandbox, &inv);
     Setup { sandbox, dir, app, inv, program }
@@ -256,12 +261,9 @@ async fn a_lost_answer_is_settled_by_reading_the_invoice_again() {
 
 #[tokio::test]
 async fn a_late_commit_is_found_by_the_checks_and_never_called_not_applied() {
-    let sandbox = unlimited_sandbox().await;
-    let dir = tempfile::tempdir().unwrap();
     // The client gives up after 150 ms; the server commits at 400 ms.
-    let app = signed_in_with(&sandbox, dir.path(), Duration::from_millis(150), Duration::from_secs(3)).await;
-    let inv = invoice(&sandbox, 1, 2);
-    let (program, _) = program_points(&sandbox, &inv);
+    let Setup { sandbox, dir: _dir, app, inv, program } =
+        on_invoice_with(2, Duration::from_millis(150), Duration::from_secs(3)).await;
     on_payment(&sandbox, &inv, FaultAction::CommitLate { ms: 400 });
     let seconds = std::sync::Mutex::new(Vec::new());
     let outcome = app
@@ -419,11 +421,8 @@ async fn an_invoice_id_in_another_letter_case_is_the_same_invoice() {
 
 #[tokio::test]
 async fn check_again_finds_a_payment_that_committed_after_the_window() {
-    let sandbox = unlimited_sandbox().await;
-    let dir = tempfile::tempdir().unwrap();
-    let app = signed_in_with(&sandbox, dir.path(), Duration::from_millis(100), Duration::from_millis(200)).await;
-    let inv = invoice(&sandbox, 1, 2);
-    let (program, _) = program_points(&sandbox, &inv);
+    let Setup { sandbox, dir: _dir, app, inv, program } =
+        on_invoice_with(2, Duration::from_millis(100), Duration::from_millis(200)).await;
     on_payment(&sandbox, &inv, FaultAction::CommitLate { ms: 700 });
     let unseen = app.redeem_points(ask(&inv, &program, "10"), |_| ()).await.unwrap();
     assert_eq!(unseen.status, RedeemStatus::NotSeenYet);
@@ -460,11 +459,8 @@ async fn it_did_not_go_through_is_the_receptionists_word_and_is_audited() {
 
 #[tokio::test]
 async fn a_new_redemption_checks_the_invoices_earlier_unseen_one_first() {
-    let sandbox = unlimited_sandbox().await;
-    let dir = tempfile::tempdir().unwrap();
-    let app = signed_in_with(&sandbox, dir.path(), Duration::from_millis(100), Duration::from_millis(200)).await;
-    let inv = invoice(&sandbox, 1, 2);
-    let (program, _) = program_points(&sandbox, &inv);
+    let Setup { sandbox, dir: _dir, app, inv, program } =
+        on_invoice_with(2, Duration::from_millis(100), Duration::from_millis(200)).await;
     on_payment(&sandbox, &inv, FaultAction::CommitLate { ms: 600 });
     let unseen = app.redeem_points(ask(&inv, &program, "10"), |_| ()).await.unwrap();
     assert_eq!(unseen.status, RedeemStatus::NotSeenYet);
