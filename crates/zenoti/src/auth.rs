@@ -4,11 +4,12 @@
 //! process refreshes at most once at a time: the token lives behind one async mutex and a caller
 //! that finds it near expiry refreshes it while holding the lock; the others wait and reuse it.
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, Utc};
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use crate::de::parse_utc_time;
 use crate::error::{Error, Result};
 
 /// How the client proves who it is.
@@ -162,13 +163,7 @@ impl Token {
 /// UNKNOWN in the docs: `access_token_expiry` is a "datetime" with no stated zone. We accept
 /// RFC 3339 with an offset as given, and read a time without an offset as UTC.
 pub(crate) fn parse_expiry(text: &str) -> Option<DateTime<Utc>> {
-    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
-        return Some(t.with_timezone(&Utc));
-    }
-    NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f")
-        .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f"))
-        .ok()
-        .map(|t| t.and_utc())
+    parse_utc_time(text)
 }
 
 #[cfg(test)]
@@ -178,7 +173,7 @@ mod tests {
     #[test]
     fn the_recorded_token_answer_decodes() {
         let body = include_bytes!("../tests/fixtures/recorded/dump-tokens-response.json");
-        let response: TokenResponse = crate::client::decode(body).unwrap();
+        let response: TokenResponse = crate::de::decode(body).unwrap();
         let token = Token::from_response(response.credentials).unwrap();
         assert_eq!(token.expires_at.to_rfc3339(), "2022-06-08T11:19:18.701683900+00:00");
         assert!(token.refresh.is_some());

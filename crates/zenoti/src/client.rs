@@ -15,6 +15,7 @@ use tokio::sync::Mutex;
 use url::Url;
 
 use crate::auth::{Credentials, EmployeeLogin, Token, TokenRequest, TokenResponse};
+use crate::de::decode;
 use crate::error::{find_api_error, Error, Result};
 use crate::ratelimit::{seconds, RateLimit, RateLimiter, DAY};
 
@@ -343,18 +344,6 @@ pub(crate) fn interpret<T: DeserializeOwned>(status: StatusCode, headers: &Heade
         });
     }
     decode(body)
-}
-
-/// Decodes a body, naming the JSON path (or line and column) where it went wrong.
-pub fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T> {
-    let mut de = serde_json::Deserializer::from_slice(body);
-    let value = serde_path_to_error::deserialize(&mut de).map_err(|err| {
-        let path = err.path().to_string();
-        let inner = err.into_inner();
-        Error::Decode { path: if path == "." { "(response body)".into() } else { path }, message: inner.to_string() }
-    })?;
-    de.end().map_err(|e| Error::Decode { path: "(response body)".into(), message: e.to_string() })?;
-    Ok(value)
 }
 
 /// `Retry-After` as seconds or as an HTTP date; absurd values (1e20, negative, NaN) never

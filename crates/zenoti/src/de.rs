@@ -4,15 +4,44 @@
 //! - descriptive fields are lenient ([`lenient`]): a null or a wrong type reads as absent;
 //! - lists of descriptive items are tolerant ([`tolerant_list`]): a malformed item is skipped;
 //! - unknown fields are ignored and enums are open (`enums.rs`).
+//!
+//! Every deserialize helper of the crate is here, with the two entry points that decode a whole
+//! body and say where it went wrong ([`decode`] for API answers, [`at_path`] beneath the
+//! webhook decoder) and the time formats Zenoti writes.
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
+use crate::error::{Error, Result};
+
+/// Decodes a body, naming the JSON path (or line and column) where it went wrong.
+pub fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T> {
+    at_path(&mut serde_json::Deserializer::from_slice(body)).map_err(|(path, err)| Error::Decode {
+        path: if path == "." { "(response body)".into() } else { path },
+        message: err.to_string(),
+    })
+}
+
+/// Decodes the whole input (nothing may follow the value); on failure, the JSON path where
+/// decoding stopped ("." for the whole input) and serde_json's error, with its line and column.
+pub(crate) fn at_path<'de, R: serde_json::de::Read<'de>, T: Deserialize<'de>>(
+    de: &mut serde_json::Deserializer<R>,
+) -> std::result::Result<T, (String, serde_json::Error)> {
+    let value = serde_path_to_error::deserialize(&mut *de).map_err(|err| {
+        let path = err.path().to_string();
+        (path, err.into_inner())
+    })?;
+    de.end().map_err(|err| (".".to_owned(), err))?;
+    Ok(value)
+}
+
 /// A descriptive field: wrong types and nulls read as `None`. Only a body that is not JSON
 /// fails here.
-pub(crate) fn lenient<'de, D: Deserializer<'de>, T: DeserializeOwned>(d: D) -> Result<Option<T>, D::Error> {
+pub(crate) fn lenient<'de, D: Deserializer<'de>, T: DeserializeOwned>(
+    d: D,
+) -> std::result::Result<Option<T>, D::Error> {
     Ok(tolerant(Value::deserialize(d)?))
 }
 
@@ -22,7 +51,9 @@ pub(crate) fn tolerant<T: DeserializeOwned>(value: Value) -> Option<T> {
 }
 
 /// A list of descriptive items: a null or a non-list reads as empty, a malformed item is skipped.
-pub(crate) fn tolerant_list<'de, D: Deserializer<'de>, T: DeserializeOwned>(d: D) -> Result<Vec<T>, D::Error> {
+pub(crate) fn tolerant_list<'de, D: Deserializer<'de>, T: DeserializeOwned>(
+    d: D,
+) -> std::result::Result<Vec<T>, D::Error> {
     Ok(match Value::deserialize(d)? {
         Value::Array(items) => items.into_iter().filter_map(|v| T::deserialize(v).ok()).collect(),
         _ => Vec::new(),
@@ -30,12 +61,14 @@ pub(crate) fn tolerant_list<'de, D: Deserializer<'de>, T: DeserializeOwned>(d: D
 }
 
 /// A strict list (its items decide something): null reads as empty, a malformed item is an error.
-pub(crate) fn null_as_empty<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Vec<T>, D::Error> {
+pub(crate) fn null_as_empty<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> std::result::Result<Vec<T>, D::Error> {
     Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
 }
 
 /// A descriptive code that Zenoti sends as a string or as a number.
-pub(crate) fn text_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+pub(crate) fn text_or_number<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<String>, D::Error> {
     Ok(match Value::deserialize(d)? {
         Value::String(s) => Some(s),
         Value::Number(n) => Some(n.to_string()),
@@ -45,7 +78,7 @@ pub(crate) fn text_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<S
 
 /// A phone number, which Zenoti sends as a string (in an invoice) or as an object
 /// `{country_code, number}` (in the guest endpoints): its number as text either way.
-pub(crate) fn phone_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+pub(crate) fn phone_text<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<String>, D::Error> {
     Ok(match Value::deserialize(d)? {
         Value::String(s) => Some(s),
         Value::Object(o) => ["display_number", "number"]
@@ -56,18 +89,20 @@ pub(crate) fn phone_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Strin
 }
 
 /// A center-local time, `None` unless it is a string [`parse_local_time`] reads.
-pub(crate) fn local_time<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDateTime>, D::Error> {
+pub(crate) fn local_time<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<NaiveDateTime>, D::Error> {
     Ok(Value::deserialize(d)?.as_str().and_then(parse_local_time))
 }
 
-/// A UTC timestamp: with an offset or "Z", or without one (then taken as UTC).
-pub(crate) fn utc_time<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
-    let value = Value::deserialize(d)?;
-    let Some(text) = value.as_str().map(str::trim) else { return Ok(None) };
-    Ok(DateTime::parse_from_rfc3339(text)
-        .map(|t| t.to_utc())
-        .ok()
-        .or_else(|| parse_local_time(text).map(|t| t.and_utc())))
+/// A UTC timestamp, `None` unless it is a string [`parse_utc_time`] reads.
+pub(crate) fn utc_time<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<DateTime<Utc>>, D::Error> {
+    Ok(Value::deserialize(d)?.as_str().and_then(parse_utc_time))
+}
+
+/// A UTC time: with an offset or "Z", or without one (then taken as UTC), in any of the forms
+/// [`parse_local_time`] reads.
+pub(crate) fn parse_utc_time(text: &str) -> Option<DateTime<Utc>> {
+    let text = text.trim();
+    DateTime::parse_from_rfc3339(text).map(|t| t.to_utc()).ok().or_else(|| parse_local_time(text).map(|t| t.and_utc()))
 }
 
 /// Reads "2022-03-11T08:00:00", "2022-03-01 20:00:00.000" (any fraction) or a bare date as
@@ -94,7 +129,39 @@ mod tests {
         #[serde(default, deserialize_with = "phone_text")]
         phone: Option<String>,
         #[serde(default)]
-        amount: Option<rust_decimal::Decimal>,
+        amount: Option<crate::Money>,
+    }
+
+    fn at(y: i32, mo: u32, d: u32, h: u32, mi: u32, s: u32) -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(y, mo, d).unwrap().and_hms_opt(h, mi, s).unwrap()
+    }
+
+    #[test]
+    fn local_times_in_both_forms_stay_naive() {
+        assert_eq!(parse_local_time("2022-03-11T08:00:00"), Some(at(2022, 3, 11, 8, 0, 0)));
+        assert_eq!(parse_local_time("2022-03-01 20:00:00.000"), Some(at(2022, 3, 1, 20, 0, 0)));
+        assert_eq!(parse_local_time("2022-03-02"), Some(at(2022, 3, 2, 0, 0, 0)));
+        let fraction = parse_local_time("2022-03-02T05:26:34.1234567").unwrap();
+        assert_eq!(fraction.and_utc().timestamp_subsec_nanos(), 123_456_700);
+        for bad in ["2022-03-11T08:00:00Z", "2022-03-11T08:00:00+05:30", "11/03/2022", "", "2022-13-01T00:00:00"] {
+            assert_eq!(parse_local_time(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_event_timestamp_is_utc_with_or_without_z() {
+        #[derive(Deserialize)]
+        struct T {
+            #[serde(deserialize_with = "utc_time")]
+            t: Option<DateTime<Utc>>,
+        }
+        let read = |v: Value| serde_json::from_value::<T>(json!({ "t": v })).unwrap().t;
+        let expected = at(2022, 3, 2, 5, 26, 34).and_utc() + chrono::Duration::nanoseconds(123_456_700);
+        assert_eq!(read(json!("2022-03-02T05:26:34.1234567")), Some(expected));
+        assert_eq!(read(json!("2022-03-02T05:26:34.1234567Z")), Some(expected));
+        assert_eq!(read(json!("2022-03-02T10:56:34.1234567+05:30")), Some(expected));
+        assert_eq!(read(json!(null)), None);
+        assert_eq!(read(json!(1646198794)), None);
     }
 
     #[test]

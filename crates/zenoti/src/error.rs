@@ -48,6 +48,16 @@ pub enum Error {
 
 pub type Result<T> = std::result::Result<T, Error>;
 
+/// An id or a code the caller must give, trimmed; refused before anything is sent when blank
+/// ("Choose {what} first.").
+pub(crate) fn required(value: &str, what: &str) -> Result<String> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(Error::InvalidInput(format!("Choose {what} first.")));
+    }
+    Ok(value.to_owned())
+}
+
 impl Error {
     pub(crate) fn from_reqwest(err: reqwest::Error) -> Self {
         // reqwest's own text names the URL, never a header, so it carries no secret.

@@ -1,26 +1,218 @@
-//! A guest's packages: the list, each package's benefits and redemption history, and redeeming
-//! a session of a package on an invoice.
+//! The packages a guest holds: the list (every status, paged), each package's benefits, and
+//! what its status and dates mean at the desk. The package as held is one model, the same in
+//! the list and in the webhook events ([`GuestPackage`]); redeeming a session and the history of
+//! redemptions are in `package_redemptions.rs`.
+//!
+//! Tolerance, as the webhook events have it: `user_package_id` is strict, every other field is
+//! lenient (a null or a wrong type reads as absent). Business times are center-local without an
+//! offset and stay [`NaiveDateTime`].
 //!
 //! UNKNOWN in the docs, our reading (implemented the same way by the sandbox), all in this file:
 //! - the list's wrapper key (`packages`; `user_packages` also read) and that `status=-1` asks for
 //!   every status, as Zenoti's web app does;
 //! - the fields of a benefit (`item{id,name,type}`, `total`, `redeemed`, `transferred`,
-//!   `refunded`, `balance`, `balance_amount`);
-//! - where the redemption history comes from: `GET …/packages/{id}/redemptions`, answering with
-//!   the four lists of the redemption and reversal webhook events;
-//! - the body and answer of `POST /v1/invoices/{id}/redemptions/packages` ([`RedeemPackageRequest`],
-//!   [`PackageRedemption`]) and its refusal messages ([`PackageRefusal`]).
+//!   `refunded`, `balance`, `balance_amount`).
 
 use chrono::NaiveDateTime;
-use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::client::Client;
-use crate::de::{lenient, tolerant_list};
-use crate::error::{Error, Result};
-use crate::loyalty::RedeemedInvoice;
-use crate::packages::PageInfo;
-use crate::webhooks::{GuestPackage, ItemRedemption, NamedRef, PackageState, PackageStatus, ServiceBalance};
+use crate::de::{lenient, local_time, tolerant_list};
+use crate::enums::open_enum;
+use crate::error::{required, Error, Result};
+use crate::invoices::InvoiceRef;
+use crate::money::Money;
+use crate::packages::{PackageType, PageInfo};
+
+open_enum! {
+    /// The status of a guest's package.
+    pub enum PackageStatus {
+        Active = 1,
+        Frozen = 3,
+        Expired = 5,
+        CancelledRefund = 6,
+        NotStarted = 7,
+        NotApplicable = 8,
+        Default = -1,
+    }
+}
+
+open_enum! {
+    /// Whether a guest's package is still open for redemptions.
+    pub enum PackageState {
+        Closed = 0,
+        Open = 1,
+        WithProcessing = 2,
+        Default = -1,
+    }
+}
+
+/// A package a guest holds (the fields every guest-package event carries).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct GuestPackage {
+    pub user_package_id: String,
+    #[serde(default, deserialize_with = "lenient")]
+    pub status: Option<PackageStatus>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub user_package_state: Option<PackageState>,
+    /// The invoice of the event.
+    #[serde(default, deserialize_with = "lenient")]
+    pub invoice: Option<InvoiceRef>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub package: Option<PackageRef>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub purchase: Option<PackagePurchase>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub date: Option<PackageDates>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub schedule: Option<ScheduleProgress>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub center: Option<NamedRef>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub is_refunded: Option<bool>,
+    /// The invoice the package was sold on.
+    #[serde(default, deserialize_with = "lenient")]
+    pub sale_invoice: Option<InvoiceRef>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub lookup_package_user_id: Option<String>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub start_validity_at_first_redemption: Option<bool>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub never_expires: Option<bool>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub has_first_redemption: Option<bool>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub expiration_days: Option<i64>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct PackageRef {
+    #[serde(default, deserialize_with = "lenient")]
+    pub id: Option<String>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub code: Option<String>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub name: Option<String>,
+    #[serde(rename = "type", default, deserialize_with = "lenient")]
+    pub package_type: Option<PackageType>,
+    /// Sent as `is_OTP_required`.
+    #[serde(alias = "is_OTP_required", default, deserialize_with = "lenient")]
+    pub is_otp_required: Option<bool>,
+}
+
+/// An id and a name: a center, service, product or therapist.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct NamedRef {
+    #[serde(default, deserialize_with = "lenient")]
+    pub id: Option<String>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct PackagePurchase {
+    #[serde(default, deserialize_with = "lenient")]
+    pub price: Option<PurchasePrice>,
+    #[serde(default, deserialize_with = "local_time")]
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    pub date: Option<NaiveDateTime>,
+}
+
+/// What a package was sold for: lenient field by field, unlike an invoice line's `ItemPrice`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct PurchasePrice {
+    #[serde(default, deserialize_with = "lenient")]
+    pub currency_id: Option<i64>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub sales: Option<Money>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub tax: Option<Money>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub r#final: Option<Money>,
+}
+
+/// The validity of a guest's package (center-local).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct PackageDates {
+    #[serde(default, deserialize_with = "local_time")]
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    pub start: Option<NaiveDateTime>,
+    #[serde(default, deserialize_with = "local_time")]
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    pub end: Option<NaiveDateTime>,
+    #[serde(default, deserialize_with = "local_time")]
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    pub end_date_with_grace: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct ScheduleProgress {
+    #[serde(default, deserialize_with = "lenient")]
+    pub completed_schedules: Option<i64>,
+    #[serde(default, deserialize_with = "local_time")]
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    pub next_schedule_date: Option<NaiveDateTime>,
+}
+
+/// A service of a package and its balance (creation event, `services[]`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct ServiceBalance {
+    #[serde(default, deserialize_with = "lenient")]
+    pub service_type_info: Option<ServiceTypeInfo>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub exists_in_current_center: Option<bool>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub total: Option<i64>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub used: Option<i64>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub balance: Option<i64>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub balance_amount: Option<Money>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub price: Option<Money>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub package_service_price: Option<Money>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub sale_as_part_of_package_or_membership_only: Option<bool>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub book_with_partial_balance: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct ServiceTypeInfo {
+    #[serde(default, deserialize_with = "lenient")]
+    pub id: Option<String>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub name: Option<String>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub service_category_type: Option<i64>,
+    /// Minutes.
+    #[serde(default, deserialize_with = "lenient")]
+    pub duration: Option<i64>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub has_segments: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct ProductTypeInfo {
+    #[serde(default, deserialize_with = "lenient")]
+    pub id: Option<String>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub name: Option<String>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub product_category_type: Option<i64>,
+}
 
 /// A package a guest holds, as the guest's package list shows it: the fields the webhook events
 /// share, with the balances of its services and products.
@@ -43,7 +235,7 @@ pub struct HeldPackage {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct ProductBalance {
     #[serde(default, deserialize_with = "lenient")]
-    pub product_type_info: Option<crate::webhooks::ProductTypeInfo>,
+    pub product_type_info: Option<ProductTypeInfo>,
     #[serde(default, deserialize_with = "lenient")]
     pub total: Option<i64>,
     #[serde(default, deserialize_with = "lenient")]
@@ -51,8 +243,7 @@ pub struct ProductBalance {
     #[serde(default, deserialize_with = "lenient")]
     pub balance: Option<i64>,
     #[serde(default, deserialize_with = "lenient")]
-    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
-    pub balance_amount: Option<Decimal>,
+    pub balance_amount: Option<Money>,
 }
 
 /// One page of a guest's packages (`page_num`/`page_size`, unlike most lists).
@@ -65,7 +256,8 @@ pub struct HeldPackagePage {
     pub page_info: PageInfo,
 }
 
-/// A service or product of a package, with what is left of it.
+/// A service or product of a package, with what is left of it (the benefits answer's own keys,
+/// unlike `ServiceBalance` and `ProductBalance`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct PackageBenefit {
@@ -83,8 +275,7 @@ pub struct PackageBenefit {
     pub balance: Option<i64>,
     /// What the balance is worth.
     #[serde(default, deserialize_with = "lenient")]
-    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
-    pub balance_amount: Option<Decimal>,
+    pub balance_amount: Option<Money>,
 }
 
 impl PackageBenefit {
@@ -115,166 +306,6 @@ struct BenefitsResponse {
     benefits: Vec<PackageBenefit>,
 }
 
-/// A package's redemptions and reversals, as the redemption events carry them.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct PackageHistory {
-    #[serde(default, deserialize_with = "tolerant_list")]
-    pub service_redemptions: Vec<ItemRedemption>,
-    #[serde(default, deserialize_with = "tolerant_list")]
-    pub product_redemptions: Vec<ItemRedemption>,
-    #[serde(default, deserialize_with = "tolerant_list")]
-    pub service_redemptions_reversal: Vec<ItemRedemption>,
-    #[serde(default, deserialize_with = "tolerant_list")]
-    pub product_redemptions_reversal: Vec<ItemRedemption>,
-}
-
-/// One line of a package's history.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-pub struct HistoryLine {
-    /// A reversal undoes an earlier redemption.
-    pub reversal: bool,
-    pub product: bool,
-    /// The service's or product's name.
-    pub item: Option<String>,
-    pub invoice_id: Option<String>,
-    pub invoice_no: Option<String>,
-    pub invoice_item_id: Option<String>,
-    pub therapist: Option<String>,
-    pub center: Option<String>,
-    /// Center-local.
-    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
-    pub date: Option<NaiveDateTime>,
-}
-
-impl PackageHistory {
-    /// Every redemption and reversal, newest first (undated ones last, in the order sent).
-    pub fn newest_first(&self) -> Vec<HistoryLine> {
-        let lists = [
-            (&self.service_redemptions, false, false),
-            (&self.product_redemptions, false, true),
-            (&self.service_redemptions_reversal, true, false),
-            (&self.product_redemptions_reversal, true, true),
-        ];
-        let mut lines: Vec<HistoryLine> = lists
-            .into_iter()
-            .flat_map(|(list, reversal, product)| {
-                list.iter().map(move |r| {
-                    let name = |n: &Option<NamedRef>| n.as_ref().and_then(|n| n.name.clone());
-                    HistoryLine {
-                        reversal,
-                        product,
-                        item: if product {
-                            name(&r.product).or_else(|| r.product_type_info.as_ref().and_then(|p| p.name.clone()))
-                        } else {
-                            name(&r.service).or_else(|| r.service_type_info.as_ref().and_then(|s| s.name.clone()))
-                        },
-                        invoice_id: r.invoice.as_ref().and_then(|i| i.id.clone()),
-                        invoice_no: r.invoice.as_ref().and_then(|i| i.no.clone()),
-                        invoice_item_id: r.invoice.as_ref().and_then(|i| i.item_id.clone()),
-                        therapist: name(&r.therapist),
-                        center: name(&r.center),
-                        date: r.usage_date,
-                    }
-                })
-            })
-            .collect();
-        // Stable: among equal dates, the order sent is kept.
-        lines.sort_by(|a, b| match (a.date, b.date) {
-            (Some(x), Some(y)) => y.cmp(&x),
-            (Some(_), None) => std::cmp::Ordering::Less,
-            (None, Some(_)) => std::cmp::Ordering::Greater,
-            (None, None) => std::cmp::Ordering::Equal,
-        });
-        lines
-    }
-
-    /// Redemptions (not reversals) of one invoice item.
-    pub fn redemptions_of_item(&self, invoice_item_id: &str) -> usize {
-        self.service_redemptions
-            .iter()
-            .chain(&self.product_redemptions)
-            .filter(|r| {
-                r.invoice
-                    .as_ref()
-                    .and_then(|i| i.item_id.as_deref())
-                    .is_some_and(|i| i.eq_ignore_ascii_case(invoice_item_id))
-            })
-            .count()
-    }
-}
-
-/// The body of a package redemption: one session of one service, applied to the invoice line
-/// of that service.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct RedeemPackageRequest {
-    pub center_id: String,
-    pub guest_id: String,
-    pub user_package_id: String,
-    pub invoice_item_id: String,
-    pub service_id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub otp: Option<String>,
-}
-
-/// Zenoti's answer to a package redemption.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-pub struct PackageRedemption {
-    #[serde(default, deserialize_with = "lenient")]
-    pub redemption: Option<ItemRedemption>,
-    /// The service's balance after the redemption.
-    #[serde(default, deserialize_with = "lenient")]
-    pub benefit: Option<PackageBenefit>,
-    /// The invoice after the redemption.
-    #[serde(default, deserialize_with = "lenient")]
-    pub invoice: Option<RedeemedInvoice>,
-}
-
-/// Why Zenoti refused a package redemption.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PackageRefusal {
-    NotActive,
-    NoBalance,
-    ServiceNotInPackage,
-    AlreadyRedeemed,
-    InvalidOtp,
-    InvoiceClosed,
-    OtherCenter,
-    PrepaidPaymentApplied,
-    NotFound,
-    /// A message this client does not know: shown as it came.
-    Other,
-}
-
-impl PackageRefusal {
-    pub fn classify(message: &str) -> PackageRefusal {
-        let m = message.to_lowercase();
-        let has = |s: &str| m.contains(s);
-        if has("valid otp") {
-            PackageRefusal::InvalidOtp
-        } else if has("pre-paid instrument") {
-            PackageRefusal::PrepaidPaymentApplied
-        } else if has("already redeemed") {
-            PackageRefusal::AlreadyRedeemed
-        } else if has("not part of the package") {
-            PackageRefusal::ServiceNotInPackage
-        } else if has("no balance") || has("insufficient") {
-            PackageRefusal::NoBalance
-        } else if has("not active") || has("expired") || has("frozen") {
-            PackageRefusal::NotActive
-        } else if has("closed") {
-            PackageRefusal::InvoiceClosed
-        } else if has("center where it was sold") {
-            PackageRefusal::OtherCenter
-        } else if has("invalid") && (has("package") || has("invoice")) {
-            PackageRefusal::NotFound
-        } else {
-            PackageRefusal::Other
-        }
-    }
-}
-
 /// What a package's status and dates mean at the desk, on the center's date `today`.
 pub fn can_redeem_on(package: &HeldPackage, today: chrono::NaiveDate) -> std::result::Result<(), &'static str> {
     let p = &package.package;
@@ -302,14 +333,6 @@ pub fn can_redeem_on(package: &HeldPackage, today: chrono::NaiveDate) -> std::re
         }
     }
     Ok(())
-}
-
-fn required(value: &str, what: &str) -> Result<String> {
-    let value = value.trim();
-    if value.is_empty() {
-        return Err(Error::InvalidInput(format!("Choose {what} first.")));
-    }
-    Ok(value.to_owned())
 }
 
 /// Guest packages are asked for 100 at a time, and at most this many pages.
@@ -361,24 +384,6 @@ impl Client {
             self.get(self.url(&["v1", "guests", &guest, "packages", &package, "benefits"]), &[]).await?;
         Ok(response.benefits)
     }
-
-    pub async fn package_history(&self, guest_id: &str, user_package_id: &str) -> Result<PackageHistory> {
-        let guest = required(guest_id, "a guest")?;
-        let package = required(user_package_id, "a package")?;
-        self.get(self.url(&["v1", "guests", &guest, "packages", &package, "redemptions"]), &[]).await
-    }
-
-    /// Redeems one session on an invoice line. Sent once, never retried: after an error that
-    /// leaves the outcome unknown, read the package's history to learn whether it was applied.
-    pub async fn redeem_package(&self, invoice_id: &str, request: &RedeemPackageRequest) -> Result<PackageRedemption> {
-        let id = required(invoice_id, "an invoice")?;
-        required(&request.center_id, "a center")?;
-        required(&request.guest_id, "a guest")?;
-        required(&request.user_package_id, "a package")?;
-        required(&request.invoice_item_id, "the service on the invoice")?;
-        required(&request.service_id, "a service")?;
-        self.post(self.url(&["v1", "invoices", &id, "redemptions", "packages"]), request).await
-    }
 }
 
 #[cfg(test)]
@@ -387,58 +392,42 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn refusals_are_recognised() {
-        let cases = [
-            ("Please enter a valid OTP.", PackageRefusal::InvalidOtp),
-            ("Package has no balance for this service.", PackageRefusal::NoBalance),
-            ("Service is not part of the package.", PackageRefusal::ServiceNotInPackage),
-            ("Invoice item is already redeemed.", PackageRefusal::AlreadyRedeemed),
-            ("Package is not active.", PackageRefusal::NotActive),
-            ("Invoice is closed.", PackageRefusal::InvoiceClosed),
-            ("Package can be redeemed only at the center where it was sold.", PackageRefusal::OtherCenter),
-            ("Invalid UserPackageId.", PackageRefusal::NotFound),
-            ("Something new.", PackageRefusal::Other),
-        ];
-        for (message, expected) in cases {
-            assert_eq!(PackageRefusal::classify(message), expected, "{message}");
-        }
-    }
-
-    #[test]
-    fn history_is_newest_first_with_reversals() {
-        let history: PackageHistory = serde_json::from_value(json!({
-            "service_redemptions": [
-                {"service": {"name": "Massage"}, "usage_date": "2026-01-02 10:00:00.000", "invoice": {"no": "A"}},
-                {"service": {"name": "Massage"}, "usage_date": "2026-03-02T10:00:00", "invoice": {"no": "C"}},
-                {"service": {"name": "Massage"}, "usage_date": null, "invoice": {"no": "X"}},
-            ],
-            "product_redemptions": null,
-            "service_redemptions_reversal": [
-                {"service_type_info": {"name": "Massage"}, "usage_date": "2026-02-02 09:00:00.000", "invoice": {"no": "B"}},
-            ],
-            "product_redemptions_reversal": [7],
-        }))
-        .unwrap();
-        let lines = history.newest_first();
-        let order: Vec<(&str, bool)> = lines.iter().map(|l| (l.invoice_no.as_deref().unwrap(), l.reversal)).collect();
-        assert_eq!(order, [("C", false), ("B", true), ("A", false), ("X", false)]);
-        assert_eq!(lines[1].item.as_deref(), Some("Massage"));
-    }
-
-    #[test]
-    fn the_redemption_body_is_our_reading() {
-        let body = RedeemPackageRequest {
-            center_id: "c".into(),
-            guest_id: "g".into(),
-            user_package_id: "u".into(),
-            invoice_item_id: "i".into(),
-            service_id: "s".into(),
-            otp: None,
-        };
+    fn wrong_types_and_nulls_read_as_absent() {
+        let price: PurchasePrice =
+            serde_json::from_value(json!({"currency_id": "x", "sales": "12.50", "tax": null, "final": [1], "new": 1}))
+                .unwrap();
         assert_eq!(
-            serde_json::to_value(&body).unwrap(),
-            json!({"center_id": "c", "guest_id": "g", "user_package_id": "u", "invoice_item_id": "i", "service_id": "s"})
+            price,
+            PurchasePrice {
+                currency_id: None,
+                sales: Some(Money(rust_decimal::Decimal::new(1250, 2))),
+                tax: None,
+                r#final: None
+            }
         );
+        let money: PurchasePrice = serde_json::from_value(json!({"final": 110.1})).unwrap();
+        assert_eq!(money.r#final.unwrap().to_string(), "110.1");
+    }
+
+    #[test]
+    fn statuses_and_states_are_open() {
+        let p: GuestPackage =
+            serde_json::from_value(json!({"user_package_id": "u", "status": 5, "user_package_state": 9})).unwrap();
+        assert_eq!(p.status, Some(PackageStatus::Expired));
+        assert_eq!(p.user_package_state, Some(PackageState::Other("9".into())));
+        let p: GuestPackage =
+            serde_json::from_value(json!({"user_package_id": "u", "status": -1, "user_package_state": "Open"}))
+                .unwrap();
+        assert_eq!(p.status, Some(PackageStatus::Default));
+        assert_eq!(p.user_package_state, Some(PackageState::Open));
+    }
+
+    #[test]
+    fn otp_flag_in_either_case() {
+        for key in ["is_OTP_required", "is_otp_required"] {
+            let p: PackageRef = serde_json::from_value(json!({ key: true })).unwrap();
+            assert_eq!(p.is_otp_required, Some(true), "{key}");
+        }
     }
 
     #[test]

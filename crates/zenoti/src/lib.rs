@@ -12,24 +12,36 @@ mod enums;
 mod error;
 mod guest_packages;
 mod guests;
+mod invoices;
 mod loyalty;
+mod money;
+mod package_redemptions;
 mod packages;
 mod ratelimit;
 mod webhooks;
 
 pub use auth::{Credentials, EmployeeLogin};
 pub use centers::{Address, Center, Currency};
-pub use client::{decode, parse_base_url, Client, ClientConfig, RetryPolicy, DEFAULT_BASE_URL};
+pub use client::{parse_base_url, Client, ClientConfig, RetryPolicy, DEFAULT_BASE_URL};
+pub use de::decode;
 pub use error::{find_api_error, ApiError, Error, Result};
 pub use guest_packages::{
-    can_redeem_on, HeldItem, HeldPackage, HeldPackagePage, HistoryLine, PackageBenefit, PackageHistory,
-    PackageRedemption, PackageRefusal, ProductBalance, RedeemPackageRequest,
+    can_redeem_on, GuestPackage, HeldItem, HeldPackage, HeldPackagePage, NamedRef, PackageBenefit, PackageDates,
+    PackagePurchase, PackageRef, PackageState, PackageStatus, ProductBalance, ProductTypeInfo, PurchasePrice,
+    ScheduleProgress, ServiceBalance, ServiceTypeInfo,
 };
 pub use guests::{Guest, GuestPage, GuestSearch, PersonalInfo, Phone};
+pub use invoices::{
+    AmountStatus, Invoice, InvoiceGuest, InvoiceItem, InvoiceItemType, InvoiceRef, InvoiceSummary, ItemPrice,
+    LinePackageRedemption, PaymentOption, RedeemedInvoice, TotalPrice, Transaction,
+};
 pub use loyalty::{
-    AmountStatus, Invoice, InvoiceGuest, InvoiceItem, InvoiceItemType, InvoiceSummary, ItemPrice,
-    LinePackageRedemption, LoyaltyProgram, PaymentOption, ProgramPoints, RedeemRequest, Redeemable, RedeemableInfo,
-    RedeemedInvoice, RedeemedPoints, Redemption, RedemptionDetails, Refusal, TotalPrice, Transaction,
+    LoyaltyProgram, ProgramPoints, RedeemRequest, Redeemable, RedeemableInfo, RedeemedPoints, Redemption,
+    RedemptionDetails, Refusal,
+};
+pub use money::{Money, Points, Rate};
+pub use package_redemptions::{
+    HistoryLine, ItemRedemption, PackageHistory, PackageRedemption, PackageRefusal, RedeemPackageRequest,
 };
 pub use packages::{
     BenefitItem, Benefits, CatalogInfo, CatalogProgress, CatalogSummary, Category, Commission, CommissionType, Package,
@@ -38,8 +50,4 @@ pub use packages::{
 };
 pub use ratelimit::RateLimit;
 pub use secrecy::{ExposeSecret, SecretString};
-pub use webhooks::{
-    decode_event, EventDecodeError, GuestPackage, GuestPackageEvent, GuestPackageEventKind, InvoiceRef, ItemRedemption,
-    NamedRef, PackageDates, PackagePurchase, PackageRef, PackageState, PackageStatus, ProductTypeInfo, PurchasePrice,
-    ScheduleProgress, ServiceBalance, ServiceTypeInfo, WebhookEvent,
-};
+pub use webhooks::{decode_event, EventDecodeError, GuestPackageEvent, GuestPackageEventKind, WebhookEvent};

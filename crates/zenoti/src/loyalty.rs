@@ -1,290 +1,32 @@
-//! Invoices and loyalty-point redemption.
+//! Loyalty points: what a guest can redeem on an invoice, paying part of it with points, and
+//! the guest's redemptions on an invoice.
 //!
-//! UNKNOWN in the docs, our reading (implemented the same way by the sandbox): the fields of
-//! invoice `transactions`; the inner fields of the redemption response; `search_type=1` with
-//! `search_text` for finding an invoice by number; the redeemable-points path, which the docs put
-//! under `/v1/guests/{invoice_id}/…`; `otp_required` beside `lp_redeemable`; an invoice line's
-//! `item{id,name}` (what it sells) and `package_redemption{user_package_id}` (the package that
-//! paid for it).
+//! UNKNOWN in the docs, our reading (implemented the same way by the sandbox): the inner fields
+//! of the redemption response; the redeemable-points path, which the docs put under
+//! `/v1/guests/{invoice_id}/…`; `otp_required` beside `lp_redeemable`.
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::client::Client;
-use crate::de::{lenient, null_as_empty, phone_text, text_or_number};
-use crate::enums::open_enum;
-use crate::error::{Error, Result};
-
-open_enum! {
-    /// What an invoice line sells. UNKNOWN beyond the recorded invoice, which shows a service
-    /// as 0 and a class pack as 4: the other integers are our reading.
-    pub enum InvoiceItemType {
-        Service = 0,
-        Product = 2,
-        Membership = 3,
-        Package = 4,
-        GiftCard = 5,
-        PrepaidCard = 6,
-    }
-}
-
-/// An invoice with its lines and payments, as `GET /v1/invoices/{id}` sends it (the recorded
-/// answer `dump-invoice-detail.json` is the wire format).
-#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-#[serde(default)]
-pub struct Invoice {
-    pub id: String,
-    /// The number without its prefix ("117798").
-    #[serde(deserialize_with = "lenient")]
-    pub invoice_number: Option<String>,
-    /// "CMEMGM": printed invoices show it before the number.
-    #[serde(deserialize_with = "lenient")]
-    pub invoice_number_prefix: Option<String>,
-    #[serde(deserialize_with = "lenient")]
-    pub receipt_number: Option<String>,
-    pub center_id: Option<String>,
-    /// Center-local, without an offset.
-    #[serde(deserialize_with = "lenient")]
-    pub invoice_date: Option<String>,
-    pub is_closed: Option<bool>,
-    pub lock: Option<bool>,
-    #[serde(deserialize_with = "lenient")]
-    pub is_refund: Option<bool>,
-    #[serde(deserialize_with = "lenient")]
-    pub has_redemptions: Option<bool>,
-    pub guest: Option<InvoiceGuest>,
-    pub total_price: Option<TotalPrice>,
-    pub invoice_dues: Option<AmountStatus>,
-    #[serde(deserialize_with = "null_as_empty")]
-    pub invoice_items: Vec<InvoiceItem>,
-    #[serde(deserialize_with = "null_as_empty")]
-    pub transactions: Vec<Transaction>,
-}
-
-impl Invoice {
-    pub fn total(&self) -> Option<Decimal> {
-        self.invoice_dues.as_ref().and_then(|d| d.total).or(self.total_price.as_ref().and_then(|t| t.sum_total))
-    }
-
-    /// What is still to pay: Zenoti's own balance when it sends one, else the total less the
-    /// payments (never re-derived when Zenoti says; `None` where the sum does not fit).
-    pub fn balance_due(&self) -> Option<Decimal> {
-        if let Some(balance) = self.invoice_dues.as_ref().and_then(|d| d.balance) {
-            return Some(balance);
-        }
-        let paid =
-            self.transactions.iter().filter_map(|t| t.amount_paid).try_fold(Decimal::ZERO, |a, b| a.checked_add(b))?;
-        self.total()?.checked_sub(paid)
-    }
-
-    pub fn is_open(&self) -> bool {
-        !self.is_closed.unwrap_or(false) && !self.lock.unwrap_or(false)
-    }
-
-    /// The number as printed on the invoice: its prefix, then its number ("CMEMGM117798").
-    pub fn printed_number(&self) -> Option<String> {
-        let number = self.invoice_number.as_deref().filter(|n| !n.is_empty())?;
-        Some(format!("{}{number}", self.invoice_number_prefix.as_deref().unwrap_or("")))
-    }
-
-    /// The line with this id (`invoice_item_id`), in any letter case.
-    pub fn line(&self, invoice_item_id: &str) -> Option<&InvoiceItem> {
-        let id = invoice_item_id.trim();
-        self.invoice_items.iter().find(|i| i.invoice_item_id.eq_ignore_ascii_case(id))
-    }
-}
-
-#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-#[serde(default)]
-pub struct InvoiceGuest {
-    pub id: String,
-    #[serde(deserialize_with = "lenient")]
-    pub first_name: Option<String>,
-    #[serde(deserialize_with = "lenient")]
-    pub last_name: Option<String>,
-    #[serde(deserialize_with = "text_or_number")]
-    pub code: Option<String>,
-    /// A string in an invoice (an object in the guest endpoints: both are read).
-    #[serde(deserialize_with = "phone_text")]
-    pub mobile_phone: Option<String>,
-    #[serde(deserialize_with = "lenient")]
-    pub email: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-#[serde(default)]
-pub struct TotalPrice {
-    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
-    pub net_price: Option<Decimal>,
-    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
-    pub tax: Option<Decimal>,
-    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
-    pub sum_total: Option<Decimal>,
-}
-
-/// AmountStatusModel.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-#[serde(default)]
-pub struct AmountStatus {
-    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
-    pub total: Option<Decimal>,
-    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
-    pub paid: Option<Decimal>,
-    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
-    pub balance: Option<Decimal>,
-}
-
-/// An invoice line. Two ids: `invoice_item_id` is the line, `id` what it sells.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-#[serde(default)]
-pub struct InvoiceItem {
-    /// The line: what a package redemption names.
-    pub invoice_item_id: String,
-    /// The service or product sold on this line.
-    pub id: Option<String>,
-    #[serde(deserialize_with = "lenient")]
-    pub name: Option<String>,
-    #[serde(rename = "type")]
-    pub item_type: Option<InvoiceItemType>,
-    #[serde(deserialize_with = "lenient")]
-    pub code: Option<String>,
-    #[serde(deserialize_with = "lenient")]
-    pub quantity: Option<i64>,
-    pub price: Option<ItemPrice>,
-    #[serde(deserialize_with = "lenient")]
-    pub therapist_name: Option<String>,
-    /// Set once a package session pays for this line. UNKNOWN: how Zenoti marks such a line
-    /// (no recorded answer shows one); the sandbox sends this, and Zenoti's own refusal
-    /// ("already redeemed") stands behind it.
-    #[serde(deserialize_with = "lenient")]
-    pub package_redemption: Option<LinePackageRedemption>,
-}
-
-impl InvoiceItem {
-    pub fn is_service(&self) -> bool {
-        self.item_type == Some(InvoiceItemType::Service)
-    }
-}
-
-#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-#[serde(default)]
-pub struct LinePackageRedemption {
-    pub user_package_id: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-#[serde(default)]
-pub struct ItemPrice {
-    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
-    pub sales: Option<Decimal>,
-    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
-    pub tax: Option<Decimal>,
-    /// What the line costs; need not equal sales + tax − discount.
-    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
-    pub r#final: Option<Decimal>,
-    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
-    pub discount: Option<Decimal>,
-}
-
-/// A payment on an invoice (`transactions[]`), and the payment a loyalty redemption answers
-/// with. The fields that would mark a loyalty payment (`payment_option.payment_mode`,
-/// `payment_name`) are UNKNOWN: no recorded answer shows one.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-#[serde(default)]
-pub struct Transaction {
-    pub transaction_id: String,
-    #[serde(deserialize_with = "lenient")]
-    pub payment_option: Option<PaymentOption>,
-    /// What this payment paid of the invoice.
-    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
-    pub amount_paid: Option<Decimal>,
-    /// With tips and fees.
-    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
-    pub total_amount_paid: Option<Decimal>,
-    /// Center-local, without an offset.
-    #[serde(deserialize_with = "lenient")]
-    pub payment_date: Option<String>,
-    /// Zenoti spells it `cash_regester_id`.
-    #[serde(rename(deserialize = "cash_regester_id"), deserialize_with = "lenient")]
-    pub cash_register_id: Option<String>,
-}
-
-impl Transaction {
-    /// The payment option's name ("CASH", "Gift Card", …), if sent.
-    pub fn option_name(&self) -> &str {
-        self.payment_option.as_ref().and_then(|o| o.payment_name.as_deref()).unwrap_or("")
-    }
-}
-
-#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-#[serde(default)]
-pub struct PaymentOption {
-    #[serde(deserialize_with = "lenient")]
-    pub id: Option<String>,
-    #[serde(deserialize_with = "lenient")]
-    pub payment_mode: Option<i64>,
-    #[serde(deserialize_with = "lenient")]
-    pub payment_name: Option<String>,
-    #[serde(deserialize_with = "lenient")]
-    pub card_number: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct InvoiceResponse {
-    invoice: Option<Invoice>,
-}
-
-/// An invoice as the center's invoice lists show it.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-#[serde(default)]
-pub struct InvoiceSummary {
-    pub invoice_id: String,
-    pub invoice_no: Option<String>,
-    pub name: Option<String>,
-    pub mobile_phone: Option<String>,
-    pub sale_date: Option<String>,
-    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
-    pub final_price: Option<Decimal>,
-    pub user_id: Option<String>,
-    pub is_closed: Option<bool>,
-}
-
-#[derive(Deserialize)]
-struct InvoiceListResponse {
-    #[serde(default, deserialize_with = "null_as_empty")]
-    invoices: Vec<InvoiceSummary>,
-    #[serde(default, deserialize_with = "null_as_empty")]
-    todays_invoices: Vec<InvoiceSummary>,
-}
+use crate::de::null_as_empty;
+use crate::error::{required, Error, Result};
+use crate::invoices::{RedeemedInvoice, Transaction};
+use crate::money::{Money, Points, Rate};
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(default)]
 pub struct Redeemable {
     /// Points that can be redeemed on this invoice, and their value.
-    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
-    pub points: Option<Decimal>,
-    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
-    pub amount: Option<Decimal>,
+    pub points: Option<Points>,
+    pub amount: Option<Money>,
     #[serde(deserialize_with = "null_as_empty")]
     pub loyalty_programs: Vec<LoyaltyProgram>,
-    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
-    pub total_available_points: Option<Decimal>,
-    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
-    pub total_available_amount: Option<Decimal>,
+    pub total_available_points: Option<Points>,
+    pub total_available_amount: Option<Money>,
     /// Money per point.
-    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
-    pub exchange_rate: Option<Decimal>,
+    pub exchange_rate: Option<Rate>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
@@ -294,24 +36,18 @@ pub struct LoyaltyProgram {
     pub id: String,
     pub name: Option<String>,
     pub points: Option<ProgramPoints>,
-    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
-    pub exchange_rate: Option<Decimal>,
-    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
-    pub max_points_per_invoice: Option<Decimal>,
-    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
-    pub increment: Option<Decimal>,
+    pub exchange_rate: Option<Rate>,
+    pub max_points_per_invoice: Option<Points>,
+    pub increment: Option<Points>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(default)]
 pub struct ProgramPoints {
-    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
-    pub earned: Option<Decimal>,
-    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
-    pub available: Option<Decimal>,
-    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
-    pub redeemable: Option<Decimal>,
+    pub earned: Option<Points>,
+    pub available: Option<Points>,
+    pub redeemable: Option<Points>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
@@ -354,24 +90,10 @@ pub struct Redemption {
 pub struct RedemptionDetails {
     pub program_id: Option<String>,
     pub program_name: Option<String>,
-    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
-    pub points: Option<Decimal>,
-    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
-    pub amount: Option<Decimal>,
+    pub points: Option<Points>,
+    pub amount: Option<Money>,
     /// Points left in the program.
-    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
-    pub balance_points: Option<Decimal>,
-}
-
-#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-#[serde(default)]
-pub struct RedeemedInvoice {
-    pub id: String,
-    pub invoice_number: Option<String>,
-    /// The new balance due.
-    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
-    pub balance: Option<Decimal>,
+    pub balance_points: Option<Points>,
 }
 
 /// A redemption of a guest's points on one invoice, as the points history shows it.
@@ -380,8 +102,8 @@ pub struct RedeemedInvoice {
 pub struct RedeemedPoints {
     pub invoice_no: Option<String>,
     pub receipt_no: Option<String>,
-    pub points: Option<Decimal>,
-    pub amount: Option<Decimal>,
+    pub points: Option<Points>,
+    pub amount: Option<Money>,
     pub payment_id: Option<String>,
 }
 
@@ -465,35 +187,7 @@ impl Refusal {
     }
 }
 
-fn required(value: &str, what: &str) -> Result<String> {
-    let value = value.trim();
-    if value.is_empty() {
-        return Err(Error::InvalidInput(format!("Choose {what} first.")));
-    }
-    Ok(value.to_owned())
-}
-
 impl Client {
-    /// An invoice with its items and payments.
-    pub async fn get_invoice(&self, invoice_id: &str) -> Result<Invoice> {
-        let id = required(invoice_id, "an invoice")?;
-        let query = [("expand", "InvoiceItems".to_owned()), ("expand", "Transactions".to_owned())];
-        let response: InvoiceResponse = self.get(self.url(&["v1", "invoices", &id]), &query).await?;
-        response.invoice.ok_or_else(|| Error::Decode { path: "invoice".into(), message: "missing".into() })
-    }
-
-    /// The center's invoices whose number contains `number`, or today's invoices when it is None.
-    pub async fn find_invoices(&self, center_id: &str, number: Option<&str>) -> Result<Vec<InvoiceSummary>> {
-        let center = required(center_id, "a center")?;
-        let mut query = Vec::new();
-        if let Some(n) = number.map(str::trim).filter(|n| !n.is_empty()) {
-            query.push(("search_type", "1".to_owned()));
-            query.push(("search_text", n.to_owned()));
-        }
-        let response: InvoiceListResponse = self.get(self.url(&["v1", "centers", &center, "invoices"]), &query).await?;
-        Ok(if response.invoices.is_empty() { response.todays_invoices } else { response.invoices })
-    }
-
     /// The guest's points redeemable on this invoice, per program.
     pub async fn redeemable_points(
         &self,

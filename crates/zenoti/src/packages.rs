@@ -1,12 +1,12 @@
 //! Packages of a center: `GET /v1/centers/{center_id}/packages`.
 
-use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::client::Client;
 use crate::de::{lenient, null_as_empty, text_or_number};
 use crate::enums::open_enum;
 use crate::error::{Error, Result};
+use crate::money::{Money, Rate};
 
 open_enum! {
     /// UNKNOWN in the docs: the integers of PackageType in responses. Our reading follows the
@@ -120,14 +120,12 @@ impl Package {
 pub struct Commission {
     #[serde(deserialize_with = "lenient")]
     pub eligible: Option<bool>,
-    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     #[serde(deserialize_with = "lenient")]
-    pub factor: Option<Decimal>,
+    pub factor: Option<Rate>,
     #[serde(rename = "type", deserialize_with = "lenient")]
     pub commission_type: Option<CommissionType>,
-    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     #[serde(deserialize_with = "lenient")]
-    pub value: Option<Decimal>,
+    pub value: Option<Money>,
 }
 
 /// PackagePriceInfo: the price of a package at one center.
@@ -138,20 +136,17 @@ pub struct PackagePrice {
     pub center_id: String,
     #[serde(deserialize_with = "lenient")]
     pub currency_id: Option<i64>,
-    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     #[serde(deserialize_with = "lenient")]
-    pub sale_price: Option<Decimal>,
-    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    pub sale_price: Option<Money>,
     #[serde(deserialize_with = "lenient")]
-    pub price_with_tax: Option<Decimal>,
+    pub price_with_tax: Option<Money>,
     #[serde(deserialize_with = "lenient")]
     pub tax_id: Option<String>,
     #[serde(deserialize_with = "lenient")]
     pub auto_renewal: Option<bool>,
     /// The member price, when asked for with `member_price=true`.
-    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     #[serde(deserialize_with = "lenient")]
-    pub discount_price: Option<Decimal>,
+    pub discount_price: Option<Money>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
@@ -160,9 +155,8 @@ pub struct PackagePrice {
 pub struct SeriesPackage {
     #[serde(rename = "type", deserialize_with = "lenient")]
     pub series_type: Option<SeriesPackageType>,
-    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     #[serde(deserialize_with = "lenient")]
-    pub cost_to_center: Option<Decimal>,
+    pub cost_to_center: Option<Money>,
     #[serde(deserialize_with = "lenient")]
     pub freeze_count: Option<i64>,
     #[serde(deserialize_with = "lenient")]

@@ -1,5 +1,6 @@
 //! Webhook events of guest packages (creation, redemption, redemption reversal, status update,
-//! validity update), decoded from the body Zenoti posts.
+//! validity update), decoded from the body Zenoti posts: the envelope and what each event adds
+//! to the package ([`crate::GuestPackage`], in `guest_packages.rs`).
 //!
 //! Tolerance: the envelope's `id`, `event_id` and `data`, and `data.user_package_id`, are
 //! strict. Every other field is optional and tolerant: a null, or a value of the wrong type,
@@ -11,38 +12,14 @@
 
 use std::fmt;
 
-use chrono::{DateTime, NaiveDateTime, Utc};
-use rust_decimal::Decimal;
+use chrono::{DateTime, Utc};
 use serde::de::value::MapAccessDeserializer;
 use serde::de::{DeserializeSeed, IntoDeserializer, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::de::{lenient, local_time, tolerant, utc_time};
-use crate::enums::open_enum;
-use crate::packages::PackageType;
-
-open_enum! {
-    /// The status of a guest's package.
-    pub enum PackageStatus {
-        Active = 1,
-        Frozen = 3,
-        Expired = 5,
-        CancelledRefund = 6,
-        NotStarted = 7,
-        NotApplicable = 8,
-        Default = -1,
-    }
-}
-
-open_enum! {
-    /// Whether a guest's package is still open for redemptions.
-    pub enum PackageState {
-        Closed = 0,
-        Open = 1,
-        WithProcessing = 2,
-        Default = -1,
-    }
-}
+use crate::de::{at_path, lenient, tolerant, utc_time};
+use crate::guest_packages::{GuestPackage, ServiceBalance};
+use crate::package_redemptions::ItemRedemption;
 
 /// The body of a webhook call.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -110,7 +87,8 @@ impl WebhookEvent {
     }
 }
 
-/// The `data` of a guest-package event: the package as it is now, and what the event adds.
+/// The `data` of a guest-package event: the package as it is now, and what the event adds (here,
+/// unlike in `HeldPackage` and `PackageHistory`, a list's presence tells the event apart).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct GuestPackageEvent {
@@ -180,221 +158,6 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for TakeLists<'_, A> {
     }
 }
 
-/// A package a guest holds (the fields every guest-package event carries).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-pub struct GuestPackage {
-    pub user_package_id: String,
-    #[serde(default, deserialize_with = "lenient")]
-    pub status: Option<PackageStatus>,
-    #[serde(default, deserialize_with = "lenient")]
-    pub user_package_state: Option<PackageState>,
-    /// The invoice of the event.
-    #[serde(default, deserialize_with = "lenient")]
-    pub invoice: Option<InvoiceRef>,
-    #[serde(default, deserialize_with = "lenient")]
-    pub package: Option<PackageRef>,
-    #[serde(default, deserialize_with = "lenient")]
-    pub purchase: Option<PackagePurchase>,
-    #[serde(default, deserialize_with = "lenient")]
-    pub date: Option<PackageDates>,
-    #[serde(default, deserialize_with = "lenient")]
-    pub schedule: Option<ScheduleProgress>,
-    #[serde(default, deserialize_with = "lenient")]
-    pub center: Option<NamedRef>,
-    #[serde(default, deserialize_with = "lenient")]
-    pub is_refunded: Option<bool>,
-    /// The invoice the package was sold on.
-    #[serde(default, deserialize_with = "lenient")]
-    pub sale_invoice: Option<InvoiceRef>,
-    #[serde(default, deserialize_with = "lenient")]
-    pub lookup_package_user_id: Option<String>,
-    #[serde(default, deserialize_with = "lenient")]
-    pub start_validity_at_first_redemption: Option<bool>,
-    #[serde(default, deserialize_with = "lenient")]
-    pub never_expires: Option<bool>,
-    #[serde(default, deserialize_with = "lenient")]
-    pub has_first_redemption: Option<bool>,
-    #[serde(default, deserialize_with = "lenient")]
-    pub expiration_days: Option<i64>,
-}
-
-/// An invoice as events refer to it (`invoice`, `sale_invoice`, a redemption's invoice).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-pub struct InvoiceRef {
-    #[serde(default, deserialize_with = "lenient")]
-    pub id: Option<String>,
-    #[serde(default, deserialize_with = "lenient")]
-    pub no: Option<String>,
-    #[serde(default, deserialize_with = "lenient")]
-    pub receipt_no: Option<String>,
-    #[serde(default, deserialize_with = "lenient")]
-    pub status: Option<i64>,
-    /// The invoice item of a redemption.
-    #[serde(default, deserialize_with = "lenient")]
-    pub item_id: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-pub struct PackageRef {
-    #[serde(default, deserialize_with = "lenient")]
-    pub id: Option<String>,
-    #[serde(default, deserialize_with = "lenient")]
-    pub code: Option<String>,
-    #[serde(default, deserialize_with = "lenient")]
-    pub name: Option<String>,
-    #[serde(rename = "type", default, deserialize_with = "lenient")]
-    pub package_type: Option<PackageType>,
-    /// Sent as `is_OTP_required`.
-    #[serde(alias = "is_OTP_required", default, deserialize_with = "lenient")]
-    pub is_otp_required: Option<bool>,
-}
-
-/// An id and a name: a center, service, product or therapist.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-pub struct NamedRef {
-    #[serde(default, deserialize_with = "lenient")]
-    pub id: Option<String>,
-    #[serde(default, deserialize_with = "lenient")]
-    pub name: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-pub struct PackagePurchase {
-    #[serde(default, deserialize_with = "lenient")]
-    pub price: Option<PurchasePrice>,
-    #[serde(default, deserialize_with = "local_time")]
-    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
-    pub date: Option<NaiveDateTime>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-pub struct PurchasePrice {
-    #[serde(default, deserialize_with = "lenient")]
-    pub currency_id: Option<i64>,
-    #[serde(default, deserialize_with = "lenient")]
-    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
-    pub sales: Option<Decimal>,
-    #[serde(default, deserialize_with = "lenient")]
-    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
-    pub tax: Option<Decimal>,
-    #[serde(default, deserialize_with = "lenient")]
-    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
-    pub r#final: Option<Decimal>,
-}
-
-/// The validity of a guest's package (center-local).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-pub struct PackageDates {
-    #[serde(default, deserialize_with = "local_time")]
-    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
-    pub start: Option<NaiveDateTime>,
-    #[serde(default, deserialize_with = "local_time")]
-    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
-    pub end: Option<NaiveDateTime>,
-    #[serde(default, deserialize_with = "local_time")]
-    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
-    pub end_date_with_grace: Option<NaiveDateTime>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-pub struct ScheduleProgress {
-    #[serde(default, deserialize_with = "lenient")]
-    pub completed_schedules: Option<i64>,
-    #[serde(default, deserialize_with = "local_time")]
-    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
-    pub next_schedule_date: Option<NaiveDateTime>,
-}
-
-/// A service of a package and its balance (creation event, `services[]`).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-pub struct ServiceBalance {
-    #[serde(default, deserialize_with = "lenient")]
-    pub service_type_info: Option<ServiceTypeInfo>,
-    #[serde(default, deserialize_with = "lenient")]
-    pub exists_in_current_center: Option<bool>,
-    #[serde(default, deserialize_with = "lenient")]
-    pub total: Option<i64>,
-    #[serde(default, deserialize_with = "lenient")]
-    pub used: Option<i64>,
-    #[serde(default, deserialize_with = "lenient")]
-    pub balance: Option<i64>,
-    #[serde(default, deserialize_with = "lenient")]
-    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
-    pub balance_amount: Option<Decimal>,
-    #[serde(default, deserialize_with = "lenient")]
-    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
-    pub price: Option<Decimal>,
-    #[serde(default, deserialize_with = "lenient")]
-    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
-    pub package_service_price: Option<Decimal>,
-    #[serde(default, deserialize_with = "lenient")]
-    pub sale_as_part_of_package_or_membership_only: Option<bool>,
-    #[serde(default, deserialize_with = "lenient")]
-    pub book_with_partial_balance: Option<bool>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-pub struct ServiceTypeInfo {
-    #[serde(default, deserialize_with = "lenient")]
-    pub id: Option<String>,
-    #[serde(default, deserialize_with = "lenient")]
-    pub name: Option<String>,
-    #[serde(default, deserialize_with = "lenient")]
-    pub service_category_type: Option<i64>,
-    /// Minutes.
-    #[serde(default, deserialize_with = "lenient")]
-    pub duration: Option<i64>,
-    #[serde(default, deserialize_with = "lenient")]
-    pub has_segments: Option<bool>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-pub struct ProductTypeInfo {
-    #[serde(default, deserialize_with = "lenient")]
-    pub id: Option<String>,
-    #[serde(default, deserialize_with = "lenient")]
-    pub name: Option<String>,
-    #[serde(default, deserialize_with = "lenient")]
-    pub product_category_type: Option<i64>,
-}
-
-/// One redemption of a service or a product from a package (or its reversal).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-pub struct ItemRedemption {
-    #[serde(default, deserialize_with = "lenient")]
-    pub invoice: Option<InvoiceRef>,
-    /// Service redemptions.
-    #[serde(default, deserialize_with = "lenient")]
-    pub service: Option<NamedRef>,
-    #[serde(default, deserialize_with = "lenient")]
-    pub service_type_info: Option<ServiceTypeInfo>,
-    /// Product redemptions.
-    #[serde(default, deserialize_with = "lenient")]
-    pub product: Option<NamedRef>,
-    #[serde(default, deserialize_with = "lenient")]
-    pub product_type_info: Option<ProductTypeInfo>,
-    #[serde(default, deserialize_with = "lenient")]
-    pub therapist: Option<NamedRef>,
-    /// Sent as "2022-03-01 20:00:00.000".
-    #[serde(default, deserialize_with = "local_time")]
-    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
-    pub usage_date: Option<NaiveDateTime>,
-    #[serde(default, deserialize_with = "lenient")]
-    pub center: Option<NamedRef>,
-}
-
 /// A webhook body that could not be decoded: where (line and column of the text, and the JSON
 /// path) and why.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -416,88 +179,14 @@ pub fn decode_event(text: &str) -> Result<WebhookEvent, EventDecodeError> {
         let message = message.strip_suffix(&suffix).unwrap_or(&message).to_owned();
         EventDecodeError { line: err.line(), column: err.column(), path, message }
     };
-    let mut de = serde_json::Deserializer::from_str(text);
-    let event = serde_path_to_error::deserialize(&mut de).map_err(|err| {
-        let path = err.path().to_string();
-        error(path, err.into_inner())
-    })?;
-    de.end().map_err(|err| error(".".into(), err))?;
-    Ok(event)
+    at_path(&mut serde_json::Deserializer::from_str(text)).map_err(|(path, err)| error(path, err))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::de::{parse_local_time, utc_time};
-    use chrono::NaiveDate;
     use serde_json::json;
     use serde_json::Value;
-
-    fn at(y: i32, mo: u32, d: u32, h: u32, mi: u32, s: u32) -> NaiveDateTime {
-        NaiveDate::from_ymd_opt(y, mo, d).unwrap().and_hms_opt(h, mi, s).unwrap()
-    }
-
-    #[test]
-    fn local_times_in_both_forms_stay_naive() {
-        assert_eq!(parse_local_time("2022-03-11T08:00:00"), Some(at(2022, 3, 11, 8, 0, 0)));
-        assert_eq!(parse_local_time("2022-03-01 20:00:00.000"), Some(at(2022, 3, 1, 20, 0, 0)));
-        assert_eq!(parse_local_time("2022-03-02"), Some(at(2022, 3, 2, 0, 0, 0)));
-        let fraction = parse_local_time("2022-03-02T05:26:34.1234567").unwrap();
-        assert_eq!(fraction.and_utc().timestamp_subsec_nanos(), 123_456_700);
-        for bad in ["2022-03-11T08:00:00Z", "2022-03-11T08:00:00+05:30", "11/03/2022", "", "2022-13-01T00:00:00"] {
-            assert_eq!(parse_local_time(bad), None, "{bad}");
-        }
-    }
-
-    #[test]
-    fn the_event_timestamp_is_utc_with_or_without_z() {
-        #[derive(Deserialize)]
-        struct T {
-            #[serde(deserialize_with = "utc_time")]
-            t: Option<DateTime<Utc>>,
-        }
-        let read = |v: Value| serde_json::from_value::<T>(json!({ "t": v })).unwrap().t;
-        let expected = at(2022, 3, 2, 5, 26, 34).and_utc() + chrono::Duration::nanoseconds(123_456_700);
-        assert_eq!(read(json!("2022-03-02T05:26:34.1234567")), Some(expected));
-        assert_eq!(read(json!("2022-03-02T05:26:34.1234567Z")), Some(expected));
-        assert_eq!(read(json!("2022-03-02T10:56:34.1234567+05:30")), Some(expected));
-        assert_eq!(read(json!(null)), None);
-        assert_eq!(read(json!(1646198794)), None);
-    }
-
-    #[test]
-    fn wrong_types_and_nulls_read_as_absent() {
-        let price: PurchasePrice =
-            serde_json::from_value(json!({"currency_id": "x", "sales": "12.50", "tax": null, "final": [1], "new": 1}))
-                .unwrap();
-        assert_eq!(
-            price,
-            PurchasePrice { currency_id: None, sales: Some(Decimal::new(1250, 2)), tax: None, r#final: None }
-        );
-        let money: PurchasePrice = serde_json::from_value(json!({"final": 110.1})).unwrap();
-        assert_eq!(money.r#final.unwrap().to_string(), "110.1");
-    }
-
-    #[test]
-    fn statuses_and_states_are_open() {
-        let p: GuestPackage =
-            serde_json::from_value(json!({"user_package_id": "u", "status": 5, "user_package_state": 9})).unwrap();
-        assert_eq!(p.status, Some(PackageStatus::Expired));
-        assert_eq!(p.user_package_state, Some(PackageState::Other("9".into())));
-        let p: GuestPackage =
-            serde_json::from_value(json!({"user_package_id": "u", "status": -1, "user_package_state": "Open"}))
-                .unwrap();
-        assert_eq!(p.status, Some(PackageStatus::Default));
-        assert_eq!(p.user_package_state, Some(PackageState::Open));
-    }
-
-    #[test]
-    fn otp_flag_in_either_case() {
-        for key in ["is_OTP_required", "is_otp_required"] {
-            let p: PackageRef = serde_json::from_value(json!({ key: true })).unwrap();
-            assert_eq!(p.is_otp_required, Some(true), "{key}");
-        }
-    }
 
     fn event(event_type: Option<&str>, data: Value) -> WebhookEvent {
         let mut data = data;

@@ -315,7 +315,7 @@ async fn member_prices_for_members_only() {
     };
     let page = priced(member).await.unwrap();
     let price = page.packages[0].price_at(&center).unwrap();
-    let expected = (price.sale_price.unwrap() * rust_decimal::Decimal::new(85, 2)).round_dp(2);
+    let expected = (price.sale_price.unwrap().get() * rust_decimal::Decimal::new(85, 2)).round_dp(2);
     assert_eq!(price.discount_price.unwrap().round_dp(2), expected);
     let page = priced(other).await.unwrap();
     assert_eq!(page.packages[0].price_at(&center).unwrap().discount_price, None);

@@ -89,11 +89,11 @@ async fn redeemable_points_per_program_with_their_value() {
     assert!(!r.loyalty_programs.is_empty());
     let rewards = &r.loyalty_programs[0];
     assert_eq!(rewards.name.as_deref(), Some("Serenity Rewards"));
-    assert_eq!(rewards.exchange_rate, Some(Decimal::new(1, 1)));
-    assert_eq!(rewards.increment, Some(Decimal::from(10)));
+    assert_eq!(rewards.exchange_rate, Some(Decimal::new(1, 1).into()));
+    assert_eq!(rewards.increment, Some(Decimal::from(10).into()));
     assert!(r.amount.unwrap() <= Decimal::new(inv.balance(), 2), "never more than the balance due");
     // The points that can go on the invoice are worth what can go on it, no more.
-    let worth: Decimal = r.points.unwrap() * rewards.exchange_rate.unwrap();
+    let worth: Decimal = r.points.unwrap().get() * rewards.exchange_rate.unwrap().get();
     if r.loyalty_programs.len() == 1 {
         assert_eq!(worth, r.amount.unwrap());
     }
@@ -112,14 +112,14 @@ async fn a_redemption_pays_part_of_the_invoice_once() {
     let (program, before) = program_of(&sandbox, &inv);
     let result = client.redeem_points(&inv.id, &request(&inv, &program, 200)).await.unwrap();
     let details = result.redemptions.unwrap();
-    assert_eq!(details.points, Some(Decimal::from(200)));
-    assert_eq!(details.amount, Some(Decimal::from(20)));
-    assert_eq!(details.balance_points, Some(Decimal::from(before - 200)));
-    assert_eq!(result.invoice.unwrap().balance, Some(Decimal::new(inv.balance() - 2000, 2)));
+    assert_eq!(details.points, Some(Decimal::from(200).into()));
+    assert_eq!(details.amount, Some(Decimal::from(20).into()));
+    assert_eq!(details.balance_points, Some(Decimal::from(before - 200).into()));
+    assert_eq!(result.invoice.unwrap().balance, Some(Decimal::new(inv.balance() - 2000, 2).into()));
     assert_eq!(sandbox.ledger().len(), 1);
     let read = client.get_invoice(&inv.id).await.unwrap();
     let paid = read.transactions.iter().find(|t| t.option_name() == "Loyalty Points").unwrap();
-    assert_eq!(paid.amount_paid, Some(Decimal::from(20)));
+    assert_eq!(paid.amount_paid, Some(Decimal::from(20).into()));
     assert_eq!(Some(&paid.transaction_id), result.payment.as_ref().map(|p| &p.transaction_id));
     let history = client.redeemed_points(&inv.guest_id, &inv.id).await.unwrap();
     assert_eq!(history.len(), 1);
@@ -261,7 +261,10 @@ async fn a_payment_is_never_sent_twice_even_when_its_answer_is_lost() {
     assert_eq!(sandbox.requests_to(&path).len(), 2);
     assert_eq!(sandbox.ledger().len(), 1);
     let read = client.get_invoice(&inv.id).await.unwrap();
-    assert!(read.transactions.iter().any(|t| t.amount_paid == Some(Decimal::from(2)) && !t.transaction_id.is_empty()));
+    assert!(read
+        .transactions
+        .iter()
+        .any(|t| t.amount_paid == Some(Decimal::from(2).into()) && !t.transaction_id.is_empty()));
 
     // Lost before it was applied: an error, nothing in the ledger.
     sandbox.inject(Fault::new("POST", &path, 1, FaultAction::DropBeforeApply));

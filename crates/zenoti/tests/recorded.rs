@@ -8,7 +8,8 @@ fn recorded(name: &str) -> Vec<u8> {
     std::fs::read(format!("{}/tests/fixtures/recorded/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
 }
 
-fn dec(text: &str) -> Decimal {
+/// An exact decimal ([`Decimal`], or the money it is in a model) from its text.
+fn dec<T: std::str::FromStr<Err = rust_decimal::Error>>(text: &str) -> T {
     text.parse().unwrap()
 }
 

@@ -4,11 +4,10 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use proptest::prelude::*;
 use proptest::sample::Index;
-use rust_decimal::Decimal;
 use serde_json::{json, Value};
 use zenoti::{
-    decode_event, GuestPackage, GuestPackageEventKind, InvoiceRef, NamedRef, PackageDates, PackagePurchase, PackageRef,
-    PackageState, PackageStatus, PackageType, PurchasePrice, ScheduleProgress, WebhookEvent,
+    decode_event, GuestPackage, GuestPackageEventKind, InvoiceRef, Money, NamedRef, PackageDates, PackagePurchase,
+    PackageRef, PackageState, PackageStatus, PackageType, PurchasePrice, ScheduleProgress, WebhookEvent,
 };
 
 const DOC_SAMPLE: &str = include_str!("fixtures/webhooks/redemption_doc_sample.txt");
@@ -33,7 +32,7 @@ fn at(y: i32, mo: u32, d: u32, h: u32, mi: u32, s: u32) -> Option<NaiveDateTime>
     NaiveDate::from_ymd_opt(y, mo, d).unwrap().and_hms_opt(h, mi, s)
 }
 
-fn money(text: &str) -> Option<Decimal> {
+fn money(text: &str) -> Option<Money> {
     Some(text.parse().unwrap())
 }
 

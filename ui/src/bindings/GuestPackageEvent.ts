@@ -11,7 +11,8 @@ import type { ScheduleProgress } from "./ScheduleProgress";
 import type { ServiceBalance } from "./ServiceBalance";
 
 /**
- * The `data` of a guest-package event: the package as it is now, and what the event adds.
+ * The `data` of a guest-package event: the package as it is now, and what the event adds (here,
+ * unlike in `HeldPackage` and `PackageHistory`, a list's presence tells the event apart).
  */
 export type GuestPackageEvent = { 
 /**

@@ -2,7 +2,8 @@
 import type { HeldItem } from "./HeldItem";
 
 /**
- * A service or product of a package, with what is left of it.
+ * A service or product of a package, with what is left of it (the benefits answer's own keys,
+ * unlike `ServiceBalance` and `ProductBalance`).
  */
 export type PackageBenefit = { item: HeldItem | null, total: number | null, redeemed: number | null, transferred: number | null, refunded: number | null, balance: number | null, 
 /**
