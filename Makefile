@@ -33,6 +33,7 @@ check-bindings: bindings
 
 lint:
 	$(CARGO) fmt --all -- --check
+	actionlint && scripts/check-release-docs.mjs
 	# Distribution packagers build without the updater: that build must keep compiling. Tauri's
 	# build script rewrites src-tauri/gen/schemas for the features it sees; the committed ones are
 	# the default build's, so they are put back.

