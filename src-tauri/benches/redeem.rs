@@ -1,5 +1,5 @@
-//! `make bench`: the app's own time per loyalty redemption, through the same `AppState` call the
-//! `redeem_points` command makes (checks, fresh reads, the payment, the audit log), against the
+//! `make bench`: the app's own time per loyalty redemption, through the same guard and service
+//! call the `redeem_points` command makes (checks, fresh reads, the payment, the audit log), against the
 //! sandbox on loopback. The time the sandbox spent answering (which it records per request) is
 //! subtracted, so what is left is the client, the command logic and the loopback round trips.
 //! The organization rate limit is lifted on both sides: this measures our overhead, not the
@@ -11,12 +11,12 @@
 
 use std::time::{Duration, Instant};
 
+use frontdesk_lib::error::CommandResult;
 use frontdesk_lib::redemption::package::RedeemPackageRequest;
 use frontdesk_lib::redemption::points::RedeemPointsRequest;
 use frontdesk_lib::redemption::{RedeemProgress, RedeemStatus, RedemptionOutcome};
-use frontdesk_lib::secrets::SecretStore;
-use frontdesk_lib::session::{AppState, ClientTuning, SignInRequest};
-use frontdesk_lib::settings::SettingsStore;
+use frontdesk_lib::services::connection::SignInRequest;
+use frontdesk_lib::services::{ClientTuning, Services};
 use zenoti_sandbox::{Config, Sandbox, DEMO_API_KEY};
 
 const WARM_UP: usize = 20;
@@ -31,22 +31,51 @@ fn ms(d: Duration) -> String {
     format!("{:.2} ms", d.as_secs_f64() * 1000.0)
 }
 
-async fn signed_in(sandbox: &Sandbox, dir: &std::path::Path) -> AppState {
+/// A workstation's services, called the way the commands call them.
+struct App(Services);
+
+impl App {
+    async fn redeem_points(
+        &self,
+        request: RedeemPointsRequest,
+        progress: impl Fn(RedeemProgress) + Send + Sync,
+    ) -> CommandResult<RedemptionOutcome> {
+        let connected = self.0.connection.connected().await?;
+        self.0.redemptions.redeem_points(&connected, &self.0.workstation, request, progress).await
+    }
+
+    async fn redeem_package(
+        &self,
+        request: RedeemPackageRequest,
+        progress: impl Fn(RedeemProgress) + Send + Sync,
+    ) -> CommandResult<RedemptionOutcome> {
+        let connected = self.0.connection.connected().await?;
+        self.0.redemptions.redeem_package(&connected, &self.0.workstation, request, progress).await
+    }
+
+    async fn guest_packages(
+        &self,
+        guest_id: String,
+        center_id: String,
+    ) -> CommandResult<Vec<frontdesk_lib::guest_packages::DeskPackage>> {
+        frontdesk_lib::services::guests::packages(&self.0.connection.connected().await?, &guest_id, &center_id).await
+    }
+}
+
+async fn signed_in(sandbox: &Sandbox, dir: &std::path::Path) -> App {
     let tuning = ClientTuning {
         rate_limit: zenoti::RateLimit { per_minute: 600_000, burst: 10_000 },
         ..ClientTuning::default()
     };
-    let app = AppState::new(
-        SecretStore::new("com.frontdesk.client.bench"),
-        SettingsStore::open(dir),
-        dir.to_path_buf(),
-        tuning,
-    );
-    app.sign_in(SignInRequest::ApiKey { base_url: sandbox.base_url(), api_key: DEMO_API_KEY.to_owned().into() })
+    let services = frontdesk_lib::testing::services(dir, tuning);
+    services
+        .connection
+        .sign_in(SignInRequest::ApiKey { base_url: sandbox.base_url(), api_key: DEMO_API_KEY.to_owned().into() })
         .await
         .unwrap();
-    app.set_cash_register("register-bench".into()).unwrap();
-    app
+    let unlocked = services.connection.unlocked().unwrap();
+    services.workstation.set_cash_register(&unlocked, "register-bench".into()).unwrap();
+    App(services)
 }
 
 /// Open invoices of the centers without OTP whose guest can redeem: (invoice, guest, program).

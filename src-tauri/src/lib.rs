@@ -1,5 +1,5 @@
-//! Front Desk's desktop shell: thin commands over the Zenoti client, the keychain and the
-//! workstation settings.
+//! Front Desk's desktop shell: thin commands (`commands`) over Tauri-free services
+//! (`services`), each registered on its own.
 
 pub mod catalog;
 pub mod commands;
@@ -7,15 +7,16 @@ pub mod error;
 pub mod guest_packages;
 pub mod redemption;
 pub mod secrets;
-pub mod session;
+pub mod services;
 pub mod settings;
 pub mod support;
+pub mod testing;
 pub mod update;
 
 use tauri::Manager;
 
 use crate::secrets::SecretStore;
-use crate::session::{AppState, ClientTuning};
+use crate::services::{ClientTuning, Services, Workstation};
 use crate::settings::SettingsStore;
 
 /// Starts the app. Blocks until the last window closes.
@@ -60,54 +61,70 @@ pub fn run() {
             app.manage(update::Updates::default());
             start_update_checks(app.handle().clone());
             exit_on_terminate(app.handle().clone());
-            app.manage(AppState::new(
-                SecretStore::new(&identifier),
-                SettingsStore::open(&config_dir),
-                data_dir,
-                ClientTuning::default(),
-            ));
+            manage(
+                app,
+                Services::new(
+                    SecretStore::new(&identifier),
+                    SettingsStore::open(&config_dir),
+                    &data_dir,
+                    ClientTuning::default(),
+                ),
+            );
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::auth::app_settings,
-            commands::auth::restore_session,
-            commands::auth::sign_in,
-            commands::auth::start_demo,
-            commands::auth::sign_out,
-            commands::auth::lock,
-            commands::auth::unlock,
-            commands::auth::set_workstation_pin,
-            commands::auth::set_idle_lock_minutes,
-            commands::auth::set_payment_check_seconds,
-            commands::centers::list_centers,
-            commands::centers::select_center,
-            commands::packages::open_catalog,
-            commands::packages::member_prices,
-            commands::packages::gift_card_packages,
-            commands::packages::list_categories,
-            commands::guests::search_guests,
-            commands::guests::guest_packages,
-            commands::guests::package_details,
-            commands::guests::redeem_package,
-            commands::redeem::find_invoices,
-            commands::redeem::get_invoice,
-            commands::redeem::redeemable_points,
-            commands::redeem::redeem_points,
-            commands::redeem::check_redemption,
-            commands::redeem::dismiss_redemption,
-            commands::redeem::audit_log,
-            commands::redeem::set_cash_register,
-            commands::redeem::export_audit_csv,
-            commands::redeem::demo_codes,
-            commands::update::update_status,
-            commands::update::check_for_update,
-            commands::update::install_update,
-            commands::update::set_update_endpoint,
-            commands::support::about,
-            commands::support::export_support_bundle,
-        ])
+        .invoke_handler(handler())
         .run(tauri::generate_context!())
         .expect("Front Desk failed to start");
+}
+
+/// Registers each service with the app, for the commands that take it.
+pub fn manage<R: tauri::Runtime>(app: &impl Manager<R>, services: Services) {
+    app.manage(services.connection);
+    app.manage(services.workstation);
+    app.manage(services.catalog);
+    app.manage(services.redemptions);
+}
+
+/// Every command of the app (the test host registers the same).
+pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
+    tauri::generate_handler![
+        commands::auth::app_settings,
+        commands::auth::restore_session,
+        commands::auth::sign_in,
+        commands::auth::start_demo,
+        commands::auth::sign_out,
+        commands::auth::lock,
+        commands::auth::unlock,
+        commands::auth::set_workstation_pin,
+        commands::auth::set_idle_lock_minutes,
+        commands::auth::set_payment_check_seconds,
+        commands::centers::list_centers,
+        commands::centers::select_center,
+        commands::packages::open_catalog,
+        commands::packages::member_prices,
+        commands::packages::gift_card_packages,
+        commands::packages::list_categories,
+        commands::guests::search_guests,
+        commands::guests::guest_packages,
+        commands::guests::package_details,
+        commands::guests::redeem_package,
+        commands::redeem::find_invoices,
+        commands::redeem::get_invoice,
+        commands::redeem::redeemable_points,
+        commands::redeem::redeem_points,
+        commands::redeem::check_redemption,
+        commands::redeem::dismiss_redemption,
+        commands::redeem::audit_log,
+        commands::redeem::set_cash_register,
+        commands::redeem::export_audit_csv,
+        commands::redeem::demo_codes,
+        commands::update::update_status,
+        commands::update::check_for_update,
+        commands::update::install_update,
+        commands::update::set_update_endpoint,
+        commands::support::about,
+        commands::support::export_support_bundle,
+    ]
 }
 
 /// Logs to stderr and, when the log folder can be made, to a daily file there (14 days kept).
@@ -170,7 +187,7 @@ fn start_update_checks(app: tauri::AppHandle) {
     tauri::async_runtime::spawn(async move {
         tokio::time::sleep(update::FIRST_CHECK_AFTER).await;
         loop {
-            let endpoint = app.state::<AppState>().update_endpoint();
+            let endpoint = app.state::<Workstation>().update_endpoint();
             update::run_check(&app, &app.state::<update::Updates>(), endpoint).await;
             tokio::time::sleep(update::CHECK_EVERY).await;
         }

@@ -9,6 +9,7 @@ use ts_rs::TS;
 use zip::write::SimpleFileOptions;
 
 use crate::error::{ErrorCode, IpcError};
+use crate::services::connection::{SessionInfo, Unlocked};
 
 /// Log files are kept this many days.
 pub const LOG_DAYS: usize = 14;
@@ -61,6 +62,31 @@ pub struct About {
     /// `api_key`, `employee`, `demo`, or none when signed out.
     pub mode: Option<String>,
     pub log_dir: String,
+}
+
+impl About {
+    /// This build, and where it is connected: the session's address, or the saved one when
+    /// signed out.
+    pub fn new(build: BuildInfo, session: Option<SessionInfo>, saved_base_url: String, log_dir: &Path) -> About {
+        About {
+            build,
+            base_url: Some(session.as_ref().map_or(saved_base_url, |s| s.base_url.clone())),
+            mode: session.and_then(|s| serde_json::to_value(s.mode).ok()?.as_str().map(str::to_owned)),
+            log_dir: log_dir.display().to_string(),
+        }
+    }
+}
+
+/// Writes a support bundle into `dir` (refused while locked) and returns its path.
+pub fn export(
+    _: &Unlocked,
+    dir: &Path,
+    log_dir: &Path,
+    settings_file: &Path,
+    about: &About,
+) -> Result<String, IpcError> {
+    let name = format!("front-desk-support-{}.zip", chrono::Local::now().format("%Y-%m-%d-%H%M%S"));
+    Ok(write_bundle(&dir.join(name), log_dir, settings_file, about)?.display().to_string())
 }
 
 /// The operating system as it describes itself.

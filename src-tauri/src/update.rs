@@ -89,10 +89,10 @@ mod with_updater {
         Ok(Checked { update, older_offered })
     }
 
-    /// Downloads the update, checks its signature, and installs it (it takes effect on restart).
-    pub async fn download_and_install(update: &Update, progress: impl Fn(UpdateProgress)) -> Result<(), IpcError> {
+    /// Downloads the update; its signature is checked when it is installed.
+    pub async fn download(update: &Update, progress: impl Fn(UpdateProgress)) -> Result<Vec<u8>, IpcError> {
         let mut received = 0u64;
-        let bytes = update
+        update
             .download(
                 |chunk, total| {
                     received += chunk as u64;
@@ -101,7 +101,12 @@ mod with_updater {
                 || {},
             )
             .await
-            .map_err(updater_error)?;
+            .map_err(updater_error)
+    }
+
+    /// Checks the signature and installs (it takes effect on restart; on Windows the installer
+    /// ends this process itself, so nothing after this call may be relied on there).
+    pub fn install(update: &Update, bytes: Vec<u8>, progress: impl Fn(UpdateProgress)) -> Result<(), IpcError> {
         progress(UpdateProgress::Installing);
         update.install(bytes).map_err(updater_error)
     }

@@ -129,7 +129,7 @@ async fn a_bundle_whose_signature_does_not_match_is_refused() {
     *manifest_slot.lock().unwrap() = manifest("1.3.0", &url, PLATFORM);
     let update = update::check(app.handle(), Some(url)).await.unwrap().update.unwrap();
     let progress = Mutex::new(Vec::new());
-    let err = update::download_and_install(&update, |p| progress.lock().unwrap().push(p)).await.unwrap_err();
+    let err = update::download(&update, |p| progress.lock().unwrap().push(p)).await.unwrap_err();
     assert_eq!(err.code, ErrorCode::UpdateFailed);
     assert!(err.message.contains("signature does not match"), "{}", err.message);
     assert!(

@@ -1,16 +1,23 @@
 use tauri::State;
 use zenoti::Center;
 
-use crate::error::CommandResult;
-use crate::session::{AppState, SessionInfo};
+use crate::error::{CommandResult, IpcError};
+use crate::services::connection::SessionInfo;
+use crate::services::{invoices, Connection, Workstation};
 use crate::settings::CenterChoice;
 
 #[tauri::command]
-pub async fn list_centers(state: State<'_, AppState>) -> CommandResult<Vec<Center>> {
-    state.list_centers().await
+pub async fn list_centers(connection: State<'_, Connection>) -> CommandResult<Vec<Center>> {
+    invoices::centers(&connection.connected().await?).await
 }
 
+/// Remembers the center for this workstation and connection.
 #[tauri::command]
-pub async fn select_center(state: State<'_, AppState>, center: CenterChoice) -> CommandResult<SessionInfo> {
-    state.select_center(center).await
+pub async fn select_center(
+    connection: State<'_, Connection>,
+    workstation: State<'_, Workstation>,
+    center: CenterChoice,
+) -> CommandResult<SessionInfo> {
+    workstation.select_center(&connection.connected().await?, center)?;
+    connection.info().await.ok_or_else(IpcError::not_signed_in)
 }

@@ -6,49 +6,53 @@ use crate::error::CommandResult;
 use crate::guest_packages::{DeskPackage, PackageDetails};
 use crate::redemption::package::RedeemPackageRequest;
 use crate::redemption::{RedeemProgress, RedemptionOutcome};
-use crate::session::AppState;
+use crate::services::{guests, Connection, Redemptions, Workstation};
 
 /// One page of the guests matching `text` (name, phone, email or guest code).
 #[tauri::command]
 pub async fn search_guests(
-    state: State<'_, AppState>,
+    connection: State<'_, Connection>,
     center_id: String,
     text: String,
     page: Option<u32>,
     across_centers: Option<bool>,
 ) -> CommandResult<GuestPage> {
-    state.search_guests(center_id, text, page.unwrap_or(1), across_centers.unwrap_or(false)).await
+    let connected = connection.connected().await?;
+    guests::search(&connected, &center_id, &text, page.unwrap_or(1), across_centers.unwrap_or(false)).await
 }
 
 /// The guest's packages of every status, usable ones first.
 #[tauri::command]
 pub async fn guest_packages(
-    state: State<'_, AppState>,
+    connection: State<'_, Connection>,
     guest_id: String,
     center_id: String,
 ) -> CommandResult<Vec<DeskPackage>> {
-    state.guest_packages(guest_id, center_id).await
+    guests::packages(&connection.connected().await?, &guest_id, &center_id).await
 }
 
 #[tauri::command]
 pub async fn package_details(
-    state: State<'_, AppState>,
+    connection: State<'_, Connection>,
     guest_id: String,
     user_package_id: String,
 ) -> CommandResult<PackageDetails> {
-    state.package_details(guest_id, user_package_id).await
+    guests::package_details(&connection.connected().await?, &guest_id, &user_package_id).await
 }
 
-/// Redeems one session (never sent twice; see `redeem_package`), reporting its steps on
+/// Redeems one session (never sent twice; see `crate::redemption`), reporting its steps on
 /// `on_progress`.
 #[tauri::command]
 pub async fn redeem_package(
-    state: State<'_, AppState>,
+    connection: State<'_, Connection>,
+    workstation: State<'_, Workstation>,
+    redemptions: State<'_, Redemptions>,
     request: RedeemPackageRequest,
     on_progress: Channel<RedeemProgress>,
 ) -> CommandResult<RedemptionOutcome> {
-    state
-        .redeem_package(request, |step| {
+    let connected = connection.connected().await?;
+    redemptions
+        .redeem_package(&connected, &workstation, request, |step| {
             // The screen only loses a status line if the window has gone.
             let _ = on_progress.send(step);
         })

@@ -1,5 +1,5 @@
-//! Thin IPC commands, one module per domain: each takes its input, calls the session, and
-//! returns `{code, message, detail}` on failure.
+//! Thin IPC commands, one module per domain: each passes the guard (`Connection::connected`
+//! or `unlocked`) and its input to a service, and returns `{code, message, detail}` on failure.
 
 pub mod auth;
 pub mod centers;

@@ -4,17 +4,19 @@ use zenoti::Category;
 
 use crate::catalog::{CatalogEvent, MemberPrice};
 use crate::error::CommandResult;
-use crate::session::AppState;
+use crate::services::{catalog, Catalog, Connection};
 
 /// Streams the center's whole catalog over `on_event` (see `CatalogEvent`).
 #[tauri::command]
 pub async fn open_catalog(
-    state: State<'_, AppState>,
+    connection: State<'_, Connection>,
+    catalog: State<'_, Catalog>,
     center_id: String,
     on_event: Channel<CatalogEvent>,
 ) -> CommandResult<()> {
-    state
-        .open_catalog(center_id, |event| {
+    let connected = connection.connected().await?;
+    catalog
+        .open(&connected, &center_id, |event| {
             if let Err(err) = on_event.send(event) {
                 tracing::warn!(%err, "the catalog screen went away");
             }
@@ -24,19 +26,19 @@ pub async fn open_catalog(
 
 #[tauri::command]
 pub async fn member_prices(
-    state: State<'_, AppState>,
+    connection: State<'_, Connection>,
     center_id: String,
     guest_id: String,
 ) -> CommandResult<Vec<MemberPrice>> {
-    state.member_prices(center_id, guest_id).await
+    catalog::member_prices(&connection.connected().await?, &center_id, &guest_id).await
 }
 
 #[tauri::command]
-pub async fn gift_card_packages(state: State<'_, AppState>, center_id: String) -> CommandResult<Vec<String>> {
-    state.gift_card_packages(center_id).await
+pub async fn gift_card_packages(connection: State<'_, Connection>, center_id: String) -> CommandResult<Vec<String>> {
+    catalog::gift_card_packages(&connection.connected().await?, &center_id).await
 }
 
 #[tauri::command]
-pub async fn list_categories(state: State<'_, AppState>, center_id: String) -> CommandResult<Vec<Category>> {
-    state.list_categories(center_id).await
+pub async fn list_categories(connection: State<'_, Connection>, center_id: String) -> CommandResult<Vec<Category>> {
+    catalog::categories(&connection.connected().await?, &center_id).await
 }

@@ -1,42 +1,46 @@
 use tauri::ipc::Channel;
-use tauri::{AppHandle, Manager, State};
+use tauri::{AppHandle, Manager, Runtime, State};
 use zenoti::{Invoice, InvoiceSummary, RedeemableInfo};
 
-use crate::error::CommandResult;
-use crate::error::{ErrorCode, IpcError};
+use crate::error::{CommandResult, ErrorCode, IpcError};
 use crate::redemption::points::RedeemPointsRequest;
 use crate::redemption::{AuditEntry, RedeemProgress, RedemptionOutcome};
-use crate::session::{AppState, DemoCodes};
+use crate::services::demo::{self, DemoCodes};
+use crate::services::{invoices, Connection, Redemptions, Workstation};
 
 /// Today's invoices of the center, or those whose number contains `number`.
 #[tauri::command]
 pub async fn find_invoices(
-    state: State<'_, AppState>,
+    connection: State<'_, Connection>,
     center_id: String,
     number: Option<String>,
 ) -> CommandResult<Vec<InvoiceSummary>> {
-    state.find_invoices(center_id, number).await
+    invoices::find(&connection.connected().await?, &center_id, number.as_deref()).await
 }
 
 #[tauri::command]
-pub async fn get_invoice(state: State<'_, AppState>, invoice_id: String) -> CommandResult<Invoice> {
-    state.get_invoice(invoice_id).await
+pub async fn get_invoice(connection: State<'_, Connection>, invoice_id: String) -> CommandResult<Invoice> {
+    invoices::get(&connection.connected().await?, &invoice_id).await
 }
 
 #[tauri::command]
-pub async fn redeemable_points(state: State<'_, AppState>, invoice_id: String) -> CommandResult<RedeemableInfo> {
-    state.redeemable_points(invoice_id).await
+pub async fn redeemable_points(connection: State<'_, Connection>, invoice_id: String) -> CommandResult<RedeemableInfo> {
+    invoices::redeemable_points(&connection.connected().await?, &invoice_id).await
 }
 
-/// Sends one redemption (never twice; see `redeem`), reporting its steps on `on_progress`.
+/// Sends one redemption (never twice; see `crate::redemption`), reporting its steps on
+/// `on_progress`.
 #[tauri::command]
 pub async fn redeem_points(
-    state: State<'_, AppState>,
+    connection: State<'_, Connection>,
+    workstation: State<'_, Workstation>,
+    redemptions: State<'_, Redemptions>,
     request: RedeemPointsRequest,
     on_progress: Channel<RedeemProgress>,
 ) -> CommandResult<RedemptionOutcome> {
-    state
-        .redeem_points(request, |step| {
+    let connected = connection.connected().await?;
+    redemptions
+        .redeem_points(&connected, &workstation, request, |step| {
             // The screen only loses a status line if the window has gone.
             let _ = on_progress.send(step);
         })
@@ -45,38 +49,59 @@ pub async fn redeem_points(
 
 /// Check again: reads Zenoti once more for a redemption whose answer was lost.
 #[tauri::command]
-pub async fn check_redemption(state: State<'_, AppState>, attempt_id: String) -> CommandResult<RedemptionOutcome> {
-    state.check_redemption(attempt_id).await
+pub async fn check_redemption(
+    connection: State<'_, Connection>,
+    redemptions: State<'_, Redemptions>,
+    attempt_id: String,
+) -> CommandResult<RedemptionOutcome> {
+    redemptions.check_again(&connection.connected().await?, &attempt_id).await
 }
 
 /// The receptionist checked in Zenoti that a redemption not seen yet did not go through.
 #[tauri::command]
-pub async fn dismiss_redemption(state: State<'_, AppState>, attempt_id: String) -> CommandResult<()> {
-    state.dismiss_redemption(attempt_id).await
+pub async fn dismiss_redemption(
+    connection: State<'_, Connection>,
+    workstation: State<'_, Workstation>,
+    redemptions: State<'_, Redemptions>,
+    attempt_id: String,
+) -> CommandResult<()> {
+    redemptions.dismiss(&connection.connected().await?, &workstation, &attempt_id)
 }
 
 #[tauri::command]
-pub async fn audit_log(state: State<'_, AppState>) -> CommandResult<Vec<AuditEntry>> {
-    Ok(state.audit_log().await)
+pub async fn audit_log(
+    connection: State<'_, Connection>,
+    redemptions: State<'_, Redemptions>,
+) -> CommandResult<Vec<AuditEntry>> {
+    Ok(redemptions.audit_log(&connection.connected().await?))
 }
 
 #[tauri::command]
-pub fn set_cash_register(state: State<'_, AppState>, cash_register_id: String) -> CommandResult<()> {
-    state.set_cash_register(cash_register_id)
+pub fn set_cash_register(
+    connection: State<'_, Connection>,
+    workstation: State<'_, Workstation>,
+    cash_register_id: String,
+) -> CommandResult<()> {
+    workstation.set_cash_register(&connection.unlocked()?, cash_register_id)
 }
 
 /// Writes the redemption log as CSV to the Downloads folder (or the app's data folder) and
 /// returns where.
 #[tauri::command]
-pub async fn export_audit_csv(app: AppHandle, state: State<'_, AppState>) -> CommandResult<String> {
+pub async fn export_audit_csv<R: Runtime>(
+    app: AppHandle<R>,
+    connection: State<'_, Connection>,
+    redemptions: State<'_, Redemptions>,
+) -> CommandResult<String> {
+    let unlocked = connection.unlocked()?;
     let dir = app.path().download_dir().or_else(|_| app.path().app_data_dir()).map_err(|e| {
         IpcError::new(ErrorCode::SettingsError, "No folder to save the log in was found on this computer.")
             .with_detail(e.to_string())
     })?;
-    state.export_audit_csv(&dir).await
+    redemptions.export_audit_csv(&unlocked, connection.in_demo().await, &dir)
 }
 
 #[tauri::command]
-pub async fn demo_codes(state: State<'_, AppState>) -> CommandResult<DemoCodes> {
-    state.demo_codes().await
+pub async fn demo_codes(connection: State<'_, Connection>) -> CommandResult<DemoCodes> {
+    demo::codes(&connection.connected().await?)
 }

@@ -1,29 +1,43 @@
-use tauri::{AppHandle, Manager, State};
+use tauri::{AppHandle, Manager, Runtime, State};
 
 use crate::error::{CommandResult, ErrorCode, IpcError};
-use crate::session::AppState;
-use crate::support::{About, BuildInfo};
+use crate::services::{Connection, Workstation};
+use crate::support::{self as bundle, About, BuildInfo};
 
-fn log_dir(app: &AppHandle) -> std::path::PathBuf {
+fn log_dir<R: Runtime>(app: &AppHandle<R>) -> std::path::PathBuf {
     app.path().app_log_dir().unwrap_or_else(|_| std::env::temp_dir().join("frontdesk-logs"))
 }
 
 /// This build, with the version the app was packaged as.
-pub fn build_info(app: &AppHandle) -> BuildInfo {
+pub fn build_info<R: Runtime>(app: &AppHandle<R>) -> BuildInfo {
     BuildInfo::new(app.package_info().version.to_string())
 }
 
+async fn about_now<R: Runtime>(app: &AppHandle<R>, connection: &Connection, workstation: &Workstation) -> About {
+    About::new(build_info(app), connection.info().await, workstation.settings().base_url, &log_dir(app))
+}
+
 #[tauri::command]
-pub async fn about(app: AppHandle, state: State<'_, AppState>) -> CommandResult<About> {
-    Ok(state.about(build_info(&app), &log_dir(&app)).await)
+pub async fn about<R: Runtime>(
+    app: AppHandle<R>,
+    connection: State<'_, Connection>,
+    workstation: State<'_, Workstation>,
+) -> CommandResult<About> {
+    Ok(about_now(&app, &connection, &workstation).await)
 }
 
 /// Writes the support bundle to the Downloads folder (or the app's data folder) and returns where.
 #[tauri::command]
-pub async fn export_support_bundle(app: AppHandle, state: State<'_, AppState>) -> CommandResult<String> {
+pub async fn export_support_bundle<R: Runtime>(
+    app: AppHandle<R>,
+    connection: State<'_, Connection>,
+    workstation: State<'_, Workstation>,
+) -> CommandResult<String> {
+    let unlocked = connection.unlocked()?;
     let dir = app.path().download_dir().or_else(|_| app.path().app_data_dir()).map_err(|e| {
         IpcError::new(ErrorCode::SettingsError, "No folder to save the support bundle in was found on this computer.")
             .with_detail(e.to_string())
     })?;
-    state.export_support_bundle(build_info(&app), &dir, &log_dir(&app)).await
+    let about = about_now(&app, &connection, &workstation).await;
+    bundle::export(&unlocked, &dir, &log_dir(&app), workstation.settings_path(), &about)
 }

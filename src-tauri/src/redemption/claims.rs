@@ -75,6 +75,11 @@ impl Claims {
         Ok(())
     }
 
+    /// After an install that failed: redemptions may start again.
+    pub fn reopen(&self) {
+        self.held.lock().unwrap_or_else(|p| p.into_inner()).closing = false;
+    }
+
     pub fn claim(&self, invoice_id: &str) -> Result<Claim<'_>, IpcError> {
         let key = invoice_id.trim().to_ascii_lowercase();
         {

@@ -36,7 +36,7 @@ use crate::error::{ErrorCode, IpcError};
 pub const DEFAULT_CHECK_SECONDS: u32 = 60;
 
 /// What the screen says while a redemption is under way.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, TS)]
 #[serde(tag = "step", rename_all = "snake_case")]
 #[ts(export)]
 pub enum RedeemProgress {
@@ -249,6 +249,11 @@ impl Redeemer {
     /// otherwise no new one starts from now on.
     pub fn close_for_restart(&self) -> Result<(), IpcError> {
         self.claims.close_for_restart()
+    }
+
+    /// After an install that failed: redemptions may start again.
+    pub fn reopen(&self) {
+        self.claims.reopen()
     }
 
     /// Runs one redemption of any kind through the engine.

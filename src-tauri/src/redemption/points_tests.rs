@@ -10,54 +10,14 @@ use zenoti_sandbox::{Config, Fault, FaultAction, Sandbox, DEMO_API_KEY};
 use crate::error::ErrorCode;
 use crate::redemption::points::RedeemPointsRequest;
 use crate::redemption::{AuditEntry, RedeemProgress, RedeemStatus};
-use crate::secrets::SecretStore;
-use crate::session::{AppState, ClientTuning, SignInRequest};
-use crate::settings::SettingsStore;
+use crate::services::connection::SignInRequest;
+use crate::services::ClientTuning;
+use crate::testing::TestHost;
 
-/// Keyring's in-memory mock store for every test here.
-pub(crate) fn mock_keyring() {
-    static INIT: std::sync::Once = std::sync::Once::new();
-    INIT.call_once(|| keyring::set_default_credential_builder(keyring::mock::default_credential_builder()));
-}
+pub(crate) use crate::testing::CHECK_WINDOW;
 
-/// The tests' check window for lost answers (a workstation's is a minute).
-pub(crate) const CHECK_WINDOW: Duration = Duration::from_millis(300);
-
-pub(crate) async fn signed_in(sandbox: &Sandbox, dir: &std::path::Path) -> AppState {
-    signed_in_with(sandbox, dir, Duration::from_secs(5), CHECK_WINDOW).await
-}
-
-/// Signed in with the API key, with this client timeout and check window.
-pub(crate) async fn signed_in_with(
-    sandbox: &Sandbox,
-    dir: &std::path::Path,
-    timeout: Duration,
-    check_window: Duration,
-) -> AppState {
-    mock_keyring();
-    let tuning = ClientTuning {
-        connect_timeout: Duration::from_secs(2),
-        timeout,
-        retry: zenoti::RetryPolicy {
-            max_retries: 2,
-            base_delay: Duration::from_millis(1),
-            max_delay: Duration::from_millis(5),
-            max_retry_after: Duration::from_secs(1),
-        },
-        rate_limit: zenoti::RateLimit { per_minute: 600_000, burst: 10_000 },
-        check_window: Some(check_window),
-    };
-    let app = AppState::new(
-        SecretStore::new("com.frontdesk.client.test"),
-        SettingsStore::open(dir),
-        dir.to_path_buf(),
-        tuning,
-    );
-    app.sign_in(SignInRequest::ApiKey { base_url: sandbox.base_url(), api_key: DEMO_API_KEY.to_owned().into() })
-        .await
-        .unwrap();
-    app.set_cash_register("register-7".into()).unwrap();
-    app
+pub(crate) async fn signed_in(sandbox: &Sandbox, dir: &std::path::Path) -> TestHost {
+    TestHost::signed_in(sandbox, dir, Duration::from_secs(5), CHECK_WINDOW).await
 }
 
 pub(crate) async fn unlimited_sandbox() -> Sandbox {
@@ -92,7 +52,7 @@ pub(crate) struct Setup {
     pub sandbox: Sandbox,
     /// The app's data folder, removed when the test ends.
     pub dir: tempfile::TempDir,
-    pub app: AppState,
+    pub app: TestHost,
     pub inv: Invoice,
     pub program: String,
 }
@@ -105,7 +65,7 @@ pub(crate) async fn on_invoice(k: usize) -> Setup {
 pub(crate) async fn on_invoice_with(k: usize, timeout: Duration, check_window: Duration) -> Setup {
     let sandbox = unlimited_sandbox().await;
     let dir = tempfile::tempdir().unwrap();
-    let app = signed_in_with(&sandbox, dir.path(), timeout, check_window).await;
+    let app = TestHost::signed_in(&sandbox, dir.path(), timeout, check_window).await;
     let inv = invoice(&sandbox, 1, k);
     let (program, _) = program_points(&sandbox, &inv);
     Setup { sandbox, dir, app, inv, program }
@@ -141,7 +101,7 @@ async fn a_redemption_is_applied_and_audited() {
     // The receipt's time is Zenoti's, on the center's clock.
     let paid_at = sandbox.with_books(|b| b.invoices.iter().find(|i| i.id == inv.id).unwrap().payments[0].at.clone());
     assert_eq!(outcome.center_time.as_deref(), Some(paid_at.as_str()));
-    let audit = app.audit_log().await;
+    let audit = app.audit_log().await.unwrap();
     assert_eq!(audit.iter().map(|e| e.outcome.as_str()).collect::<Vec<_>>(), vec!["attempt", "applied"]);
     assert_eq!(audit[1].employee, "API key");
     assert_eq!(audit[1].invoice_number.as_deref(), Some(printed(&inv).as_str()));
@@ -233,9 +193,15 @@ async fn a_lost_answer_is_settled_by_reading_the_invoice_again() {
     let Setup { sandbox, dir: _dir, app, inv, program } = on_invoice(2).await;
 
     on_payment(&sandbox, &inv, FaultAction::ApplyThenDrop);
-    let steps = std::sync::Mutex::new(Vec::new());
-    let applied = app.redeem_points(ask(&inv, &program, "10"), |s| steps.lock().unwrap().push(s)).await.unwrap();
-    let steps = steps.into_inner().unwrap();
+    let steps = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let applied = app
+        .redeem_points(ask(&inv, &program, "10"), {
+            let steps = steps.clone();
+            move |s| steps.lock().unwrap().push(s)
+        })
+        .await
+        .unwrap();
+    let steps = steps.lock().unwrap().clone();
     assert_eq!(steps[0], RedeemProgress::Sending);
     assert!(matches!(steps[1], RedeemProgress::Checking { .. }), "{steps:?}");
     assert!(applied.center_time.is_some(), "the payment found on the invoice gives the receipt its time");
@@ -255,7 +221,7 @@ async fn a_lost_answer_is_settled_by_reading_the_invoice_again() {
     let unseen = app.redeem_points(ask(&inv, &program, "10"), |_| ()).await.unwrap();
     assert_eq!(unseen.status, RedeemStatus::NotSeenYet);
     assert_eq!(posts(&sandbox, &inv), 3, "every payment was sent exactly once");
-    let outcomes: Vec<String> = app.audit_log().await.into_iter().map(|e| e.outcome).collect();
+    let outcomes: Vec<String> = app.audit_log().await.unwrap().into_iter().map(|e| e.outcome).collect();
     assert_eq!(outcomes, vec!["attempt", "applied", "attempt", "not_seen_yet", "attempt", "not_seen_yet"]);
 }
 
@@ -265,18 +231,21 @@ async fn a_late_commit_is_found_by_the_checks_and_never_called_not_applied() {
     let Setup { sandbox, dir: _dir, app, inv, program } =
         on_invoice_with(2, Duration::from_millis(150), Duration::from_secs(3)).await;
     on_payment(&sandbox, &inv, FaultAction::CommitLate { ms: 400 });
-    let seconds = std::sync::Mutex::new(Vec::new());
+    let seconds = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     let outcome = app
-        .redeem_points(ask(&inv, &program, "10"), |s| {
-            if let RedeemProgress::Checking { seconds_left } = s {
-                seconds.lock().unwrap().push(seconds_left);
+        .redeem_points(ask(&inv, &program, "10"), {
+            let seconds = seconds.clone();
+            move |s| {
+                if let RedeemProgress::Checking { seconds_left } = s {
+                    seconds.lock().unwrap().push(seconds_left);
+                }
             }
         })
         .await
         .unwrap();
     assert_eq!((outcome.status, outcome.checked_after_lost_answer), (RedeemStatus::Applied, true));
     assert_eq!(sandbox.ledger().len(), 1);
-    let seconds = seconds.into_inner().unwrap();
+    let seconds = seconds.lock().unwrap().clone();
     assert_eq!(seconds.first(), Some(&3), "the countdown starts at the window: {seconds:?}");
     assert!(seconds.windows(2).all(|w| w[0] >= w[1]), "the countdown only goes down: {seconds:?}");
 }
@@ -434,7 +403,7 @@ async fn check_again_finds_a_payment_that_committed_after_the_window() {
     assert_eq!(sandbox.ledger().len(), 1);
     let found = app.check_redemption(unseen.attempt_id.clone()).await.unwrap();
     assert_eq!((found.status, found.attempt_id.as_str()), (RedeemStatus::Applied, unseen.attempt_id.as_str()));
-    let outcomes: Vec<String> = app.audit_log().await.into_iter().map(|e| e.outcome).collect();
+    let outcomes: Vec<String> = app.audit_log().await.unwrap().into_iter().map(|e| e.outcome).collect();
     assert_eq!(outcomes, ["attempt", "not_seen_yet", "applied"]);
     assert_eq!(app.check_redemption("no-such-attempt".into()).await.unwrap_err().code, ErrorCode::InvalidInput);
 }
@@ -446,7 +415,7 @@ async fn it_did_not_go_through_is_the_receptionists_word_and_is_audited() {
     let unseen = app.redeem_points(ask(&inv, &program, "10"), |_| ()).await.unwrap();
     assert_eq!(unseen.status, RedeemStatus::NotSeenYet);
     app.dismiss_redemption(unseen.attempt_id.clone()).await.unwrap();
-    let last = app.audit_log().await.pop().unwrap();
+    let last = app.audit_log().await.unwrap().pop().unwrap();
     assert_eq!((last.outcome.as_str(), last.attempt_id.as_deref()), ("dismissed", Some(unseen.attempt_id.as_str())));
     assert_eq!(last.employee, "API key");
     // It is no longer checked, neither by Check again nor before the next redemption.
@@ -511,13 +480,7 @@ async fn a_redemption_on_an_invoice_that_already_carries_a_payment_finds_its_own
 #[tokio::test]
 async fn the_demo_keeps_its_own_audit_log() {
     let dir = tempfile::tempdir().unwrap();
-    mock_keyring();
-    let app = AppState::new(
-        SecretStore::new("com.frontdesk.client.test"),
-        SettingsStore::open(dir.path()),
-        dir.path().to_path_buf(),
-        ClientTuning::default(),
-    );
+    let app = TestHost::new(dir.path(), ClientTuning::default());
     app.start_demo().await.unwrap();
     let center = app.list_centers().await.unwrap()[1].id.clone();
     let today = app.find_invoices(center, None).await.unwrap();
@@ -532,7 +495,7 @@ async fn the_demo_keeps_its_own_audit_log() {
         otp: None,
     };
     assert_eq!(app.redeem_points(request, |_| ()).await.unwrap().status, RedeemStatus::Applied);
-    assert_eq!(app.audit_log().await.len(), 2, "the demo's log shows the demo's redemption");
+    assert_eq!(app.audit_log().await.unwrap().len(), 2, "the demo's log shows the demo's redemption");
     assert!(!dir.path().join("audit/redemptions.jsonl").exists(), "the demo wrote the real audit log");
     assert!(dir.path().join("audit/demo-redemptions.jsonl").exists());
     let csv = app.export_audit_csv(&dir.path().join("out")).await.unwrap();
@@ -553,7 +516,7 @@ async fn a_refusal_is_plain_and_audited_with_zenotis_words() {
     assert_eq!(err.code, ErrorCode::RedemptionRefused);
     assert!(err.message.contains("override code"), "{}", err.message);
     assert_eq!(err.detail.as_deref(), Some("Zenoti error 502: Please enter a valid OTP."));
-    let last = app.audit_log().await.pop().unwrap();
+    let last = app.audit_log().await.unwrap().pop().unwrap();
     assert_eq!((last.outcome.as_str(), last.zenoti_message.as_deref()), ("refused", Some("Please enter a valid OTP.")));
     let code = sandbox.with_books(|b| b.otp_centers[&inv.center_id].clone());
     let ok =
@@ -610,7 +573,7 @@ async fn a_randomized_fault_run_never_pays_twice_and_the_audit_matches_the_ledge
     let sandbox = unlimited_sandbox().await;
     let dir = tempfile::tempdir().unwrap();
     // The client gives up after 80 ms, so "commit late" commits after it hung up.
-    let app = signed_in_with(&sandbox, dir.path(), Duration::from_millis(80), Duration::from_millis(600)).await;
+    let app = TestHost::signed_in(&sandbox, dir.path(), Duration::from_millis(80), Duration::from_millis(600)).await;
     let mut rng = fastrand::Rng::with_seed(20261202);
     let open: Vec<Invoice> = (0..6).map(|k| invoice(&sandbox, 1, k)).collect();
     let mut tally = Tally::new();
@@ -656,7 +619,7 @@ async fn a_randomized_fault_run_never_pays_twice_and_the_audit_matches_the_ledge
     }
     println!("points fault run (applied, not seen yet, refused or not sent): {tally:?}");
     let ledger = sandbox.ledger();
-    let audit_applied = app.audit_log().await.into_iter().filter(|e| e.outcome == "applied").count();
+    let audit_applied = app.audit_log().await.unwrap().into_iter().filter(|e| e.outcome == "applied").count();
     assert_eq!(audit_applied, ledger.len(), "the audit log and the ledger disagree");
     let applied: u32 = tally.values().map(|c| c[0]).sum();
     assert_eq!(applied as usize, ledger.len());
@@ -700,8 +663,8 @@ async fn a_session_that_expired_mid_flow_sends_nothing_twice() {
     assert_eq!(err.code, ErrorCode::SessionRenewed);
     assert!(sandbox.ledger().is_empty());
     assert_eq!(posts(&sandbox, &inv), 1);
-    assert_eq!(app.audit_log().await.pop().unwrap().outcome, "not_sent");
-    assert_eq!(app.audit_log().await.pop().unwrap().employee, "frontdesk");
+    assert_eq!(app.audit_log().await.unwrap().pop().unwrap().outcome, "not_sent");
+    assert_eq!(app.audit_log().await.unwrap().pop().unwrap().employee, "frontdesk");
     // Pressing Redeem again works with the renewed session.
     assert_eq!(app.redeem_points(ask(&inv, &program, "10"), |_| ()).await.unwrap().status, RedeemStatus::Applied);
 }
@@ -739,20 +702,15 @@ async fn an_export_that_cannot_be_written_says_so_and_keeps_the_log() {
     let err = app.export_audit_csv(&blocked).await.unwrap_err();
     assert_eq!(err.code, ErrorCode::SettingsError);
     assert!(err.message.contains("try again"), "{}", err.message);
-    assert_eq!(app.audit_log().await.len(), 2, "the log itself is untouched");
+    assert_eq!(app.audit_log().await.unwrap().len(), 2, "the log itself is untouched");
 }
 
 #[tokio::test]
 async fn the_demo_shows_its_otp_codes() {
     let dir = tempfile::tempdir().unwrap();
-    mock_keyring();
-    let app = AppState::new(
-        SecretStore::new("com.frontdesk.client.test"),
-        SettingsStore::open(dir.path()),
-        dir.path().to_path_buf(),
-        ClientTuning::default(),
-    );
-    assert_eq!(app.demo_codes().await.unwrap_err().code, ErrorCode::InvalidInput);
+    let app = TestHost::new(dir.path(), ClientTuning::default());
+    // Not signed in: the guard refuses before anything else.
+    assert_eq!(app.demo_codes().await.unwrap_err().code, ErrorCode::NotSignedIn);
     app.start_demo().await.unwrap();
     let center = app.list_centers().await.unwrap()[0].id.clone();
     let today = app.find_invoices(center.clone(), None).await.unwrap();

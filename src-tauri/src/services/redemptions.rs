@@ -1,0 +1,101 @@
+//! Redemptions of points and package sessions through the one engine (`crate::redemption`),
+//! with the audit log of the real organization or of the demo.
+
+use std::time::Duration;
+
+use crate::error::CommandResult;
+use crate::redemption::package::RedeemPackageRequest;
+use crate::redemption::points::RedeemPointsRequest;
+use crate::redemption::{AuditEntry, Desk, RedeemProgress, Redeemer, RedemptionOutcome};
+use crate::services::connection::{Connected, Unlocked};
+use crate::services::workstation::Workstation;
+
+/// The cash register the demo pays on when none is set.
+const DEMO_CASH_REGISTER: &str = "demo-register-1";
+
+pub struct Redemptions {
+    redeemer: Redeemer,
+    /// Overrides the workstation's payment check window (tests shorten it).
+    check_window: Option<Duration>,
+}
+
+impl Redemptions {
+    pub fn new(data_dir: &std::path::Path, check_window: Option<Duration>) -> Self {
+        Redemptions { redeemer: Redeemer::new(data_dir), check_window }
+    }
+
+    /// Who and where, for the audit log and the receipt.
+    fn desk(&self, c: &Connected, workstation: &Workstation) -> Desk {
+        let settings = workstation.settings();
+        Desk {
+            workstation: settings.device_id,
+            employee: c.employee(),
+            cash_register_id: settings.cash_register_id.or_else(|| c.is_demo().then(|| DEMO_CASH_REGISTER.to_owned())),
+            demo: c.is_demo(),
+            check_window: self.check_window.unwrap_or_else(|| workstation.payment_check_window()),
+        }
+    }
+
+    pub async fn redeem_points(
+        &self,
+        c: &Connected,
+        workstation: &Workstation,
+        request: RedeemPointsRequest,
+        progress: impl Fn(RedeemProgress) + Send + Sync,
+    ) -> CommandResult<RedemptionOutcome> {
+        self.redeemer.run(c.client(), &self.desk(c, workstation), request, progress).await
+    }
+
+    pub async fn redeem_package(
+        &self,
+        c: &Connected,
+        workstation: &Workstation,
+        request: RedeemPackageRequest,
+        progress: impl Fn(RedeemProgress) + Send + Sync,
+    ) -> CommandResult<RedemptionOutcome> {
+        self.redeemer.run(c.client(), &self.desk(c, workstation), request, progress).await
+    }
+
+    /// Check again: reads Zenoti once more for a redemption whose answer was lost.
+    pub async fn check_again(&self, c: &Connected, attempt_id: &str) -> CommandResult<RedemptionOutcome> {
+        self.redeemer.check_again(c.client(), attempt_id).await
+    }
+
+    /// The receptionist checked in Zenoti that a redemption not seen yet did not go through.
+    pub fn dismiss(&self, c: &Connected, workstation: &Workstation, attempt_id: &str) -> CommandResult<()> {
+        self.redeemer.dismiss(&self.desk(c, workstation), attempt_id)
+    }
+
+    /// The audit log of this session (the demo's own in the demo), oldest first.
+    pub fn audit_log(&self, c: &Connected) -> Vec<AuditEntry> {
+        self.redeemer.log(c.is_demo()).entries()
+    }
+
+    /// Writes the audit log (the demo's own in the demo) as CSV into `dir`; returns its path.
+    pub fn export_audit_csv(&self, _: &Unlocked, demo: bool, dir: &std::path::Path) -> CommandResult<String> {
+        let name = format!(
+            "front-desk-{}redemptions-{}.csv",
+            if demo { "demo-" } else { "" },
+            chrono::Local::now().format("%Y-%m-%d-%H%M%S")
+        );
+        let path = dir.join(name);
+        self.redeemer.log(demo).export_csv(&path)?;
+        Ok(path.display().to_string())
+    }
+
+    /// Redemptions (points or package sessions) being sent or checked right now.
+    pub fn in_flight(&self) -> usize {
+        self.redeemer.in_flight()
+    }
+
+    /// Refused while a redemption is being sent; otherwise no new one starts (see
+    /// [`Redeemer::close_for_restart`]).
+    pub fn close_for_restart(&self) -> CommandResult<()> {
+        self.redeemer.close_for_restart()
+    }
+
+    /// After an install that failed: redemptions may start again.
+    pub fn reopen(&self) {
+        self.redeemer.reopen()
+    }
+}
