@@ -62,7 +62,7 @@ pub(crate) async fn tokens(AxumState(state): AxumState<Arc<State>>, body: Option
                 .refresh_token
                 .as_deref()
                 .and_then(|t| tokens.refresh.remove(t))
-                .is_some_and(|expiry| expiry > Utc::now());
+                .is_some_and(|expiry| expiry > state.clock.now());
             drop(tokens);
             if !(valid && app_ok) {
                 return business_error(401, 401, "Invalid refresh token.");
@@ -75,9 +75,9 @@ pub(crate) async fn tokens(AxumState(state): AxumState<Arc<State>>, body: Option
 }
 
 fn issue(state: &State, revoke_others: bool) -> Response {
-    let now = Utc::now();
-    let access = format!("sbx-at-{:032x}", fastrand::u128(..));
-    let refresh = format!("sbx-rt-{:032x}", fastrand::u128(..));
+    let now = state.clock.now();
+    let access = format!("sbx-at-{:032x}", state.random_u128());
+    let refresh = format!("sbx-rt-{:032x}", state.random_u128());
     let expiry = now + chrono::Duration::from_std(state.config.token_ttl).unwrap_or(chrono::Duration::hours(10));
     let refresh_expiry = now + chrono::Duration::days(90);
     {
@@ -89,7 +89,7 @@ fn issue(state: &State, revoke_others: bool) -> Response {
         tokens.refresh.insert(refresh.clone(), refresh_expiry);
     }
     state.stats.lock().unwrap().issued_tokens.extend([access.clone(), refresh.clone()]);
-    let token_id = format!("{:032x}", fastrand::u128(..));
+    let token_id = format!("{:032x}", state.random_u128());
     let token_id = format!(
         "{}-{}-{}-{}-{}",
         &token_id[..8],
@@ -137,7 +137,7 @@ pub(crate) async fn require_auth(AxumState(state): AxumState<Arc<State>>, reques
         value == state.config.api_key
     } else if scheme.eq_ignore_ascii_case("bearer") {
         let tokens = state.tokens.lock().unwrap();
-        tokens.access.get(value).is_some_and(|expiry| *expiry > Utc::now())
+        tokens.access.get(value).is_some_and(|expiry| *expiry > state.clock.now())
     } else {
         false
     };

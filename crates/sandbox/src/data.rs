@@ -1,6 +1,9 @@
 //! Seeded, deterministic demo data: the same seed always gives the same organization.
 
+use chrono::{DateTime, NaiveDateTime, Utc};
 use serde_json::{json, Value};
+
+use crate::wire::{hex_id, money};
 
 /// One center and its packages, as Zenoti's JSON.
 pub struct CenterData {
@@ -16,14 +19,13 @@ pub struct CenterData {
 }
 
 impl CenterData {
-    /// Now on the center's wall clock, as Zenoti writes business times: no offset.
-    pub fn local_now(&self) -> String {
-        (chrono::Utc::now() + chrono::Duration::hours(self.utc_offset_hours)).format("%Y-%m-%dT%H:%M:%S").to_string()
+    /// The time `utc` on the center's wall clock, as Zenoti writes business times: no offset.
+    pub fn local_time(&self, utc: DateTime<Utc>) -> NaiveDateTime {
+        (utc + chrono::Duration::hours(self.utc_offset_hours)).naive_utc()
     }
 
-    /// The center's date today ("2026-12-01"), on its own clock.
-    pub fn local_today(&self) -> String {
-        self.local_now()[..10].to_owned()
+    pub fn name(&self) -> &str {
+        self.center["name"].as_str().unwrap_or_default()
     }
 }
 
@@ -51,6 +53,47 @@ pub const MEMBER_PRICE_PERCENT: i64 = 85;
 impl Organization {
     pub fn center(&self, id: &str) -> Option<&CenterData> {
         self.centers.iter().find(|c| c.id.eq_ignore_ascii_case(id))
+    }
+
+    /// The center with this name ("Serenity Day Spa - Downtown") or code ("SDS-DT").
+    pub fn center_named(&self, name: &str) -> Option<&CenterData> {
+        self.centers.iter().find(|c| {
+            c.name().eq_ignore_ascii_case(name)
+                || c.center["code"].as_str().is_some_and(|k| k.eq_ignore_ascii_case(name))
+        })
+    }
+
+    /// The guest with this guest code ("G10000"): unique, unlike names.
+    pub fn guest_coded(&self, code: &str) -> Option<&Guest> {
+        self.guests.iter().find(|g| g.code().eq_ignore_ascii_case(code.trim()))
+    }
+
+    /// The guests with this full name ("Anna Garcia"), in seeded order: names repeat.
+    pub fn guests_named(&self, full_name: &str) -> Vec<&Guest> {
+        self.guests.iter().filter(|g| g.full_name().eq_ignore_ascii_case(full_name.trim())).collect()
+    }
+
+    /// The guest with this id, in any letter case.
+    pub fn guest(&self, id: &str) -> Option<&Guest> {
+        self.guests.iter().find(|g| g.id.eq_ignore_ascii_case(id))
+    }
+}
+
+impl Guest {
+    /// "G10000".
+    pub fn code(&self) -> &str {
+        self.json["code"].as_str().unwrap_or_default()
+    }
+
+    /// "Anna Garcia".
+    pub fn full_name(&self) -> String {
+        let info = &self.json["personal_info"];
+        format!("{} {}", info["first_name"].as_str().unwrap_or(""), info["last_name"].as_str().unwrap_or(""))
+    }
+
+    /// The center the guest belongs to.
+    pub fn home_center_id(&self) -> &str {
+        self.json["center_id"].as_str().unwrap_or_default()
     }
 }
 
@@ -187,10 +230,6 @@ fn guid(rng: &mut fastrand::Rng) -> String {
     )
 }
 
-fn money(cents: i64) -> Value {
-    json!(cents as f64 / 100.0)
-}
-
 pub fn generate(seed: u64, package_counts: &[usize]) -> Organization {
     let mut rng = fastrand::Rng::with_seed(seed);
     let category_ids: Vec<String> = CATEGORIES.iter().map(|_| guid(&mut rng)).collect();
@@ -267,7 +306,7 @@ const REFERRAL_SOURCES: [&str; 4] = ["Walk-in", "Instagram", "Friend", "Google"]
 /// redemptions name them.
 pub(crate) fn therapist(i: usize) -> (String, String) {
     let i = i % THERAPISTS.len();
-    (crate::loyalty::hex_id(i as u64 + 1, 0x7e4a), THERAPISTS[i].to_owned())
+    (hex_id(i as u64 + 1, 0x7e4a), THERAPISTS[i].to_owned())
 }
 
 const THERAPISTS: [&str; 5] = ["Maya Chen", "Luis Ortega", "Priya Raman", "Sam Whitfield", "Ava Brooks"];
@@ -333,7 +372,7 @@ fn guests(rng: &mut fastrand::Rng, centers: &[CenterData]) -> Vec<Guest> {
                 },
                 "tags": if member { json!(["member"]) } else { json!([]) },
                 "referral": {
-                    "referral_source": {"id": crate::loyalty::hex_id(source as u64 + 1, 0x7ef0), "name": REFERRAL_SOURCES[source]},
+                    "referral_source": {"id": hex_id(source as u64 + 1, 0x7ef0), "name": REFERRAL_SOURCES[source]},
                     "referred_by": {"id": ids[referrer], "name": format!("{ref_first} {ref_last}")},
                 },
                 "primary_employee": {"id": therapist_id, "name": therapist_name},

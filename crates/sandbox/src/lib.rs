@@ -15,12 +15,14 @@
 
 mod auth;
 mod catalog;
+mod clock;
 pub mod data;
 mod faults;
 pub mod guest_packages;
 mod guests;
 pub mod loyalty;
 mod ratelimit;
+mod wire;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -28,9 +30,11 @@ use std::time::Duration;
 
 use axum::routing::{get, post};
 use axum::Router;
+use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::Serialize;
 use tokio::net::TcpListener;
 
+pub use clock::Clock;
 pub use faults::{Fault, FaultAction};
 
 /// The demo organization's API key. Not a secret: it opens only the sandbox.
@@ -62,7 +66,12 @@ impl Default for EmployeeAccount {
 pub struct Config {
     /// Added before every API response.
     pub latency: Duration,
+    /// Seeds the generated data and every code and token the sandbox makes up (OTPs, tokens):
+    /// the same seed, the same codes in the same order.
     pub seed: u64,
+    /// `None`: the sandbox's clock is the system's. A time: its clock starts stopped there (the
+    /// seeded data is dated from it), and moves only when a test moves it ([`Sandbox::clock`]).
+    pub clock_start: Option<DateTime<Utc>>,
     /// Lifetime of issued access tokens.
     pub token_ttl: Duration,
     pub api_key: String,
@@ -85,6 +94,7 @@ impl Default for Config {
         Config {
             latency: Duration::ZERO,
             seed: 1,
+            clock_start: None,
             token_ttl: Duration::from_secs(10 * 3600),
             api_key: DEMO_API_KEY.into(),
             employee: EmployeeAccount::default(),
@@ -117,6 +127,10 @@ pub struct RecordedRequest {
 
 pub(crate) struct State {
     pub config: Config,
+    /// The one clock of every time the sandbox writes or compares.
+    pub clock: Clock,
+    /// Every code and token the sandbox makes up, seeded from [`Config::seed`].
+    pub rng: Mutex<fastrand::Rng>,
     pub org: data::Organization,
     pub tokens: Mutex<auth::Tokens>,
     pub faults: Mutex<Vec<Fault>>,
@@ -139,15 +153,19 @@ impl Sandbox {
     pub async fn start(config: Config, addr: SocketAddr) -> std::io::Result<Sandbox> {
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
+        let clock = config.clock_start.map_or_else(Clock::system, Clock::stopped_at);
+        let now = clock.now();
         let org = data::generate(config.seed, &config.package_counts);
-        let mut books = loyalty::Books::new(&org, config.seed);
+        let mut books = loyalty::Books::seed(&org, config.seed, now);
         // Package sales and past visits become closed invoices in the books.
-        let packages = guest_packages::Holdings::seed(&org, &mut books.invoices);
+        let packages = guest_packages::Holdings::seed(&org, &mut books.invoices, now);
         let state = Arc::new(State {
             books: Mutex::new(books),
             packages: Mutex::new(packages),
             org,
-            bucket: Mutex::new(ratelimit::Bucket::new(config.rate_limit)),
+            bucket: Mutex::new(ratelimit::Bucket::new(config.rate_limit, now)),
+            rng: Mutex::new(fastrand::Rng::with_seed(config.seed ^ 0x0c0d_e5ed)),
+            clock,
             config,
             tokens: Mutex::default(),
             faults: Mutex::default(),
@@ -182,6 +200,11 @@ impl Sandbox {
 
     pub fn config(&self) -> &Config {
         &self.state.config
+    }
+
+    /// The sandbox's clock: tests stop it, set it or move it on.
+    pub fn clock(&self) -> &Clock {
+        &self.state.clock
     }
 
     pub fn inject(&self, fault: Fault) {
@@ -235,18 +258,40 @@ impl Sandbox {
     /// Seeded guest `i`'s id and home center. Guests 0–3 hold one package of every kind.
     pub fn guest(&self, i: usize) -> (String, String) {
         let g = &self.state.org.guests[i];
-        (g.id.clone(), g.json["center_id"].as_str().unwrap_or_default().to_owned())
+        (g.id.clone(), g.home_center_id().to_owned())
+    }
+
+    /// The id and home center of the guest with this code ("G10000"). The first guest of each
+    /// center (G10000 to G10003) holds one package of every kind.
+    pub fn guest_coded(&self, code: &str) -> (String, String) {
+        let g = self.state.org.guest_coded(code).unwrap_or_else(|| panic!("no seeded guest {code}"));
+        (g.id.clone(), g.home_center_id().to_owned())
     }
 
     /// Adds an open invoice for guest `i` at their home center, today, selling these services
     /// (indexes in [`loyalty::SERVICES`]), and returns it.
     pub fn add_open_invoice(&self, i: usize, services: &[usize]) -> loyalty::Invoice {
         let (guest_id, center_id) = self.guest(i);
-        let today = self.state.org.center(&center_id).map(|c| c.local_today()).unwrap_or_default();
+        self.open_invoice(guest_id, center_id, services)
+    }
+
+    /// Adds an open invoice for the guest with this code at their home center, today, selling
+    /// these services by name ("Swedish Massage"), and returns it.
+    pub fn add_open_invoice_for(&self, guest_code: &str, services: &[&str]) -> loyalty::Invoice {
+        let (guest_id, center_id) = self.guest_coded(guest_code);
+        let services: Vec<usize> = services
+            .iter()
+            .map(|name| loyalty::service_named(name).unwrap_or_else(|| panic!("no seeded service {name}")))
+            .collect();
+        self.open_invoice(guest_id, center_id, &services)
+    }
+
+    fn open_invoice(&self, guest_id: String, center_id: String, services: &[usize]) -> loyalty::Invoice {
+        let today = self.state.local_now(&center_id).date();
         self.with_books(|books| {
             let n = books.invoices.len() as u64;
             let invoice = loyalty::Invoice {
-                id: loyalty::hex_id(n, 0x0add),
+                id: wire::hex_id(n, 0x0add),
                 number_prefix: "TST".into(),
                 number: (50_000 + n).to_string(),
                 center_id,
@@ -255,7 +300,7 @@ impl Sandbox {
                 items: services
                     .iter()
                     .enumerate()
-                    .map(|(j, &s)| loyalty::Item::service(loyalty::hex_id(n * 1000 + j as u64, 0x0ade), s))
+                    .map(|(j, &s)| loyalty::Item::service(wire::hex_id(n * 1000 + j as u64, 0x0ade), s))
                     .collect(),
                 payments: Vec::new(),
                 date: format!("{today}T10:00:00"),
@@ -276,6 +321,24 @@ impl Drop for Sandbox {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
+    }
+}
+
+impl State {
+    /// Now on the center's wall clock (UTC for a center the sandbox does not know).
+    pub(crate) fn local_now(&self, center_id: &str) -> NaiveDateTime {
+        let now = self.clock.now();
+        self.org.center(center_id).map_or(now.naive_utc(), |c| c.local_time(now))
+    }
+
+    /// A six-digit code, as an OTP Zenoti texts a guest.
+    pub(crate) fn random_code(&self) -> String {
+        format!("{:06}", self.rng.lock().unwrap().u32(..1_000_000))
+    }
+
+    /// 128 random bits, for tokens (sandbox tokens open only the sandbox: seeded, not secret).
+    pub(crate) fn random_u128(&self) -> u128 {
+        self.rng.lock().unwrap().u128(..)
     }
 }
 

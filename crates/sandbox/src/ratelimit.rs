@@ -2,7 +2,8 @@
 //! with `Retry-After` when it is empty (https://docs.zenoti.com/docs/api-rate-limits-1).
 
 use std::sync::Arc;
-use std::time::Instant;
+
+use chrono::{DateTime, Utc};
 
 use axum::extract::{Request, State as AxumState};
 use axum::http::{HeaderValue, StatusCode};
@@ -13,21 +14,23 @@ use serde_json::json;
 
 use crate::{RateLimit, State};
 
+/// Refilled by the sandbox's clock: a test that moves the clock on refills it too.
 pub(crate) struct Bucket {
     tokens: f64,
-    at: Instant,
+    at: DateTime<Utc>,
 }
 
 impl Bucket {
-    pub fn new(limit: Option<RateLimit>) -> Self {
-        Bucket { tokens: limit.map_or(0.0, |l| l.burst as f64), at: Instant::now() }
+    pub fn new(limit: Option<RateLimit>, now: DateTime<Utc>) -> Self {
+        Bucket { tokens: limit.map_or(0.0, |l| l.burst as f64), at: now }
     }
 
-    /// Takes a token: `Ok(remaining)` or `Err(seconds until the next one)`.
-    fn take(&mut self, limit: RateLimit) -> Result<u32, u64> {
+    /// Takes a token at `now`: `Ok(remaining)` or `Err(seconds until the next one)`.
+    fn take(&mut self, limit: RateLimit, now: DateTime<Utc>) -> Result<u32, u64> {
         let rate = limit.per_minute.max(1) as f64 / 60.0;
-        let now = Instant::now();
-        self.tokens = (self.tokens + now.duration_since(self.at).as_secs_f64() * rate).min(limit.burst as f64);
+        // A clock set back refills nothing.
+        let elapsed = (now - self.at).to_std().map_or(0.0, |d| d.as_secs_f64());
+        self.tokens = (self.tokens + elapsed * rate).min(limit.burst as f64);
         self.at = now;
         if self.tokens >= 1.0 {
             self.tokens -= 1.0;
@@ -42,7 +45,7 @@ pub(crate) async fn enforce(AxumState(state): AxumState<Arc<State>>, request: Re
     let Some(limit) = state.config.rate_limit else {
         return next.run(request).await;
     };
-    let taken = state.bucket.lock().unwrap().take(limit);
+    let taken = state.bucket.lock().unwrap().take(limit, state.clock.now());
     let policy = format!("{};w=60;b={}", limit.per_minute, limit.burst);
     match taken {
         Ok(remaining) => {

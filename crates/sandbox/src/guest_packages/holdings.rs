@@ -1,0 +1,220 @@
+//! The packages guests hold, their uses, and the redemption rules that read them; the events
+//! and the ledger their redemptions write.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc};
+use serde_json::{json, Value};
+
+use crate::wire::hex_id;
+
+pub const STATUS_ACTIVE: i64 = 1;
+pub const STATUS_FROZEN: i64 = 3;
+pub const STATUS_EXPIRED: i64 = 5;
+pub const STATUS_CANCELLED_REFUND: i64 = 6;
+pub const STATUS_NOT_STARTED: i64 = 7;
+pub const STATE_CLOSED: i64 = 0;
+pub const STATE_OPEN: i64 = 1;
+pub const STATE_WITH_PROCESSING: i64 = 2;
+
+/// The product packages can hold: name, price in cents, code.
+pub(crate) const PRODUCT: (&str, i64, &str) = ("Hydrating Serum", 4800, "HYS50");
+
+pub(crate) fn product_id() -> String {
+    hex_id(1, 0x9d0c)
+}
+
+/// A service or product of a held package.
+#[derive(Debug, Clone)]
+pub struct Benefit {
+    pub id: String,
+    pub name: String,
+    pub product: bool,
+    /// Minutes (services).
+    pub minutes: i64,
+    pub total: i64,
+    pub transferred: i64,
+    pub refunded: i64,
+    /// What one session or unit is worth inside the package.
+    pub unit_cents: i64,
+}
+
+/// One redemption of a benefit, and its reversal if it was undone.
+#[derive(Debug, Clone)]
+pub struct Use {
+    pub benefit_id: String,
+    pub invoice_id: String,
+    pub invoice_no: String,
+    pub invoice_item_id: String,
+    pub therapist: (String, String),
+    pub center_id: String,
+    pub at: NaiveDateTime,
+    pub reversed_at: Option<NaiveDateTime>,
+}
+
+/// A package a guest holds.
+#[derive(Debug, Clone)]
+pub struct Held {
+    pub user_package_id: String,
+    pub guest_id: String,
+    pub package_id: String,
+    pub code: String,
+    pub name: String,
+    pub otp_required: bool,
+    pub status: i64,
+    pub state: i64,
+    /// Where it was sold.
+    pub center_id: String,
+    pub sale_invoice: (String, String),
+    pub price_cents: i64,
+    pub purchased: NaiveDateTime,
+    pub start: Option<NaiveDateTime>,
+    pub end: Option<NaiveDateTime>,
+    pub grace_days: i64,
+    pub never_expires: bool,
+    pub start_at_first_redemption: bool,
+    pub expiration_days: i64,
+    pub next_schedule: Option<NaiveDateTime>,
+    pub refunded: bool,
+    pub benefits: Vec<Benefit>,
+    pub uses: Vec<Use>,
+}
+
+/// Zenoti's words when a package has nothing left to redeem (or is closed).
+const NO_BALANCE: &str = "Package has no balance for this service.";
+
+/// The redemption rules of a held package: the list's `redeemable`, the benefits' balances and
+/// the redemption's refusals all come from these.
+impl Held {
+    /// Sessions (or units) of a benefit used and not reversed.
+    pub fn used(&self, benefit_id: &str) -> i64 {
+        self.uses.iter().filter(|u| u.benefit_id == benefit_id && u.reversed_at.is_none()).count() as i64
+    }
+
+    /// What is left of a benefit.
+    pub fn balance(&self, b: &Benefit) -> i64 {
+        (b.total - self.used(&b.id) - b.transferred - b.refunded).max(0)
+    }
+
+    /// The benefit with this id (a service's or the product's), in any letter case.
+    pub fn benefit(&self, id: &str) -> Option<&Benefit> {
+        self.benefits.iter().find(|b| b.id.eq_ignore_ascii_case(id))
+    }
+
+    /// The end of its validity with the grace period; `None` while it has no end.
+    pub fn end_with_grace(&self) -> Option<NaiveDateTime> {
+        self.end.map(|e| e + Duration::days(self.grace_days))
+    }
+
+    /// Within its validity on the center's date `today`: it never expires, has no end yet, or
+    /// its grace period has not passed.
+    pub fn valid_on(&self, today: NaiveDate) -> bool {
+        self.never_expires || self.end_with_grace().is_none_or(|e| e.date() >= today)
+    }
+
+    /// Past its end date but within its grace period on `today`.
+    pub fn in_grace_on(&self, today: NaiveDate) -> bool {
+        self.end_with_grace().is_some_and(|e| e.date() >= today)
+    }
+
+    /// Why no session of it can be redeemed on `today`, in Zenoti's words and in the order it
+    /// checks (status, processing, validity, state); `None`: it can be.
+    pub fn refusal_on(&self, today: NaiveDate) -> Option<&'static str> {
+        match self.status {
+            STATUS_FROZEN => return Some("Package is frozen."),
+            STATUS_EXPIRED if !self.in_grace_on(today) => return Some("Package has expired."),
+            STATUS_ACTIVE | STATUS_NOT_STARTED | STATUS_EXPIRED => {}
+            _ => return Some("Package is not active."),
+        }
+        if self.state == STATE_WITH_PROCESSING {
+            return Some("Package is not active.");
+        }
+        if !self.valid_on(today) {
+            return Some("Package has expired.");
+        }
+        (self.state != STATE_OPEN).then_some(NO_BALANCE)
+    }
+
+    /// Why a session of this benefit cannot be redeemed on `today`: the package's refusal, or
+    /// nothing left of it.
+    pub fn benefit_refusal(&self, b: &Benefit, today: NaiveDate) -> Option<&'static str> {
+        self.refusal_on(today).or_else(|| (self.balance(b) == 0).then_some(NO_BALANCE))
+    }
+
+    /// Whether a session can be redeemed on `today` (the list's `redeemable`).
+    pub fn redeemable_on(&self, today: NaiveDate) -> bool {
+        self.refusal_on(today).is_none()
+    }
+
+    /// Records a redemption at `now` (center-local). A package whose validity starts at its
+    /// first redemption starts then; one with nothing left closes. Returns whether it started.
+    pub fn record(&mut self, the_use: Use, now: NaiveDateTime) -> bool {
+        let started = self.status == STATUS_NOT_STARTED;
+        if started {
+            self.status = STATUS_ACTIVE;
+            self.start = Some(now);
+            self.end = (self.expiration_days > 0).then(|| now + Duration::days(self.expiration_days));
+        }
+        self.uses.push(the_use);
+        if self.benefits.iter().all(|b| self.balance(b) == 0) {
+            self.state = STATE_CLOSED;
+        }
+        started
+    }
+}
+
+/// The packages of every guest, and what their redemptions raised.
+#[derive(Debug, Default)]
+pub struct Holdings {
+    pub held: Vec<Held>,
+    /// The code a guest was sent for a package that asks for one, until a redemption uses it.
+    pub otps: HashMap<String, String>,
+    /// Webhook events, oldest first.
+    pub events: Vec<Value>,
+    /// Every package redemption applied through the API, in order.
+    pub ledger: Vec<PackageLedgerEntry>,
+    next_event: u64,
+}
+
+/// One package redemption applied, as the sandbox's package ledger records it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct PackageLedgerEntry {
+    pub user_package_id: String,
+    pub invoice_id: String,
+    /// The line the session paid for.
+    pub invoice_item_id: String,
+    /// The service redeemed (the line's `id` on the wire).
+    pub service_id: String,
+}
+
+impl Holdings {
+    pub(crate) fn find(&self, user_package_id: &str) -> Option<usize> {
+        self.held.iter().position(|h| h.user_package_id.eq_ignore_ascii_case(user_package_id))
+    }
+
+    /// The guest's package with this name ("Massage Series 10") or code ("MS10").
+    pub fn held_named(&self, guest_id: &str, name: &str) -> Option<&Held> {
+        self.held.iter().find(|h| {
+            h.guest_id.eq_ignore_ascii_case(guest_id)
+                && (h.name.eq_ignore_ascii_case(name) || h.code.eq_ignore_ascii_case(name))
+        })
+    }
+
+    /// Records the webhook event Zenoti would post. UNKNOWN: the package `event_type` strings;
+    /// ours are "GuestPackage." and the event's name.
+    pub(crate) fn raise(&mut self, event_type: &str, data: Value, at: DateTime<Utc>) {
+        self.next_event += 1;
+        let n = self.next_event;
+        // UTC with 7 fractional digits, as Zenoti sends it.
+        let stamp = at.format("%Y-%m-%dT%H:%M:%S%.6f").to_string() + "0";
+        self.events.push(json!({
+            "id": hex_id(n, 0xe1e7),
+            "event_id": hex_id(n, 0xe1e8),
+            "event_schema": "v1",
+            "event_resource": "GuestPackage",
+            "event_type": event_type,
+            "event_timestamp": stamp,
+            "data": data,
+        }));
+    }
+}
