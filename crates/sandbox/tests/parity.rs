@@ -14,6 +14,9 @@ use std::path::PathBuf;
 use serde_json::{json, Value};
 use zenoti_sandbox::{Config, Sandbox, DEMO_API_KEY};
 
+/// The center with the largest catalog.
+const DOWNTOWN: &str = "Serenity Day Spa - Downtown";
+
 /// The sandbox's deliberate differences from the recordings: (case, path, reason). A case is
 /// one comparison of [`cases`]; paths name array elements `[]`.
 const DELIBERATE: &[(&str, &str, &str)] = &[
@@ -196,7 +199,7 @@ async fn cases(sandbox: &Sandbox) -> Vec<Case> {
     let base = sandbox.base_url();
     let client = reqwest::Client::new();
     let get = |path: String| client.get(format!("{base}{path}"));
-    let center = sandbox.center_ids()[0].clone();
+    let center = sandbox.organization().center_named(DOWNTOWN).unwrap().id.clone();
     let mut cases = Vec::new();
 
     let login = &sandbox.config().employee;
@@ -250,7 +253,7 @@ async fn cases(sandbox: &Sandbox) -> Vec<Case> {
     });
 
     // By the upper-case id a search gives: ids are read in any case.
-    let (guest_id, _) = sandbox.guest(0);
+    let (guest_id, _) = sandbox.guest_coded("G10000");
     let (status, guest) = call(get(format!("/v1/guests/{}", guest_id.to_uppercase()))).await;
     assert_eq!(status, 200, "{guest}");
     cases.push(Case {
@@ -283,8 +286,8 @@ async fn cases(sandbox: &Sandbox) -> Vec<Case> {
     });
 
     // An open invoice paid in part with points: the loyalty payment in the transaction shape.
-    let open = sandbox.add_open_invoice(1, &[0, 1]);
-    let program = sandbox.with_books(|b| b.programs[0].id.clone());
+    let open = sandbox.add_open_invoice_for("G10001", &["Swedish Massage", "Signature Facial"]);
+    let program = sandbox.with_books(|b| b.program_named("Serenity Rewards").unwrap().id.clone());
     let (status, redeemed) =
         call(client.post(format!("{base}/v1/invoices/{}/payments/loyalty_points", open.id)).json(&json!({
             "points": 100, "center_id": open.center_id, "program_id": program,

@@ -34,8 +34,8 @@ impl Api {
 #[tokio::test]
 async fn every_list_refuses_more_than_100_items_with_a_bare_422() {
     let api = Api::start().await;
-    let center = api.sandbox.center_ids()[0].clone();
-    let (guest, _) = api.sandbox.guest(0);
+    let center = api.sandbox.organization().center_named("SDS-DT").unwrap().id.clone();
+    let (guest, _) = api.sandbox.guest_coded("G10000");
     let bare = json!({"code": 422, "message": "You cannot request more than 100 items."});
     for path in [
         "/v1/centers?size=101".to_owned(),
@@ -56,7 +56,7 @@ async fn every_list_refuses_more_than_100_items_with_a_bare_422() {
 #[tokio::test]
 async fn an_invoice_is_found_by_its_number_with_or_without_its_prefix() {
     let api = Api::start().await;
-    let inv = api.sandbox.with_books(|b| b.invoices[3].clone());
+    let inv = api.sandbox.with_books(|b| b.invoice_numbered("SDS16674").unwrap().clone());
     assert_eq!(inv.number_prefix, "SDS");
     assert!(inv.number.chars().all(|c| c.is_ascii_digit()), "{}", inv.number);
     let printed = inv.printed_number();
@@ -76,8 +76,8 @@ async fn an_invoice_is_found_by_its_number_with_or_without_its_prefix() {
 #[tokio::test]
 async fn loyalty_calls_take_ids_in_any_letter_case() {
     let api = Api::start().await;
-    let inv = api.sandbox.add_open_invoice(1, &[0]);
-    let program = api.sandbox.with_books(|b| b.programs[0].id.clone());
+    let inv = api.sandbox.add_open_invoice_for("G10001", &["Swedish Massage"]);
+    let program = api.sandbox.with_books(|b| b.program_named("Serenity Rewards").unwrap().id.clone());
     let before = api.sandbox.with_books(|b| b.balances[&(inv.guest_id.clone(), program.clone())]);
     let upper = inv.id.to_uppercase();
     let (status, redeemable) = api.get(&format!("/v1/guests/{upper}/payments/loyalty_points/redeemable")).await;
@@ -105,7 +105,7 @@ async fn a_gift_card_payment_blocks_points_by_its_payment_name() {
     });
     let (_, detail) = api.get(&format!("/v1/invoices/{}", inv.id)).await;
     assert_eq!(detail["invoice"]["transactions"][0]["payment_option"]["payment_name"], GIFT_CARD);
-    let program = api.sandbox.with_books(|b| b.programs[0].id.clone());
+    let program = api.sandbox.with_books(|b| b.program_named("Serenity Rewards").unwrap().id.clone());
     let body = json!({"points": 10, "center_id": inv.center_id, "program_id": program, "cash_register_id": "",
         "redeem_across_programs": 0, "otp": "246810"});
     let (status, refused) = api.post(&format!("/v1/invoices/{}/payments/loyalty_points", inv.id), body).await;
@@ -116,10 +116,10 @@ async fn a_gift_card_payment_blocks_points_by_its_payment_name() {
 #[tokio::test]
 async fn a_package_session_pays_a_line_named_by_its_invoice_item_id_in_any_case() {
     let api = Api::start().await;
-    let inv = api.sandbox.add_open_invoice(1, &[0, 1]);
-    let series = api.sandbox.with_packages(|p| {
-        p.held.iter().find(|h| h.guest_id == inv.guest_id && h.code == "MS10").unwrap().user_package_id.clone()
-    });
+    let inv = api.sandbox.add_open_invoice_for("G10001", &["Swedish Massage", "Signature Facial"]);
+    let series = api
+        .sandbox
+        .with_packages(|p| p.held_named(&inv.guest_id, "Massage Series 10").unwrap().user_package_id.clone());
     let (_, detail) = api.get(&format!("/v1/invoices/{}", inv.id)).await;
     let line = &detail["invoice"]["invoice_items"][0];
     assert_eq!(line["invoice_item_id"], inv.items[0].id.as_str(), "the line");
@@ -165,7 +165,7 @@ async fn a_package_session_pays_a_line_named_by_its_invoice_item_id_in_any_case(
 #[tokio::test]
 async fn guests_are_found_by_ids_in_any_case() {
     let api = Api::start().await;
-    let (guest, center) = api.sandbox.guest(0);
+    let (guest, center) = api.sandbox.guest_coded("G10000");
     let (status, detail) = api.get(&format!("/v1/guests/{}", guest.to_uppercase())).await;
     assert_eq!(status, 200, "{detail}");
     assert_eq!(detail["id"], guest.as_str(), "lower case outside the search");
