@@ -40,7 +40,7 @@ async fn every_filter_reaches_the_wire_as_documented() {
     let sandbox = sandbox_with(&[50]).await;
     let client = client(&sandbox);
     let center = sandbox.center_ids()[0].clone();
-    let member = sandbox.organization().guests[0].id.clone();
+    let member = sandbox.organization().guest_coded("G10000").unwrap().id.clone();
     let cases: Vec<(PackageQuery, &str)> = vec![
         (PackageQuery::page(1, 10), "page=1&size=10"),
         (

@@ -44,7 +44,7 @@ fn refusal<T: std::fmt::Debug>(result: Result<T, Error>) -> PackageRefusal {
 async fn a_showcase_guest_holds_every_status_and_state() {
     let sandbox = sandbox().await;
     let client = client(&sandbox);
-    let (g, c) = sandbox.guest(0);
+    let (g, c) = sandbox.guest_coded("G10000");
     let packages = client.guest_packages(&g, &c).await.unwrap();
     assert_eq!(packages.len(), 9);
     let statuses: HashSet<String> =
@@ -97,7 +97,7 @@ async fn a_showcase_guest_holds_every_status_and_state() {
 async fn packages_page_through_to_the_same_list() {
     let sandbox = sandbox().await;
     let client = client(&sandbox);
-    let (g, c) = sandbox.guest(0);
+    let (g, c) = sandbox.guest_coded("G10000");
     let mut paged = Vec::new();
     for page in 1..=3 {
         let got = client.guest_packages_page(&g, &c, page, 4).await.unwrap();
@@ -110,7 +110,7 @@ async fn packages_page_through_to_the_same_list() {
     assert!(matches!(client.guest_packages_page(&g, &c, 1, 101).await, Err(Error::InvalidInput(_))));
     assert!(matches!(client.guest_packages(" ", &c).await, Err(Error::InvalidInput(_))));
     // Another guest holds three.
-    let (other, oc) = sandbox.guest(10);
+    let (other, oc) = sandbox.guest_coded("G10010");
     assert_eq!(client.guest_packages(&other, &oc).await.unwrap().len(), 3);
 }
 
@@ -118,7 +118,7 @@ async fn packages_page_through_to_the_same_list() {
 async fn benefits_show_total_used_and_what_is_left() {
     let sandbox = sandbox().await;
     let client = client(&sandbox);
-    let (g, c) = sandbox.guest(0);
+    let (g, c) = sandbox.guest_coded("G10000");
     let packages = client.guest_packages(&g, &c).await.unwrap();
     let glow = named(&packages, "Facial Glow 6");
     let benefits = client.package_benefits(&g, &glow.package.user_package_id).await.unwrap();
@@ -131,7 +131,7 @@ async fn benefits_show_total_used_and_what_is_left() {
     let refunded = refunded.unwrap();
     assert_eq!((refunded[0].refunded, refunded[0].balance), (Some(2), Some(0)));
     // Another guest's package is not this guest's.
-    let (other, _) = sandbox.guest(1);
+    let (other, _) = sandbox.guest_coded("G10001");
     assert!(matches!(client.package_benefits(&other, &glow.package.user_package_id).await, Err(Error::Api { .. })));
 }
 
@@ -139,7 +139,7 @@ async fn benefits_show_total_used_and_what_is_left() {
 async fn history_is_newest_first_across_centers_and_therapists() {
     let sandbox = sandbox().await;
     let client = client(&sandbox);
-    let (g, c) = sandbox.guest(1);
+    let (g, c) = sandbox.guest_coded("G10001");
     let packages = client.guest_packages(&g, &c).await.unwrap();
     let series = named(&packages, "Massage Series 10");
     let history = client.package_history(&g, &series.package.user_package_id).await.unwrap();
@@ -165,8 +165,8 @@ async fn history_is_newest_first_across_centers_and_therapists() {
 async fn a_redemption_pays_the_line_and_its_event_agrees_with_the_list() {
     let sandbox = sandbox().await;
     let client = client(&sandbox);
-    let (g, c) = sandbox.guest(2);
-    let inv = sandbox.add_open_invoice(2, &[0, 1]);
+    let (g, c) = sandbox.guest_coded("G10002");
+    let inv = sandbox.add_open_invoice_for("G10002", &["Swedish Massage", "Signature Facial"]);
     let packages = client.guest_packages(&g, &c).await.unwrap();
     let series = named(&packages, "Massage Series 10");
     let done = client.redeem_package(&inv.id, &request(&inv, series, 0)).await.unwrap();
@@ -210,9 +210,10 @@ async fn a_redemption_pays_the_line_and_its_event_agrees_with_the_list() {
 async fn every_refusal_comes_with_its_reason() {
     let sandbox = sandbox().await;
     let client = client(&sandbox);
-    let (g, c) = sandbox.guest(0);
+    let (g, c) = sandbox.guest_coded("G10000");
     let packages = client.guest_packages(&g, &c).await.unwrap();
-    let inv = sandbox.add_open_invoice(0, &[0, 1, 3, 4]);
+    let inv = sandbox
+        .add_open_invoice_for("G10000", &["Swedish Massage", "Signature Facial", "Blowout", "Laser Hair Removal"]);
     let cases = [
         ("Massage Series 10", 1, PackageRefusal::ServiceNotInPackage),
         ("Body Sculpt 8", 0, PackageRefusal::NotActive),
@@ -227,10 +228,10 @@ async fn every_refusal_comes_with_its_reason() {
         assert_eq!(got, expected, "{name}");
     }
     let mut wrong_center = request(&inv, named(&packages, "Massage Series 10"), 0);
-    wrong_center.center_id = sandbox.center_ids()[1].clone();
+    wrong_center.center_id = sandbox.organization().center_named("Serenity Med Spa - Lakeside").unwrap().id.clone();
     assert_eq!(refusal(client.redeem_package(&inv.id, &wrong_center).await), PackageRefusal::Other);
     // A closed invoice.
-    let closed = sandbox.add_open_invoice(0, &[0]);
+    let closed = sandbox.add_open_invoice_for("G10000", &["Swedish Massage"]);
     sandbox.with_books(|b| b.invoices.iter_mut().find(|i| i.id == closed.id).unwrap().closed = true);
     let got = client.redeem_package(&closed.id, &request(&closed, named(&packages, "Massage Series 10"), 0)).await;
     assert_eq!(refusal(got), PackageRefusal::InvoiceClosed);
@@ -247,11 +248,11 @@ async fn every_refusal_comes_with_its_reason() {
 async fn codes_grace_and_first_use() {
     let sandbox = sandbox().await;
     let client = client(&sandbox);
-    // Guest 1's center has no override code: only the code sent for the package works.
-    let (g, c) = sandbox.guest(1);
+    // G10001's center has no override code: only the code sent for the package works.
+    let (g, c) = sandbox.guest_coded("G10001");
     let packages = client.guest_packages(&g, &c).await.unwrap();
     let glow = named(&packages, "Facial Glow 6");
-    let inv = sandbox.add_open_invoice(1, &[1, 2, 1]);
+    let inv = sandbox.add_open_invoice_for("G10001", &["Signature Facial", "Gel Manicure", "Signature Facial"]);
     client.package_benefits(&g, &glow.package.user_package_id).await.unwrap();
     let sent = sandbox.with_packages(|p| p.otps[&glow.package.user_package_id].clone());
     let mut wrong = request(&inv, glow, 0);
@@ -297,10 +298,10 @@ async fn codes_grace_and_first_use() {
 async fn a_lost_answer_is_never_sent_again_and_the_history_tells() {
     let sandbox = sandbox().await;
     let client = client(&sandbox);
-    let (g, c) = sandbox.guest(2);
+    let (g, c) = sandbox.guest_coded("G10002");
     let packages = client.guest_packages(&g, &c).await.unwrap();
     let series = named(&packages, "Massage Series 10");
-    let inv = sandbox.add_open_invoice(2, &[0, 0, 0]);
+    let inv = sandbox.add_open_invoice_for("G10002", &["Swedish Massage", "Swedish Massage", "Swedish Massage"]);
     let path = format!("/v1/invoices/{}/redemptions/packages", inv.id);
     let posts = || sandbox.requests_to(&path).len();
 

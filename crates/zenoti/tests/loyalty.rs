@@ -9,16 +9,18 @@ use zenoti::{Error, RedeemRequest, Refusal};
 use zenoti_sandbox::loyalty::Invoice;
 use zenoti_sandbox::{Config, Fault, FaultAction, Sandbox};
 
-/// The sandbox's invoices: center `c` (0 requires an OTP), kind `k` (0–5 open, 6 closed,
-/// 7 pre-paid payment applied, 8 gift card only, 9 non-redeemable tier).
+/// The sandbox's invoices of today, by number: center `c` (0 Downtown, which requires an OTP,
+/// 1 Lakeside, 2 Harbor Point), kind `k` (0–5 open, 6 closed, 7 pre-paid payment applied,
+/// 8 gift card only, 9 non-redeemable tier): "SDS16671" is Downtown's first.
 fn invoice(sandbox: &Sandbox, c: usize, k: usize) -> Invoice {
-    sandbox.with_books(|b| b.invoices[c * 10 + k].clone())
+    let number = format!("{}{}", ["SDS", "SMS", "SSH"][c], 16671 + c * 10 + k);
+    sandbox.with_books(|b| b.invoice_numbered(&number).unwrap_or_else(|| panic!("no invoice {number}")).clone())
 }
 
 /// A program the invoice's guest has points in, and those points.
 fn program_of(sandbox: &Sandbox, inv: &Invoice) -> (String, i64) {
     sandbox.with_books(|b| {
-        let p = &b.programs[0];
+        let p = b.program_named("Serenity Rewards").unwrap();
         (p.id.clone(), b.balances[&(inv.guest_id.clone(), p.id.clone())])
     })
 }
