@@ -171,6 +171,9 @@ mod with_updater {
             Error::Minisign(_) | Error::SignatureUtf8(_) | Error::Base64(_) => {
                 "The update's signature does not match Front Desk's key, so it was not installed. Front Desk keeps working; tell your IT person."
             }
+            Error::SignedVersionMismatch { .. } | Error::MissingSignedVersion => {
+                "The update server offered a package signed for another version than it announced, so it was not installed. Front Desk keeps working; tell your IT person."
+            }
             Error::TargetNotFound(_) | Error::TargetsNotFound(_) => {
                 "The update server has no Front Desk for this kind of computer. Front Desk keeps working as it is."
             }

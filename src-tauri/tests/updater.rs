@@ -1,10 +1,12 @@
-//! The updater against a loopback update server, in Tauri's mock runtime, with the public key
-//! from `tauri.conf.json`: a newer signed release is found and its download verifies; the same
-//! version, an older one (a downgrade), a manifest without our platform, an unreachable server
+//! The updater against a loopback update server, in Tauri's mock runtime, configured as
+//! `tauri.conf.json` configures it (with the test key instead of the release key): a newer
+//! release signed for its version is found and its download verifies; the same version, an
+//! older one (a downgrade), a manifest pairing a high version with a package signed for an older
+//! one, a signature bound to no version, a manifest without our platform, an unreachable server
 //! and a bundle whose signature does not match are each refused with a clear message.
 //!
-//! The fixture `payload.bin` was signed once with the development key whose public half is in
-//! `tauri.conf.json`; the private key is not in the repository.
+//! The fixture `payload.bin` was signed once per case with a key made for these tests (`tauri
+//! signer sign --app-version`); only its public half, `test-key.pub`, is kept.
 
 use std::sync::{Arc, Mutex};
 
@@ -17,20 +19,29 @@ use frontdesk_lib::error::ErrorCode;
 use frontdesk_lib::update::{self, UpdateProgress, Updates};
 
 const PAYLOAD: &[u8] = include_bytes!("fixtures/update/payload.bin");
-const SIGNATURE: &str = include_str!("fixtures/update/payload.bin.sig");
+/// Signed for 1.3.0, the version the tests' manifests announce.
+const SIGNATURE: &str = include_str!("fixtures/update/payload-1.3.0.bin.sig");
+/// The same package signed for 1.1.0: an older release.
+const SIGNED_FOR_OLDER: &str = include_str!("fixtures/update/payload-1.1.0.bin.sig");
+/// Signed the way Tauri CLI releases before `--app-version` signed: bound to no version.
+const SIGNED_FOR_NO_VERSION: &str = include_str!("fixtures/update/payload-unversioned.bin.sig");
+const TEST_KEY: &str = include_str!("fixtures/update/test-key.pub");
 
-fn our_pubkey() -> String {
+/// The shipped updater configuration, with the test key, no endpoints, and plain http allowed
+/// to reach the loopback server.
+fn updater_config() -> Value {
     let config: Value = serde_json::from_str(include_str!("../tauri.conf.json")).unwrap();
-    config["plugins"]["updater"]["pubkey"].as_str().unwrap().to_owned()
+    let mut updater = config["plugins"]["updater"].clone();
+    updater["pubkey"] = TEST_KEY.trim().into();
+    updater["endpoints"] = json!([]);
+    updater["dangerousInsecureTransportProtocol"] = true.into();
+    updater
 }
 
-/// The app at version 1.2.0 with the updater plugin, allowed plain http to reach the loopback server.
+/// The app at version 1.2.0 with the updater plugin.
 fn app() -> tauri::App<MockRuntime> {
     let mut context = mock_context(noop_assets());
-    context.config_mut().plugins.0.insert(
-        "updater".into(),
-        json!({"pubkey": our_pubkey(), "endpoints": [], "dangerousInsecureTransportProtocol": true}),
-    );
+    context.config_mut().plugins.0.insert("updater".into(), updater_config());
     context.package_info_mut().version = "1.2.0".parse().unwrap();
     let app = mock_builder().plugin(tauri_plugin_updater::Builder::new().build()).build(context).unwrap();
     app.manage(Updates::default());
@@ -61,11 +72,15 @@ async fn server(manifest: Arc<Mutex<Value>>, bundle: Vec<u8>) -> url::Url {
 }
 
 fn manifest(version: &str, base: &url::Url, platform: &str) -> Value {
+    signed_manifest(version, SIGNATURE, base, platform)
+}
+
+fn signed_manifest(version: &str, signature: &str, base: &url::Url, platform: &str) -> Value {
     json!({
         "version": version,
         "notes": "Faster catalog",
         "pub_date": "2026-11-20T10:00:00Z",
-        "platforms": { platform: { "signature": SIGNATURE, "url": base.join("/bundle").unwrap().as_str() } },
+        "platforms": { platform: { "signature": signature, "url": base.join("/bundle").unwrap().as_str() } },
     })
 }
 
@@ -136,6 +151,33 @@ async fn a_bundle_whose_signature_does_not_match_is_refused() {
         !progress.lock().unwrap().contains(&UpdateProgress::Installing),
         "nothing was installed from a bundle that failed its signature"
     );
+}
+
+#[test]
+fn the_shipped_configuration_requires_the_signed_version() {
+    // Without it, a manifest could pair a high version with an older signed package, or with a
+    // signature bound to no version (CVE-2026-95625).
+    assert_eq!(updater_config()["requireSignedVersion"], true);
+}
+
+#[tokio::test]
+async fn a_high_version_paired_with_an_older_signed_package_is_refused() {
+    let app = app();
+    let manifest_slot = Arc::new(Mutex::new(Value::Null));
+    let url = server(manifest_slot.clone(), PAYLOAD.to_vec()).await;
+    for (signature, case) in [(SIGNED_FOR_OLDER, "signed for 1.1.0"), (SIGNED_FOR_NO_VERSION, "signed for no version")]
+    {
+        *manifest_slot.lock().unwrap() = signed_manifest("1.3.0", signature, &url, PLATFORM);
+        let update = update::check(app.handle(), Some(url.clone())).await.unwrap().update.expect("1.3.0 announced");
+        let progress = Mutex::new(Vec::new());
+        let err = update::download(&update, |p| progress.lock().unwrap().push(p)).await.unwrap_err();
+        assert_eq!(err.code, ErrorCode::UpdateFailed, "{case}");
+        assert!(err.message.contains("signed for another version"), "{case}: {}", err.message);
+        assert!(
+            update.verify(PAYLOAD).is_err() && !progress.lock().unwrap().contains(&UpdateProgress::Installing),
+            "{case}: nothing installed"
+        );
+    }
 }
 
 #[tokio::test]

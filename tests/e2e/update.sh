@@ -2,7 +2,8 @@
 # The auto-update, end to end, on a throwaway machine (CI): builds version N and a signed N+1 as
 # .deb packages (debug builds) with a key pair made for this run, installs N with apt-get, and
 # runs tests/e2e/update.test.mjs against the installed app: it refuses an unreachable server, a
-# manifest without our platform, a downgrade and a tampered package, then updates itself to N+1
+# manifest without our platform, a downgrade, N+1 announced with N's signed package, and a
+# tampered package, then updates itself to N+1
 # and relaunches. Only with FRONTDESK_INSTALL_TEST=1, as root or with passwordless sudo: it
 # installs and removes the package system-wide. The log is kept in target/e2e-update/.
 set -euo pipefail
@@ -50,15 +51,19 @@ overlay() { # VERSION UPDATER_ARTIFACTS
       } },
     }));' "$(cat "$work/update.key.pub")" "$port" "$1" "$2"
 }
-overlay "$version" false >"$work/n.json"
+overlay "$version" true >"$work/n.json"
 overlay "$next" true >"$work/next.json"
 
 bundle_dir=target/debug/bundle/deb
 echo "update test: building $version"
 rm -rf "$bundle_dir"
-npx --no-install tauri build --debug --bundles deb --config "$work/n.json" >"$out/build-n.log" 2>&1 ||
+# N is signed too: served later under N+1's announcement, it is an older signed package.
+TAURI_SIGNING_PRIVATE_KEY=$(cat "$work/update.key") TAURI_SIGNING_PRIVATE_KEY_PASSWORD="" \
+  npx --no-install tauri build --debug --bundles deb --config "$work/n.json" >"$out/build-n.log" 2>&1 ||
   { tail -30 "$out/build-n.log"; exit 1; }
 cp "$bundle_dir/Front Desk_${version}_amd64.deb" "$work/frontdesk_${version}_amd64.deb"
+cp "$bundle_dir/Front Desk_${version}_amd64.deb" "$work/serve/frontdesk_${version}_amd64.deb"
+cp "$bundle_dir/Front Desk_${version}_amd64.deb.sig" "$work/serve/frontdesk_${version}_amd64.deb.sig"
 echo "update test: building $next, signed"
 rm -rf "$bundle_dir"
 TAURI_SIGNING_PRIVATE_KEY=$(cat "$work/update.key") TAURI_SIGNING_PRIVATE_KEY_PASSWORD="" \

@@ -18,6 +18,10 @@ const PLATFORM = 'linux-x86_64-deb';
 const debName = `frontdesk_${UPDATE_TO}_amd64.deb`;
 const deb = readFileSync(join(UPDATE_DIR, debName));
 const signature = readFileSync(join(UPDATE_DIR, `${debName}.sig`), 'utf8').trim();
+// The installed version's own package, validly signed, but for the older version.
+const olderDebName = `frontdesk_${UPDATE_FROM}_amd64.deb`;
+const olderDeb = readFileSync(join(UPDATE_DIR, olderDebName));
+const olderSignature = readFileSync(join(UPDATE_DIR, `${olderDebName}.sig`), 'utf8').trim();
 // The same package with a few bytes changed on the way: its signature no longer matches.
 const tampered = Buffer.from(deb);
 for (let i = tampered.length - 4096; i < tampered.length - 4000; i++) tampered[i] ^= 0xff;
@@ -30,6 +34,7 @@ const server = createServer((req, res) => {
   const body = req.url === '/latest.json' ? JSON.stringify(manifest)
     : req.url === `/${debName}` ? deb
     : req.url === '/tampered.deb' ? tampered
+    : req.url === `/${olderDebName}` ? olderDeb
     : null;
   if (!body || !manifest) {
     res.writeHead(404).end();
@@ -113,6 +118,17 @@ test(`version ${UPDATE_FROM} refuses what it must, then updates itself to ${UPDA
   await checkAndExpect(`offers Front Desk ${older}, older than this one (${UPDATE_FROM})`);
   await app.screenshot('u0-older-offered');
   console.log(`refused: downgrade to ${older} (not offered, and said so)`);
+
+  // The new version announced with an older package, signed for the older version (the
+  // downgrade of CVE-2026-95625): the signed version must match the announced one.
+  manifest = release(UPDATE_TO, { [PLATFORM]: { url: `${base}/${olderDebName}`, signature: olderSignature } });
+  await checkAndExpect(`Front Desk ${UPDATE_TO} is ready to install`);
+  await app.click('Restart to update');
+  await app.waitForText('signed for another version than it announced', 60_000);
+  await app.screenshot('u1-older-signed-package');
+  assert.equal(installedVersion(), UPDATE_FROM, 'an older package was installed under a newer version');
+  assert.ok(!existsSync(PKEXEC_LOG), 'the installer ran for an older package');
+  console.log(`refused: ${UPDATE_TO} announced with ${UPDATE_FROM}'s signed package; nothing installed`);
 
   // The new version announced, but the package served is not the one signed.
   manifest = release(UPDATE_TO, { [PLATFORM]: { url: `${base}/tampered.deb`, signature } });
