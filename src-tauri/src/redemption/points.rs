@@ -124,7 +124,7 @@ pub(crate) fn check_points(
             return Err(invalid(format!("At most {} points can be redeemed on one invoice.", max.normalize())));
         }
     }
-    if let Some(step) = program.and_then(|p| p.increment).filter(|s| *s > Decimal::ONE) {
+    if let Some(step) = program.and_then(|p| p.increment).map(|s| s.get()).filter(|s| *s > Decimal::ONE) {
         if (points % step) != Decimal::ZERO {
             return Err(invalid(format!(
                 "Points are redeemed in steps of {}: try {}.",
@@ -202,7 +202,7 @@ impl Kind for RedeemPointsRequest {
         let due = check_payable(&invoice)?;
         let program = choose_program(&info, self.program_id.as_deref())?;
         check_points(points, &info, program.as_ref())?;
-        let rate = program.as_ref().and_then(|p| p.exchange_rate).or(info.lp_redeemable.exchange_rate);
+        let rate = program.as_ref().and_then(|p| p.exchange_rate).or(info.lp_redeemable.exchange_rate).map(|r| r.get());
         let amount = value_of(points, rate);
         check_worth(points, amount, due)?;
         let otp = check_otp(info.otp_required == Some(true), self.otp.as_deref())?;
@@ -277,7 +277,7 @@ impl Kind for RedeemPointsRequest {
                 .find(|t| {
                     !t.transaction_id.is_empty()
                         && !known.contains(&t.transaction_id.to_ascii_lowercase())
-                        && plan.amount.is_some_and(|a| t.amount_paid == Some(a))
+                        && plan.amount.is_some_and(|a| t.amount_paid == Some(a.into()))
                 })
                 .cloned()
         });
