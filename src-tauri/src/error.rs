@@ -4,7 +4,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 /// Stable codes the UI can branch on. Add new ones at the end; never rename.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS, strum::EnumIter)]
 #[serde(rename_all = "snake_case")]
 #[ts(export)]
 pub enum ErrorCode {
@@ -79,6 +79,18 @@ impl IpcError {
 }
 
 pub type CommandResult<T> = Result<T, IpcError>;
+
+impl ErrorCode {
+    /// Every code, in declaration order.
+    pub fn all() -> impl Iterator<Item = ErrorCode> {
+        <ErrorCode as strum::IntoEnumIterator>::iter()
+    }
+
+    /// The code as it crosses IPC.
+    pub fn as_str(self) -> String {
+        serde_json::to_value(self).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+    }
+}
 
 impl From<zenoti::Error> for IpcError {
     fn from(err: zenoti::Error) -> Self {
@@ -157,37 +169,8 @@ mod tests {
 
     #[test]
     fn codes_are_stable_snake_case() {
-        let names: Vec<String> = [
-            ErrorCode::InvalidInput,
-            ErrorCode::NotSignedIn,
-            ErrorCode::Unauthorized,
-            ErrorCode::SessionRenewed,
-            ErrorCode::InvalidCenter,
-            ErrorCode::ZenotiError,
-            ErrorCode::RateLimited,
-            ErrorCode::ServerUnavailable,
-            ErrorCode::Timeout,
-            ErrorCode::Network,
-            ErrorCode::UnexpectedResponse,
-            ErrorCode::KeychainUnavailable,
-            ErrorCode::KeychainLocked,
-            ErrorCode::KeychainError,
-            ErrorCode::SettingsError,
-            ErrorCode::DemoUnavailable,
-            ErrorCode::Internal,
-            ErrorCode::RedemptionInProgress,
-            ErrorCode::RedemptionRefused,
-            ErrorCode::OtpRequired,
-            ErrorCode::Locked,
-            ErrorCode::UnlockRefused,
-            ErrorCode::UpdateFailed,
-            ErrorCode::AuditUnavailable,
-            ErrorCode::AlreadyApplied,
-            ErrorCode::OutcomeUnchecked,
-        ]
-        .iter()
-        .map(|c| serde_json::to_value(c).unwrap().as_str().unwrap().to_owned())
-        .collect();
+        // Every code, new ones included: a code renamed or removed breaks the UI's decisions.
+        let names: Vec<String> = ErrorCode::all().map(ErrorCode::as_str).collect();
         assert_eq!(
             names.join(","),
             "invalid_input,not_signed_in,unauthorized,session_renewed,invalid_center,zenoti_error,rate_limited,\

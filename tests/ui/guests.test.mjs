@@ -376,7 +376,7 @@ test('a session not seen yet locks that invoice for points too, until "it did no
 test('guests page through, and can be searched across centers', async () => {
   const many = Array.from({ length: 25 }, (_, i) => ({ ...ANNA, id: `g-${i}`, code: `G1${String(i).padStart(4, '0')}` }));
   const app = await harness.open(backend({
-    search_guests: ({ page: p }) => ({ guests: many.slice((p - 1) * 20, p * 20), page_info: { total: 25, page: p, size: 20 } }),
+    search_guests: ({ page: p = 1 }) => ({ guests: many.slice(((p ?? 1) - 1) * 20, (p ?? 1) * 20), page_info: { total: 25, page: p ?? 1, size: 20 } }),
   }));
   const { page } = app;
   await page.getByRole('button', { name: 'Guest packages' }).click();

@@ -1,7 +1,7 @@
-// The mocked backend's types: the UI's own command table (ui/src/lib/backend.ts) over the types
-// generated from Rust (ui/src/bindings). `npm run ui:check` checks every mock in tests/ui/
+// The mocked backend's types: the command table generated from Rust (ui/src/bindings/commands.ts)
+// over the types generated beside it. `npm run ui:check` checks every mock in tests/ui/
 // against them, so a mock cannot answer in a shape the app would never get.
-import type { Commands } from '../../ui/src/lib/backend';
+import type { Commands } from '../../ui/src/bindings/commands';
 import type { IpcError } from '../../ui/src/bindings/IpcError';
 
 export type Name = keyof Commands;

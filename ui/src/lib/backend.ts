@@ -7,6 +7,7 @@ import type { CatalogEvent } from '../bindings/CatalogEvent';
 import type { Category } from '../bindings/Category';
 import type { Center } from '../bindings/Center';
 import type { CenterChoice } from '../bindings/CenterChoice';
+import { CHANNELS, ERROR_CODES, type Commands } from '../bindings/commands';
 import type { DemoCodes } from '../bindings/DemoCodes';
 import type { DeskPackage } from '../bindings/DeskPackage';
 import type { ErrorCode } from '../bindings/ErrorCode';
@@ -32,19 +33,7 @@ import type { Transaction } from '../bindings/Transaction';
 import type { UpdateProgress } from '../bindings/UpdateProgress';
 import type { UpdateStatus } from '../bindings/UpdateStatus';
 
-/**
- * Every error code the Rust side sends. A `Record` over the generated `ErrorCode` union: the
- * build fails when a code is added to or removed from the Rust enum and not here.
- */
-const ERROR_CODES: Record<ErrorCode, true> = {
-  invalid_input: true, not_signed_in: true, unauthorized: true, session_renewed: true, invalid_center: true,
-  zenoti_error: true, rate_limited: true, server_unavailable: true, timeout: true, network: true,
-  unexpected_response: true, keychain_unavailable: true, keychain_locked: true, keychain_error: true,
-  settings_error: true, demo_unavailable: true, internal: true, redemption_in_progress: true,
-  redemption_refused: true, otp_required: true, locked: true, unlock_refused: true, update_failed: true,
-  audit_unavailable: true, already_applied: true, outcome_unchecked: true,
-};
-const KNOWN_CODES: ReadonlySet<string> = new Set(Object.keys(ERROR_CODES));
+const KNOWN_CODES: ReadonlySet<string> = new Set(ERROR_CODES);
 
 /** Whatever a command rejected with, as an IpcError. */
 export function toIpcError(error: unknown): IpcError {
@@ -62,51 +51,6 @@ export function toIpcError(error: unknown): IpcError {
 }
 
 type NoArgs = Record<string, never>;
-/** A command: its arguments (camelCase, as Tauri takes them), its answer, and what its channel streams. */
-type Command<Args, Result, Event = never> = { args: Args; result: Result; event: Event };
-
-/**
- * Every command the UI calls, with its arguments and answer. The UI tests type their mocked
- * backend against this table, so a mock cannot drift from what the screens send and expect.
- */
-export interface Commands {
-  app_settings: Command<NoArgs, AppSettings>;
-  restore_session: Command<NoArgs, SessionInfo | null>;
-  sign_in: Command<{ request: SignInRequest }, SessionInfo>;
-  start_demo: Command<NoArgs, SessionInfo>;
-  sign_out: Command<NoArgs, void>;
-  lock: Command<NoArgs, SessionInfo>;
-  unlock: Command<{ secret: string }, SessionInfo>;
-  set_workstation_pin: Command<{ pin: string }, SessionInfo>;
-  set_idle_lock_minutes: Command<{ minutes: number }, void>;
-  set_payment_check_seconds: Command<{ seconds: number }, void>;
-  list_centers: Command<NoArgs, Center[]>;
-  select_center: Command<{ center: CenterChoice }, SessionInfo>;
-  open_catalog: Command<{ centerId: string }, void, CatalogEvent>;
-  member_prices: Command<{ centerId: string; guestId: string }, MemberPrice[]>;
-  gift_card_packages: Command<{ centerId: string }, string[]>;
-  list_categories: Command<{ centerId: string }, Category[]>;
-  search_guests: Command<{ centerId: string; text: string; page: number; acrossCenters: boolean }, GuestPage>;
-  find_invoices: Command<{ centerId: string; number: string | null }, InvoiceSummary[]>;
-  get_invoice: Command<{ invoiceId: string }, Invoice>;
-  redeemable_points: Command<{ invoiceId: string }, RedeemableInfo>;
-  redeem_points: Command<{ request: RedeemPointsRequest }, RedemptionOutcome, RedeemProgress>;
-  check_redemption: Command<{ attemptId: string }, RedemptionOutcome>;
-  dismiss_redemption: Command<{ attemptId: string }, void>;
-  guest_packages: Command<{ guestId: string; centerId: string }, DeskPackage[]>;
-  package_details: Command<{ guestId: string; userPackageId: string }, PackageDetails>;
-  redeem_package: Command<{ request: RedeemPackageRequest }, RedemptionOutcome, RedeemProgress>;
-  audit_log: Command<NoArgs, AuditEntry[]>;
-  set_cash_register: Command<{ cashRegisterId: string }, void>;
-  export_audit_csv: Command<NoArgs, string>;
-  demo_codes: Command<NoArgs, DemoCodes>;
-  about: Command<NoArgs, About>;
-  update_status: Command<NoArgs, UpdateStatus>;
-  check_for_update: Command<NoArgs, UpdateStatus>;
-  set_update_endpoint: Command<{ endpoint: string }, void>;
-  install_update: Command<NoArgs, void, UpdateProgress>;
-  export_support_bundle: Command<NoArgs, string>;
-}
 
 type Name = keyof Commands;
 type Result<K extends Name> = Commands[K]['result'];
@@ -119,16 +63,15 @@ async function call<K extends Name>(command: K, args: Commands[K]['args']): Prom
   }
 }
 
-/** A command that streams events on a channel (named `channelArg`) before it answers. */
-function streaming<K extends Name>(
+/** A command that streams events on its channel (see `CHANNELS`) before it answers. */
+function streaming<K extends keyof typeof CHANNELS>(
   command: K,
   args: Commands[K]['args'],
-  channelArg: 'onEvent' | 'onProgress',
   onEvent: (event: Commands[K]['event']) => void,
 ): Promise<Result<K>> {
   const channel = new Channel<Commands[K]['event']>();
   channel.onmessage = onEvent;
-  return call(command, { ...args, [channelArg]: channel });
+  return call(command, { ...args, [CHANNELS[command]]: channel });
 }
 
 const none: NoArgs = {};
@@ -149,7 +92,7 @@ export const backend = {
   selectCenter: (center: CenterChoice) => call('select_center', { center }),
   /** Streams the whole catalog to `onEvent`; resolves when it is done or has failed. */
   openCatalog: (centerId: string, onEvent: (event: CatalogEvent) => void) =>
-    streaming('open_catalog', { centerId }, 'onEvent', onEvent),
+    streaming('open_catalog', { centerId }, onEvent),
   memberPrices: (centerId: string, guestId: string) => call('member_prices', { centerId, guestId }),
   giftCardPackages: (centerId: string) => call('gift_card_packages', { centerId }),
   listCategories: (centerId: string) => call('list_categories', { centerId }),
@@ -160,7 +103,7 @@ export const backend = {
   redeemablePoints: (invoiceId: string) => call('redeemable_points', { invoiceId }),
   /** Sends one redemption; `onProgress` hears when it is sent and counts down while a lost answer is checked. */
   redeemPoints: (request: RedeemPointsRequest, onProgress: (step: RedeemProgress) => void) =>
-    streaming('redeem_points', { request }, 'onProgress', onProgress),
+    streaming('redeem_points', { request }, onProgress),
   /** Check again: reads Zenoti once more for a redemption that was not seen yet. */
   checkRedemption: (attemptId: string) => call('check_redemption', { attemptId }),
   dismissRedemption: (attemptId: string) => call('dismiss_redemption', { attemptId }),
@@ -168,7 +111,7 @@ export const backend = {
   packageDetails: (guestId: string, userPackageId: string) => call('package_details', { guestId, userPackageId }),
   /** Redeems one session; `onProgress` hears when it is sent and counts down while a lost answer is checked. */
   redeemPackage: (request: RedeemPackageRequest, onProgress: (step: RedeemProgress) => void) =>
-    streaming('redeem_package', { request }, 'onProgress', onProgress),
+    streaming('redeem_package', { request }, onProgress),
   auditLog: () => call('audit_log', none),
   setCashRegister: (cashRegisterId: string) => call('set_cash_register', { cashRegisterId }),
   exportAuditCsv: () => call('export_audit_csv', none),
@@ -178,7 +121,7 @@ export const backend = {
   checkForUpdate: () => call('check_for_update', none),
   setUpdateEndpoint: (endpoint: string) => call('set_update_endpoint', { endpoint }),
   /** Downloads, verifies and installs the update found, then restarts into it. */
-  installUpdate: (onProgress: (p: UpdateProgress) => void) => streaming('install_update', none, 'onProgress', onProgress),
+  installUpdate: (onProgress: (p: UpdateProgress) => void) => streaming('install_update', none, onProgress),
   exportSupportBundle: () => call('export_support_bundle', none),
 };
 
@@ -194,6 +137,7 @@ export function printedNumber(invoice: Pick<Invoice, 'invoice_number' | 'invoice
 }
 
 export type {
+  Commands,
   About,
   AppSettings,
   AuditEntry,

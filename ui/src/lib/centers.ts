@@ -23,3 +23,8 @@ export function centerLabel(centers: Center[], id: string | null | undefined): s
   const c = centers.find((c) => sameId(c.id, id));
   return c ? c.display_name || c.name || c.code || c.id : null;
 }
+
+/** A guest's home center: named from the centers list by its id, else as the guest search named it. */
+export function homeCenterName(centers: Center[], guest: { center_id: string | null; center_name: string | null }): string | null {
+  return centerLabel(centers, guest.center_id) ?? guest.center_name;
+}

@@ -1,5 +1,6 @@
 // Numbers and money are written the center's way (its culture and currency), not the way this
 // computer's locale happens to be set. Money arrives as decimal strings.
+import type { UpdateProgress } from '../bindings/UpdateProgress';
 
 const locales = new Map<string, string>();
 const formatters = new Map<string, Intl.NumberFormat>();
@@ -25,7 +26,7 @@ function locale(culture: string | null | undefined): string {
 }
 
 function findLocale(culture: string | null | undefined): string {
-  for (const candidate of [culture, navigator.language, 'en-US']) {
+  for (const candidate of [culture, globalThis.navigator?.language, 'en-US']) {
     if (!candidate) continue;
     try {
       if (Intl.NumberFormat.supportedLocalesOf([candidate]).length > 0) return candidate;
@@ -65,18 +66,6 @@ export function packageTypeLabel(type: string | null | undefined): { label: stri
   return { label: `Other (${type})`, css: 'other' };
 }
 
-/** "just now", "4 min ago", "3 h ago", "2 days ago" from an RFC 3339 time. */
-export function timeAgo(iso: string, now: number = Date.now()): string {
-  const then = Date.parse(iso);
-  if (!Number.isFinite(then)) return 'at an unknown time';
-  const minutes = Math.floor((now - then) / 60_000);
-  if (minutes < 1) return 'just now';
-  if (minutes < 60) return `${minutes} min ago`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 48) return `${hours} h ago`;
-  return `${Math.floor(hours / 24)} days ago`;
-}
-
 /** A phone number with all but its last four digits hidden. */
 export function maskPhone(phone: string | null | undefined): string {
   if (!phone) return '';
@@ -98,7 +87,7 @@ export function formatCenterTime(local: string, culture?: string | null): string
   const m = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?/.exec(local);
   if (!m) return local;
   const asUtc = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +(m[6] ?? 0));
-  return new Intl.DateTimeFormat(culture ?? undefined, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(asUtc);
+  return new Intl.DateTimeFormat(locale(culture), { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(asUtc);
 }
 
 /** The date of a center-local time ("2026-11-22T14:03:00" or "2026-11-22 14:03:00.000"), in the center's culture. */
@@ -106,17 +95,25 @@ export function formatCenterDate(local: string | null | undefined, culture?: str
   if (!local) return '—';
   const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(local);
   if (!m) return local;
-  return new Intl.DateTimeFormat(culture ?? undefined, { dateStyle: 'medium', timeZone: 'UTC' }).format(Date.UTC(+m[1], +m[2] - 1, +m[3]));
+  return new Intl.DateTimeFormat(locale(culture), { dateStyle: 'medium', timeZone: 'UTC' }).format(Date.UTC(+m[1], +m[2] - 1, +m[3]));
 }
 
-/** Whole days from `today` (YYYY-MM-DD) to the date of a center-local time; negative when past. */
-export function daysUntil(local: string, today: string): number {
-  const day = (s: string) => Date.UTC(+s.slice(0, 4), +s.slice(5, 7) - 1, +s.slice(8, 10));
-  return Math.round((day(local) - day(today)) / 86_400_000);
+/**
+ * An RFC 3339 time (the audit log's, a redemption's) on this computer's clock, in the center's
+ * culture: the date and time, or only the time with `timeOnly`.
+ */
+export function formatLocalTime(iso: string, culture?: string | null, timeOnly = false): string {
+  const at = Date.parse(iso);
+  if (!Number.isFinite(at)) return iso;
+  const time: Intl.DateTimeFormatOptions = { hour: 'numeric', minute: 'numeric', second: 'numeric' };
+  const options = timeOnly ? time : { year: 'numeric', month: 'numeric', day: 'numeric', ...time } as const;
+  return new Intl.DateTimeFormat(locale(culture), options).format(at);
 }
 
-/** Today's date on this computer, as YYYY-MM-DD. */
-export function localToday(now: Date = new Date()): string {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+/** An update's download or install as the Settings screen says it. */
+export function updateProgressText(p: UpdateProgress | null): string {
+  if (!p) return '';
+  if (p.kind === 'installing') return 'Installing…';
+  if (p.total) return `Downloading… ${Math.min(100, Math.round((p.received / p.total) * 100))} %`;
+  return `Downloading… ${Math.round(p.received / 1024)} KB`;
 }

@@ -1,6 +1,7 @@
-// One redemption flow for loyalty points and package sessions alike: sending, checking a lost
-// answer (with the countdown Rust sends), the outcome, Check again, and the invoices whose
-// redemption Zenoti has not shown yet.
+// One redemption flow for loyalty points and package sessions alike: the confirmation, sending,
+// checking a lost answer (with the countdown Rust sends), the outcome or the error (told by its
+// code, never by its words), Check again, and the invoices whose redemption Zenoti has not
+// shown yet.
 import { backend, type ErrorCode, type IpcError, type RedeemProgress, type RedemptionOutcome } from './backend';
 
 /**
@@ -21,6 +22,10 @@ export class Redemption {
   /** What this screen redeems: loyalty points or package sessions. */
   readonly kind: Kind;
   phase = $state<Phase>('idle');
+  /** The confirmation is open: nothing is sent until it is confirmed. */
+  confirming = $state(false);
+  /** Why the last redeem did not go ahead: what was missing, or Rust's refusal or reason not to send. */
+  error = $state<IpcError | null>(null);
   /** While a lost answer is checked: the seconds left, as Rust counts them (`null` on Check again). */
   secondsLeft = $state<number | null>(null);
   /** The longest countdown seen in this check: the check window. */
@@ -36,6 +41,8 @@ export class Redemption {
   readonly busy = $derived(this.phase !== 'idle');
   /** A redemption not seen yet is shown: nothing more may be redeemed on its invoice. */
   readonly blocked = $derived(this.outcome?.status === 'not_seen_yet');
+  /** Sending, checking, or a redemption on this invoice not seen yet: the form is disabled, nothing more is sent. */
+  readonly locked = $derived(this.busy || this.blocked);
 
   constructor(kind: Kind) {
     this.kind = kind;
@@ -44,7 +51,48 @@ export class Redemption {
   /** Shows what is pending for `invoiceId` (its redemption not seen yet), or nothing. */
   show(invoiceId: string | null) {
     this.#reset();
+    this.confirming = false;
+    this.error = null;
     this.outcome = invoiceId ? (unsettled[key(invoiceId)] ?? null) : null;
+  }
+
+  /** The words of the form's Redeem button: `idle`, or what is under way. */
+  buttonLabel(idle: string): string {
+    return this.phase === 'sending' ? 'Sending…' : this.phase === 'checking' ? 'Checking…' : idle;
+  }
+
+  /**
+   * The form was submitted: opens the confirmation, unless something is under way or not seen
+   * yet, or `missing` says what the form lacks (it is then the error). Returns whether it opened.
+   */
+  review(missing: IpcError | null = null): boolean {
+    if (this.locked) return false;
+    this.error = missing;
+    this.confirming = !missing;
+    return this.confirming;
+  }
+
+  /** The confirmation was cancelled: nothing is sent. */
+  cancel() {
+    this.confirming = false;
+  }
+
+  /**
+   * The confirmation was confirmed: sends, as `send` does. Resolves with the outcome, or with
+   * null when the redemption was refused or never sent (`error` then says why, by its code).
+   */
+  async redeem(
+    invoiceId: string,
+    start: (onProgress: (step: RedeemProgress) => void) => Promise<RedemptionOutcome>,
+  ): Promise<RedemptionOutcome | null> {
+    this.confirming = false;
+    this.error = null;
+    try {
+      return await this.send(invoiceId, start);
+    } catch (e) {
+      this.error = e as IpcError;
+      return null;
+    }
   }
 
   #reset() {
@@ -150,6 +198,11 @@ export class Redemption {
 /** The redemption not seen yet on this invoice, if any. */
 export function unsettledOn(invoiceId: string | null | undefined): RedemptionOutcome | null {
   return invoiceId ? (unsettled[key(invoiceId)] ?? null) : null;
+}
+
+/** What an outcome redeemed: points carry their number, a package session none. */
+export function kindOf(outcome: RedemptionOutcome): Kind {
+  return outcome.points === null ? 'session' : 'points';
 }
 
 /** The first line of a redemption's error, by its code alone: what happened to the money. */

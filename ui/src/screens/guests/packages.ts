@@ -1,11 +1,12 @@
-// How a guest's package reads at the desk: its name, badge, validity and sessions left.
+// How a guest's package reads at the desk: its name, badge, validity and sessions left, and
+// the lines of an invoice a session of it can pay for.
 import type { DeskPackage } from '../../bindings/DeskPackage';
-import type { Guest } from '../../bindings/Guest';
-import { daysUntil, formatCenterDate } from '../../lib/format';
-
-export function fullName(g: Guest): string {
-  return [g.personal_info?.first_name, g.personal_info?.last_name].filter(Boolean).join(' ') || g.code || g.id;
-}
+import type { Invoice } from '../../bindings/Invoice';
+import type { InvoiceItem } from '../../bindings/InvoiceItem';
+import type { ServiceBalance } from '../../bindings/ServiceBalance';
+import { sameId } from '../../lib/backend';
+import { daysUntil } from '../../lib/dates';
+import { formatCenterDate } from '../../lib/format';
 
 /** Sessions left and in all, over the package's services (products are not sessions). */
 export function sessionsLeft(p: DeskPackage): { left: number; total: number } {
@@ -62,4 +63,37 @@ export function describe(p: DeskPackage, today: string = '', culture?: string | 
     else validity = `Expired ${date(grace ?? end)}`;
   }
   return { name, usable, dim, badgeCss, validity, whyNot: p.why_not ?? '' };
+}
+
+/** The dates it is valid between, in words (the "Valid" line of its details). */
+export function validRange(p: DeskPackage, culture?: string | null): string {
+  if (p.never_expires) return 'Never expires';
+  if (p.start_validity_at_first_redemption && !p.date?.start) return `Starts at the first redemption (${p.expiration_days ?? '?'} days)`;
+  return `${formatCenterDate(p.date?.start, culture)} – ${formatCenterDate(p.date?.end, culture)}`;
+}
+
+/** An invoice line a package's session could pay for. */
+export interface Coverable {
+  item: InvoiceItem;
+  service: ServiceBalance;
+  /** A package session already pays for this line. */
+  paid: boolean;
+  /** A session can go on it: not paid yet, and the service has sessions left. */
+  open: boolean;
+}
+
+/**
+ * The invoice lines this package can pay for: those that sell (`id`, in any letter case) a
+ * service the package holds. A line is named by its own `invoice_item_id`.
+ */
+export function coverableLines(invoice: Invoice | null, pkg: DeskPackage | null): Coverable[] {
+  if (!invoice || !pkg) return [];
+  const out: Coverable[] = [];
+  for (const item of invoice.invoice_items) {
+    const service = pkg.services.find((s) => sameId(s.service_type_info?.id, item.id));
+    if (!service) continue;
+    const paid = !!item.package_redemption;
+    out.push({ item, service, paid, open: !paid && (service.balance ?? 0) > 0 });
+  }
+  return out;
 }

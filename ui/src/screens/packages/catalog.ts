@@ -1,10 +1,12 @@
 // Search, filters and sorting of a center's catalog, in memory: fast enough to run on every
 // keystroke over thousands of packages.
 import type { Package } from '../../bindings/Package';
+import { hasAllWords, haystackOf, narrows, queryWords } from '../../lib/search';
+import { compareKnownFirst, compareNames } from '../../lib/sort';
 
 export interface Entry {
   pkg: Package;
-  /** Lower-cased name, code and description, searched by every word typed. */
+  /** Name, code and description, folded (no case, no accents), searched by every word typed. */
   haystack: string;
   /** This center's sale price as a number, for sorting (null when unknown). */
   price: number | null;
@@ -42,13 +44,12 @@ export function toEntry(pkg: Package, centerId: string): Entry {
   const price = sale === null || sale === undefined ? null : Number(sale);
   return {
     pkg,
-    haystack: `${pkg.name ?? ''}\n${pkg.code ?? ''}\n${pkg.description ?? ''}`.toLowerCase(),
+    haystack: haystackOf([pkg.name, pkg.code, pkg.description]),
     price: Number.isFinite(price) ? price : null,
   };
 }
 
-const byName = (a: Entry, b: Entry) =>
-  (a.pkg.name ?? '').localeCompare(b.pkg.name ?? '', undefined, { sensitivity: 'base', numeric: true });
+const byName = (a: Entry, b: Entry) => compareNames(a.pkg.name, b.pkg.name);
 
 /** Entries sorted by name: the order filters keep, so the common case needs no sort per key. */
 export function buildIndex(packages: Package[], centerId: string): Entry[] {
@@ -64,7 +65,7 @@ export function applyFilters(index: Entry[], filters: Filters, giftCardIds: Read
   // Read the (possibly reactive) filters once, not once per package.
   const { text, type, seriesType, activeOnly, giftCardsOnly, sort } = filters;
   const categoryId = filters.categoryId.toLowerCase();
-  const words = text.toLowerCase().split(/\s+/).filter(Boolean);
+  const words = queryWords(text);
   const out: Entry[] = [];
   for (const e of index) {
     const p = e.pkg;
@@ -73,21 +74,12 @@ export function applyFilters(index: Entry[], filters: Filters, giftCardIds: Read
     if (seriesType && p.series_package?.type !== seriesType) continue;
     if (categoryId && p.category_id?.toLowerCase() !== categoryId) continue;
     if (giftCardsOnly && !(giftCardIds?.has(p.id) ?? false)) continue;
-    let all = true;
-    for (const w of words) {
-      if (!e.haystack.includes(w)) {
-        all = false;
-        break;
-      }
-    }
-    if (all) out.push(e);
+    if (hasAllWords(e.haystack, words)) out.push(e);
   }
   if (sort !== 'name') {
     const dir = sort === 'price-asc' ? 1 : -1;
     // Unknown prices last in either direction.
-    out.sort((a, b) =>
-      a.price === null ? (b.price === null ? 0 : 1) : b.price === null ? -1 : (a.price - b.price) * dir,
-    );
+    out.sort((a, b) => compareKnownFirst(a.price, b.price, dir));
   }
   return out;
 }
@@ -107,7 +99,7 @@ export function incrementalFilter() {
       last.index === index &&
       last.key === key &&
       last.gift === giftCardIds &&
-      text.toLowerCase().startsWith(last.text.toLowerCase());
+      narrows(last.text, text);
     const result = applyFilters(narrower ? last!.result : index, filters, giftCardIds);
     last = { index, key, text, gift: giftCardIds, result };
     return result;
