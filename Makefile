@@ -46,6 +46,7 @@ test-rust:
 	$(CARGO) test --workspace
 
 test-ui: ui
+	npm run --silent test:unit
 	node --test --test-concurrency=1 tests/ui/
 
 test-e2e: build
