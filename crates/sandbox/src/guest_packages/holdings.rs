@@ -218,3 +218,100 @@ impl Holdings {
         }));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(text: &str) -> NaiveDate {
+        text.parse().unwrap()
+    }
+
+    fn held(status: i64, state: i64, end: Option<&str>, grace_days: i64) -> Held {
+        let at = |d: &str| day(d).and_hms_opt(11, 0, 0).unwrap();
+        Held {
+            user_package_id: "u".into(),
+            guest_id: "g".into(),
+            package_id: "p".into(),
+            code: "C".into(),
+            name: "N".into(),
+            otp_required: false,
+            status,
+            state,
+            center_id: "c".into(),
+            sale_invoice: ("i".into(), "SDS1".into()),
+            price_cents: 10000,
+            purchased: at("2026-01-01"),
+            start: Some(at("2026-01-01")),
+            end: end.map(at),
+            grace_days,
+            never_expires: end.is_none(),
+            start_at_first_redemption: false,
+            expiration_days: 365,
+            next_schedule: None,
+            refunded: false,
+            benefits: vec![Benefit {
+                id: "s".into(),
+                name: "Swedish Massage".into(),
+                product: false,
+                minutes: 60,
+                total: 2,
+                transferred: 0,
+                refunded: 0,
+                unit_cents: 5000,
+            }],
+            uses: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn the_rules_in_zenotis_order() {
+        let today = day("2026-11-22");
+        let open = held(STATUS_ACTIVE, STATE_OPEN, Some("2026-12-01"), 0);
+        assert_eq!(open.refusal_on(today), None);
+        assert!(open.redeemable_on(today));
+        assert_eq!(held(STATUS_FROZEN, STATE_OPEN, None, 0).refusal_on(today), Some("Package is frozen."));
+        assert_eq!(
+            held(STATUS_CANCELLED_REFUND, STATE_CLOSED, None, 0).refusal_on(today),
+            Some("Package is not active.")
+        );
+        assert_eq!(
+            held(STATUS_ACTIVE, STATE_WITH_PROCESSING, None, 0).refusal_on(today),
+            Some("Package is not active.")
+        );
+        assert_eq!(held(STATUS_ACTIVE, STATE_CLOSED, None, 0).refusal_on(today), Some(NO_BALANCE));
+        // Expired: redeemable within its grace period, not after.
+        let grace = held(STATUS_EXPIRED, STATE_OPEN, Some("2026-11-20"), 5);
+        assert_eq!(grace.refusal_on(today), None);
+        assert_eq!(grace.refusal_on(day("2026-11-26")), Some("Package has expired."));
+        // Active, but past its end with its grace: expired too.
+        assert_eq!(
+            held(STATUS_ACTIVE, STATE_OPEN, Some("2026-11-20"), 0).refusal_on(today),
+            Some("Package has expired.")
+        );
+    }
+
+    #[test]
+    fn a_use_spends_the_balance_and_the_last_one_closes_the_package() {
+        let today = day("2026-11-22");
+        let mut h = held(STATUS_NOT_STARTED, STATE_OPEN, None, 0);
+        h.start = None;
+        let b = h.benefits[0].clone();
+        let now = today.and_hms_opt(10, 0, 0).unwrap();
+        let the_use = Use {
+            benefit_id: "s".into(),
+            invoice_id: "i".into(),
+            invoice_no: "SDS2".into(),
+            invoice_item_id: "l".into(),
+            therapist: ("t".into(), "T".into()),
+            center_id: "c".into(),
+            at: now,
+            reversed_at: None,
+        };
+        assert!(h.record(the_use.clone(), now), "the first use starts it");
+        assert_eq!((h.status, h.start, h.balance(&b)), (STATUS_ACTIVE, Some(now), 1));
+        assert!(!h.record(the_use, now));
+        assert_eq!((h.state, h.balance(&b)), (STATE_CLOSED, 0));
+        assert_eq!(h.benefit_refusal(&b, today), Some(NO_BALANCE));
+    }
+}

@@ -3,7 +3,10 @@
 
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 
-use super::holdings::*;
+use super::holdings::{
+    product_id, Benefit, Held, Holdings, Use, PRODUCT, STATE_CLOSED, STATE_OPEN, STATE_WITH_PROCESSING, STATUS_ACTIVE,
+    STATUS_CANCELLED_REFUND, STATUS_EXPIRED, STATUS_FROZEN, STATUS_NOT_STARTED,
+};
 use crate::data::{therapist, Organization};
 use crate::loyalty::{service_id, Invoice, Item, ItemType, Payment, CARD, SERVICES};
 use crate::wire::{hex_id, local_time};
