@@ -13,10 +13,12 @@ pub mod support;
 pub mod testing;
 pub mod update;
 
-use tauri::Manager;
+use serde::Serialize;
+use tauri::{Emitter, Manager};
+use ts_rs::TS;
 
 use crate::secrets::SecretStore;
-use crate::services::{ClientTuning, Services, Workstation};
+use crate::services::{ClientTuning, Redemptions, Services, Workstation};
 use crate::settings::SettingsStore;
 
 /// Starts the app. Blocks until the last window closes.
@@ -71,6 +73,16 @@ pub fn run() {
                 ),
             );
             Ok(())
+        })
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::CloseRequested { api, .. } = event {
+                let app = window.app_handle();
+                if app.state::<Redemptions>().in_flight() > 0 {
+                    // Closed while a redemption is being sent or checked: it goes on to its result.
+                    api.prevent_close();
+                    tauri::async_runtime::spawn(quit_after_redemptions(app.clone(), "the window was closed"));
+                }
+            }
         })
         .invoke_handler(handler())
         .run(tauri::generate_context!())
@@ -157,14 +169,57 @@ fn exit_on_terminate(app: tauri::AppHandle) {
         match signal(SignalKind::terminate()) {
             Ok(mut terminate) => {
                 terminate.recv().await;
-                tracing::info!("asked to stop (SIGTERM): closing");
-                app.exit(0);
+                quit_after_redemptions(app, "asked to stop (SIGTERM)").await;
             }
             Err(err) => tracing::warn!(error = %err, "cannot listen for SIGTERM"),
         }
     });
     #[cfg(not(unix))]
     let _ = app;
+}
+
+/// The events the window hears, by name, with their payload's type (for the generated bindings).
+pub const EVENTS: &[(&str, &str)] = &[(CLOSING_EVENT, "ClosingNotice")];
+
+/// Heard when Front Desk was asked to close during a redemption and waits for its result.
+pub const CLOSING_EVENT: &str = "closing";
+
+/// Front Desk closes once the redemptions in progress have their result, at most this late.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct ClosingNotice {
+    pub redemptions: usize,
+    pub seconds_at_most: u64,
+}
+
+/// Quits once no redemption is being sent or checked, waiting at most the payment check window
+/// and a margin: no new one starts meanwhile, and each that was in flight ends in the audit log
+/// with its result. What happened is logged, and shown by the window while it waits.
+async fn quit_after_redemptions<R: tauri::Runtime>(app: tauri::AppHandle<R>, why: &'static str) {
+    let redemptions = app.state::<Redemptions>();
+    let waiting = redemptions.in_flight();
+    let bound = app.state::<Workstation>().payment_check_window() + std::time::Duration::from_secs(30);
+    if waiting > 0 {
+        tracing::info!(why, waiting, "closing once the redemptions in progress have their result");
+        let notice = ClosingNotice { redemptions: waiting, seconds_at_most: bound.as_secs() };
+        if let Err(err) = app.emit(CLOSING_EVENT, notice) {
+            tracing::warn!(%err, "the window could not be told that Front Desk is closing");
+        }
+    }
+    match redemptions.drain(bound).await {
+        0 if waiting > 0 => {
+            tracing::info!(why, "the redemptions in progress have their result (see the audit log): closing");
+            // Long enough to read the result on screen.
+            tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+        }
+        0 => tracing::info!(why, "closing"),
+        left => tracing::error!(
+            why,
+            left,
+            "closing with redemptions whose result is not known yet: their attempts are in the audit log; check them in Zenoti"
+        ),
+    }
+    app.exit(0);
 }
 
 /// Checks for updates a minute after start-up and every six hours in packaged builds with the

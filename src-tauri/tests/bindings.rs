@@ -1,7 +1,8 @@
 //! Writes `ui/src/bindings/commands.ts` from the command functions' own signatures (run by
 //! `make bindings` with the ts-rs types beside it; `make check-bindings` fails when the
 //! committed file differs): every command's arguments as Tauri takes them (camelCase), its
-//! answer, the channel it streams on and what it streams, and every error code.
+//! answer, the channel it streams on and what it streams, the window's events, and every
+//! error code.
 //!
 //! The types named there are those ts-rs writes into the same folder; one that has none fails
 //! the UI's type check (`npm run ui:check`), naming it.
@@ -143,6 +144,7 @@ fn export_bindings_commands() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let out_dir = root.join("../ui/src/bindings");
     let mut named = BTreeSet::from(["ErrorCode".to_owned()]);
+    named.extend(frontdesk_lib::EVENTS.iter().map(|(_, payload)| payload.to_string()));
     let commands = commands(&root.join("src/commands"), &mut named);
     let names: BTreeSet<String> = commands.iter().map(|c| c.name.clone()).collect();
     assert_eq!(
@@ -172,6 +174,12 @@ fn export_bindings_commands() {
             channels.insert(c.name.clone(), arg.clone());
         }
         writeln!(text, "  {}: {{ args: {args}; result: {}; event: {event} }};", c.name, c.result).unwrap();
+    }
+    text.push_str(
+        "}\n\n/** The events the window hears, by name, with what they carry. */\nexport interface Events {\n",
+    );
+    for (event, payload) in frontdesk_lib::EVENTS {
+        writeln!(text, "  {event}: {payload};").unwrap();
     }
     text.push_str("}\n\n/** The argument each streaming command takes its channel as. */\nexport const CHANNELS = {\n");
     for (command, arg) in &channels {

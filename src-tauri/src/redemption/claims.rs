@@ -19,7 +19,8 @@ pub(crate) struct Claims {
 #[derive(Debug, Default)]
 struct Held {
     invoices: HashSet<String>,
-    closing: bool,
+    /// Set when the app is restarting or quitting: no new redemption starts.
+    closing: Option<Closing>,
 }
 
 /// Holds an invoice; frees it when dropped, whatever happens.
@@ -57,6 +58,12 @@ fn busy() -> IpcError {
     )
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Closing {
+    Restart,
+    Quit,
+}
+
 impl Claims {
     pub fn new(dir: PathBuf) -> Self {
         Claims { dir, held: Mutex::default() }
@@ -71,24 +78,36 @@ impl Claims {
         if !held.invoices.is_empty() {
             return Err(super::restart_waits_for_redemption());
         }
-        held.closing = true;
+        held.closing = Some(Closing::Restart);
         Ok(())
     }
 
     /// After an install that failed: redemptions may start again.
     pub fn reopen(&self) {
-        self.held.lock().unwrap_or_else(|p| p.into_inner()).closing = false;
+        self.held.lock().unwrap_or_else(|p| p.into_inner()).closing = None;
+    }
+
+    /// The app is quitting: no new redemption starts; those in flight go on to their result.
+    pub fn close_for_quit(&self) {
+        self.held.lock().unwrap_or_else(|p| p.into_inner()).closing = Some(Closing::Quit);
     }
 
     pub fn claim(&self, invoice_id: &str) -> Result<Claim<'_>, IpcError> {
         let key = invoice_id.trim().to_ascii_lowercase();
         {
             let mut held = self.held.lock().unwrap_or_else(|p| p.into_inner());
-            if held.closing {
-                return Err(IpcError::new(
+            match held.closing {
+                Some(Closing::Restart) => return Err(IpcError::new(
                     ErrorCode::RedemptionInProgress,
                     "Front Desk is restarting to install an update. Nothing was sent: redeem again once it is back.",
-                ));
+                )),
+                Some(Closing::Quit) => {
+                    return Err(IpcError::new(
+                        ErrorCode::RedemptionInProgress,
+                        "Front Desk is closing. Nothing was sent: open it again to redeem.",
+                    ))
+                }
+                None => {}
             }
             if !held.invoices.insert(key.clone()) {
                 return Err(busy());

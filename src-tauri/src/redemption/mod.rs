@@ -256,6 +256,17 @@ impl Redeemer {
         self.claims.reopen()
     }
 
+    /// Before the app quits: no new redemption starts, and this waits (at most `bound`) for
+    /// those in flight to have their result. Returns how many are still unsettled.
+    pub async fn drain(&self, bound: Duration) -> usize {
+        self.claims.close_for_quit();
+        let deadline = tokio::time::Instant::now() + bound;
+        while self.in_flight() > 0 && tokio::time::Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        self.in_flight()
+    }
+
     /// Runs one redemption of any kind through the engine.
     pub(crate) async fn run<K: Kind>(
         &self,

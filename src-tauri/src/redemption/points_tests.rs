@@ -189,6 +189,52 @@ async fn a_restart_to_update_waits_for_a_redemption_and_then_lets_none_start() {
 }
 
 #[tokio::test]
+async fn closing_during_a_redemption_waits_for_its_result_and_lets_none_start() {
+    // The answer is lost and the payment commits late: the close waits through the checks.
+    let Setup { sandbox, dir: _dir, app, inv, program } =
+        on_invoice_with(3, Duration::from_millis(150), Duration::from_secs(3)).await;
+    on_payment(&sandbox, &inv, FaultAction::CommitLate { ms: 400 });
+    let other = invoice(&sandbox, 1, 4);
+    let (p, _) = program_points(&sandbox, &other);
+    let close = async {
+        while app.redemptions_in_flight() == 0 {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        let redemptions = app.s::<crate::services::Redemptions>();
+        let (left, refused) =
+            tokio::join!(redemptions.drain(Duration::from_secs(10)), app.redeem_points(ask(&other, &p, "10"), |_| ()));
+        (left, refused, app.redemptions_in_flight())
+    };
+    let (paid, (left, refused, in_flight_after)) =
+        tokio::join!(app.redeem_points(ask(&inv, &program, "10"), |_| ()), close);
+    let paid = paid.unwrap();
+    assert_eq!((paid.status, paid.checked_after_lost_answer), (RedeemStatus::Applied, true));
+    assert_eq!((left, in_flight_after), (0, 0), "the close waited for the result");
+    let err = refused.unwrap_err();
+    assert_eq!(err.code, ErrorCode::RedemptionInProgress);
+    assert!(err.message.contains("closing") && err.message.contains("Nothing was sent"), "{err:?}");
+    assert_eq!(posts(&sandbox, &other), 0);
+    assert_eq!(sandbox.ledger().len(), 1);
+    let outcomes: Vec<String> = app.audit_log().await.unwrap().into_iter().map(|e| e.outcome).collect();
+    assert_eq!(outcomes.last().map(String::as_str), Some("applied"), "{outcomes:?}");
+}
+
+#[tokio::test]
+async fn closing_waits_at_most_its_bound() {
+    let Setup { sandbox, dir: _dir, app, inv, program } = on_invoice(3).await;
+    on_payment(&sandbox, &inv, FaultAction::Delay { ms: 1500 });
+    let close = async {
+        while app.redemptions_in_flight() == 0 {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        app.s::<crate::services::Redemptions>().drain(Duration::from_millis(200)).await
+    };
+    let (paid, left) = tokio::join!(app.redeem_points(ask(&inv, &program, "10"), |_| ()), close);
+    assert_eq!(left, 1, "still in flight when the bound ran out");
+    assert_eq!(paid.unwrap().status, RedeemStatus::Applied, "the redemption itself went on");
+}
+
+#[tokio::test]
 async fn a_lost_answer_is_settled_by_reading_the_invoice_again() {
     let Setup { sandbox, dir: _dir, app, inv, program } = on_invoice(2).await;
 

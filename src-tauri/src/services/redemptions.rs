@@ -98,4 +98,10 @@ impl Redemptions {
     pub fn reopen(&self) {
         self.redeemer.reopen()
     }
+
+    /// Before the app quits: no new redemption starts; waits (at most `bound`) for those in
+    /// flight to have their result, and returns how many are still unsettled.
+    pub async fn drain(&self, bound: Duration) -> usize {
+        self.redeemer.drain(bound).await
+    }
 }

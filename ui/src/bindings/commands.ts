@@ -6,6 +6,7 @@ import type { CatalogEvent } from './CatalogEvent';
 import type { Category } from './Category';
 import type { Center } from './Center';
 import type { CenterChoice } from './CenterChoice';
+import type { ClosingNotice } from './ClosingNotice';
 import type { DemoCodes } from './DemoCodes';
 import type { DeskPackage } from './DeskPackage';
 import type { ErrorCode } from './ErrorCode';
@@ -63,6 +64,11 @@ export interface Commands {
   start_demo: { args: Record<string, never>; result: SessionInfo; event: never };
   unlock: { args: { secret: string }; result: SessionInfo; event: never };
   update_status: { args: Record<string, never>; result: UpdateStatus; event: never };
+}
+
+/** The events the window hears, by name, with what they carry. */
+export interface Events {
+  closing: ClosingNotice;
 }
 
 /** The argument each streaming command takes its channel as. */
