@@ -1,5 +1,5 @@
-//! The connection to Zenoti: signing in and out, the demo, the idle lock, and the one guard every
-//! path to Zenoti goes through ([`Connection::connected`]).
+//! The connection to Zenoti: signing in and out, the demo, and the one guard every path to
+//! Zenoti goes through ([`Connection::connected`]). Its idle lock is in `idle_lock.rs`.
 
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::Arc;
@@ -13,14 +13,12 @@ use zenoti::{Client, ClientConfig, Credentials, EmployeeLogin};
 use zenoti_sandbox::Sandbox;
 
 use crate::error::{CommandResult, ErrorCode, IpcError};
-use crate::secrets::{LockState, SavedCredentials, SecretStore};
+use crate::secrets::{SavedCredentials, SecretStore};
+use crate::services::idle_lock::Unlock;
 use crate::settings::{CenterChoice, SettingsStore, SignInHint, SignInMethod};
 
 /// The settings key of the demo connection's center choice.
 const DEMO_CONNECTION: &str = "demo";
-
-/// Wrong passwords or PINs at the lock screen before Front Desk signs out.
-pub const MAX_UNLOCK_TRIES: u32 = 5;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -147,45 +145,28 @@ impl Connected {
     }
 }
 
-struct Session {
+pub(super) struct Session {
     client: Client,
-    mode: SessionMode,
+    pub(super) mode: SessionMode,
     user_name: Option<String>,
     /// Settings key of this connection's center choice.
     connection: String,
     /// The in-process sandbox of demo mode; the server stops when the last reference goes.
     demo: Option<Arc<Sandbox>>,
     /// What unlocks the idle lock: the employee's password, or the API key's workstation PIN.
-    unlock_with: Option<Unlock>,
-}
-
-/// What unlocks the idle lock.
-enum Unlock {
-    /// The employee's own password (kept for signing in anyway).
-    Password(SecretString),
-    /// The salted hash of the API-key workstation's PIN; the PIN itself is never kept.
-    PinHash(String),
-}
-
-impl Unlock {
-    fn accepts(&self, given: &SecretString) -> bool {
-        match self {
-            Unlock::Password(password) => password.expose_secret() == given.expose_secret(),
-            Unlock::PinHash(hash) => crate::secrets::pin_matches(hash, given),
-        }
-    }
+    pub(super) unlock_with: Option<Unlock>,
 }
 
 pub struct Connection {
     /// Shared with blocking threads: keychain calls block (an OS unlock prompt may wait on the
     /// person), so they never run on the async runtime's own threads.
-    secrets: Arc<SecretStore>,
+    pub(super) secrets: Arc<SecretStore>,
     settings: Arc<SettingsStore>,
     tuning: ClientTuning,
-    session: RwLock<Option<Session>>,
+    pub(super) session: RwLock<Option<Session>>,
     /// Set by the idle lock: [`Connection::connected`] refuses until unlocked.
-    locked: AtomicBool,
-    failed_unlocks: AtomicU32,
+    pub(super) locked: AtomicBool,
+    pub(super) failed_unlocks: AtomicU32,
 }
 
 impl Connection {
@@ -237,7 +218,7 @@ impl Connection {
     }
 
     /// Runs a keychain operation on a blocking thread.
-    async fn keychain<T: Send + 'static>(
+    pub(super) async fn keychain<T: Send + 'static>(
         &self,
         op: impl FnOnce(&SecretStore) -> Result<T, IpcError> + Send + 'static,
     ) -> Result<T, IpcError> {
@@ -259,7 +240,7 @@ impl Connection {
         })
     }
 
-    fn describe(&self, session: &Session) -> SessionInfo {
+    pub(super) fn describe(&self, session: &Session) -> SessionInfo {
         SessionInfo {
             mode: session.mode,
             base_url: session.client.base_url().as_str().trim_end_matches('/').to_owned(),
@@ -418,101 +399,6 @@ impl Connection {
         self.unlocked_in_memory();
         tracing::info!(mode = ?ended.as_ref().map(|s| s.mode), "signed out");
         Ok(())
-    }
-
-    fn unlocked_in_memory(&self) {
-        self.locked.store(false, Ordering::SeqCst);
-        self.failed_unlocks.store(0, Ordering::SeqCst);
-    }
-
-    /// Records the lock's state in the keychain entry, beside the sign-in.
-    async fn record_lock(&self, lock: LockState) -> CommandResult<()> {
-        self.keychain(move |s| s.save_lock(lock)).await
-    }
-
-    /// Locks the workstation (the UI calls this when it has been idle). The demo never locks.
-    pub async fn lock(&self) -> CommandResult<SessionInfo> {
-        let slot = self.session.read().await;
-        let session = slot.as_ref().ok_or_else(IpcError::not_signed_in)?;
-        if session.mode != SessionMode::Demo {
-            self.locked.store(true, Ordering::SeqCst);
-            let failed_tries = self.failed_unlocks.load(Ordering::SeqCst);
-            tracing::info!("workstation locked after being idle");
-            // Locked now whatever happens; kept across a restart when the keychain takes it.
-            if let Err(err) = self.record_lock(LockState { locked: true, failed_tries }).await {
-                tracing::error!(error = %err, "the lock could not be recorded in the keychain");
-            }
-        }
-        Ok(self.describe(session))
-    }
-
-    /// Unlocks with the employee's password or the workstation PIN. After [`MAX_UNLOCK_TRIES`]
-    /// wrong tries the session ends and the saved sign-in is removed.
-    pub async fn unlock(&self, secret: SecretString) -> CommandResult<SessionInfo> {
-        let right = {
-            let slot = self.session.read().await;
-            let session = slot.as_ref().ok_or_else(IpcError::not_signed_in)?;
-            session.unlock_with.as_ref().is_some_and(|u| u.accepts(&secret))
-        };
-        if right {
-            self.record_lock(LockState::default()).await?;
-            self.unlocked_in_memory();
-            tracing::info!("workstation unlocked");
-            let slot = self.session.read().await;
-            return Ok(self.describe(slot.as_ref().ok_or_else(IpcError::not_signed_in)?));
-        }
-        let tries = self.failed_unlocks.fetch_add(1, Ordering::SeqCst) + 1;
-        tracing::warn!(tries, "wrong password or PIN at the lock screen");
-        if let Err(err) = self.record_lock(LockState { locked: true, failed_tries: tries }).await {
-            tracing::error!(error = %err, "a wrong try could not be recorded in the keychain");
-        }
-        if tries >= MAX_UNLOCK_TRIES {
-            self.sign_out().await?;
-            return Err(IpcError::new(
-                ErrorCode::NotSignedIn,
-                "Too many wrong tries: Front Desk signed out and removed the saved sign-in. Sign in again.",
-            ));
-        }
-        Err(IpcError::new(
-            ErrorCode::UnlockRefused,
-            format!(
-                "That is not the password or PIN of this workstation. {} tries left before Front Desk signs out.",
-                MAX_UNLOCK_TRIES - tries
-            ),
-        ))
-    }
-
-    /// Sets the PIN that unlocks an API-key workstation (4 to 8 digits), kept with the key in
-    /// the keychain.
-    pub async fn set_workstation_pin(&self, pin: SecretString) -> CommandResult<SessionInfo> {
-        self.unlocked()?;
-        let pin_text = pin.expose_secret().trim().to_owned();
-        if !(4..=8).contains(&pin_text.len()) || !pin_text.chars().all(|c| c.is_ascii_digit()) {
-            return Err(IpcError::new(ErrorCode::InvalidInput, "A PIN is 4 to 8 digits. Type it again."));
-        }
-        let mut slot = self.session.write().await;
-        let session = slot.as_mut().ok_or_else(IpcError::not_signed_in)?;
-        if session.mode != SessionMode::ApiKey {
-            return Err(IpcError::new(
-                ErrorCode::InvalidInput,
-                "A workstation PIN is for API-key sign-in. Employees unlock with their password.",
-            ));
-        }
-        let hash = crate::secrets::hash_pin(&SecretString::from(pin_text))?;
-        let saved = match self.keychain(|s| s.load()).await? {
-            Some((SavedCredentials::ApiKey { base_url, api_key, .. }, _)) => {
-                SavedCredentials::ApiKey { base_url, api_key, pin_hash: Some(hash.clone()) }
-            }
-            _ => {
-                return Err(IpcError::new(
-                    ErrorCode::KeychainError,
-                    "The saved sign-in was not found in the keychain. Sign out, sign in again, then set the PIN.",
-                ))
-            }
-        };
-        self.keychain(move |s| s.save(&saved)).await?;
-        session.unlock_with = Some(Unlock::PinHash(hash));
-        Ok(self.describe(session))
     }
 
     /// The keychain this connection saves to (tests read it back).

@@ -6,6 +6,7 @@ pub mod catalog;
 pub mod connection;
 pub mod demo;
 pub mod guests;
+pub mod idle_lock;
 pub mod invoices;
 pub mod redemptions;
 pub mod workstation;

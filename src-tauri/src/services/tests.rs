@@ -10,7 +10,8 @@ use zenoti_sandbox::{Config, Sandbox};
 use crate::catalog;
 use crate::error::ErrorCode;
 use crate::secrets::SavedCredentials;
-use crate::services::connection::{SessionMode, SignInRequest, MAX_UNLOCK_TRIES};
+use crate::services::connection::{SessionMode, SignInRequest};
+use crate::services::idle_lock::MAX_UNLOCK_TRIES;
 use crate::settings::{CenterChoice, SignInMethod};
 use crate::testing::{self, TestHost};
 
