@@ -70,14 +70,17 @@ test-dist: deps ui
 test-update: build
 	tests/e2e/update.sh
 
-# Figures, never verdicts: the client, a redemption, the UI's search, and the release app
+# Figures, never verdicts: the client, a redemption, the UI's search (headless Chromium and the app's
+# own WebKit webview), and the release app
 # against an empty Tauri window (start-up, idle memory) with the .deb's size.
 bench: dist
 	$(CARGO) bench -p zenoti --bench catalog
 	$(CARGO) bench -p frontdesk --bench redeem
-	node tests/bench/search.mjs
 	$(CARGO) build --release -p hello-window --features tauri/custom-protocol
 	$(CARGO) build --release -p zenoti-sandbox
+	node tests/bench/search.mjs
+	APP=$(CURDIR)/target/release/frontdesk SANDBOX_BIN=$(CURDIR)/target/release/zenoti-sandbox \
+	  E2E_OUT=$(CURDIR)/target/bench-search-webkit E2E_SCRIPT=$(CURDIR)/tests/bench/search-webkit.mjs tests/e2e/run.sh
 	APP=$(CURDIR)/target/release/frontdesk HELLO=$(CURDIR)/target/release/hello-window \
 	  SANDBOX_BIN=$(CURDIR)/target/release/zenoti-sandbox E2E_OUT=$(CURDIR)/target/bench-desktop \
 	  DEB=$$(ls $(CURDIR)/dist/frontdesk_*_amd64.deb) E2E_SCRIPT=$(CURDIR)/tests/bench/desktop.mjs tests/e2e/run.sh

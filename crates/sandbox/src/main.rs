@@ -1,4 +1,5 @@
-//! `zenoti-sandbox --port N [--latency-ms N] [--seed N]`: serves the demo organization.
+//! `zenoti-sandbox --port N [--latency-ms N] [--seed N] [--packages 1240,240,60,0]`: serves the
+//! demo organization.
 
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
@@ -30,6 +31,9 @@ struct Args {
     /// The employee password to accept instead of the demo one.
     #[arg(long)]
     employee_password: Option<String>,
+    /// Packages of each center, one center per number (the first has the largest catalog).
+    #[arg(long, value_delimiter = ',')]
+    packages: Option<Vec<usize>>,
 }
 
 #[tokio::main]
@@ -47,6 +51,9 @@ async fn main() -> std::io::Result<()> {
     }
     if let Some(password) = args.employee_password {
         config.employee.password = password;
+    }
+    if let Some(counts) = args.packages {
+        config.package_counts = counts;
     }
     let sandbox = Sandbox::start(config, SocketAddr::new(args.host, args.port)).await?;
     let login = &sandbox.config().employee;
