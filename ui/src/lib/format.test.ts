@@ -15,6 +15,15 @@ describe('formatMoney', () => {
 
   it('writes two decimals without a currency', () => {
     expect(formatMoney('1234.5', null, 'en-US')).toBe('1,234.50');
+    expect(formatMoney('1234.567', null, 'en-US')).toBe('1,234.57');
+  });
+
+  it("rounds what has more decimals by the one rule, Rust's: half to even, on the decimal as written", () => {
+    expect(formatMoney('0.125', 'USD', 'en-US')).toBe('$0.12');
+    expect(formatMoney('0.135', 'USD', 'en-US')).toBe('$0.14');
+    expect(formatMoney('2.675', 'USD', 'en-US')).toBe('$2.68');
+    expect(formatMoney(' 25.00 ', 'USD', 'en-US')).toBe('$25.00');
+    expect(formatMoney('0.125', null, 'en-US')).toBe('0.12');
   });
 
   it('writes a dash for nothing, and an unreadable amount as it came', () => {
@@ -26,6 +35,7 @@ describe('formatMoney', () => {
 
   it('falls back for a currency or culture Intl does not know', () => {
     expect(formatMoney('12.5', 'DOLLARS', 'en-US')).toBe('12.50 DOLLARS');
+    expect(formatMoney('0.125', 'DOLLARS', 'en-US')).toBe('0.12 DOLLARS');
     expect(formatMoney('12.5', 'USD', 'not a culture!')).toBe('$12.50');
   });
 });

@@ -1,6 +1,7 @@
 // Numbers and money are written the center's way (its culture and currency), not the way this
 // computer's locale happens to be set. Money arrives as decimal strings.
 import type { UpdateProgress } from '../bindings/UpdateProgress';
+import { toFixedHalfEven } from './decimal';
 
 const locales = new Map<string, string>();
 const formatters = new Map<string, Intl.NumberFormat>();
@@ -43,13 +44,15 @@ export function formatMoney(
   culture?: string | null,
 ): string {
   if (amount === null || amount === undefined || amount === '') return '—';
-  const value = Number(amount);
-  if (!Number.isFinite(value)) return amount;
-  if (!currency) return formatter(culture, { minimumFractionDigits: 2 }).format(value);
+  if (!Number.isFinite(Number(amount))) return amount;
+  // The decimal as written (Intl reads a numeric string exactly), rounded by the UI's one rule,
+  // Rust's: half to even. Rust's amounts have two decimals already; this rounds only the rest.
+  const exact = amount.trim() as Intl.StringNumericLiteral;
+  if (!currency) return formatter(culture, { minimumFractionDigits: 2, maximumFractionDigits: 2, roundingMode: 'halfEven' }).format(exact);
   try {
-    return formatter(culture, { style: 'currency', currency }).format(value);
+    return formatter(culture, { style: 'currency', currency, roundingMode: 'halfEven' }).format(exact);
   } catch {
-    return `${value.toFixed(2)} ${currency}`;
+    return `${toFixedHalfEven(amount, 2) ?? amount} ${currency}`;
   }
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isPositive, parseDecimal, pointsFor, pointsValue, quote, rateFor, stepOf, wholePoints } from './points';
+import { parseDecimal, toFixedHalfEven } from './decimal';
+import { isPositive, pointsFor, pointsValue, quote, rateFor, stepOf, wholePoints } from './points';
 
 describe('parseDecimal', () => {
   it('reads decimals exactly', () => {
@@ -16,6 +17,20 @@ describe('parseDecimal', () => {
     for (const bad of ['', ' ', '.', 'abc', '12,5', '1.2.3', 'NaN', 'Infinity', '--1', '1e', null, undefined]) {
       expect(parseDecimal(bad), String(bad)).toBeNull();
     }
+  });
+});
+
+describe('toFixedHalfEven', () => {
+  it('rounds the decimal as written, half to even', () => {
+    expect(toFixedHalfEven('2.675', 2)).toBe('2.68');
+    expect(toFixedHalfEven('2.665', 2)).toBe('2.66');
+    expect(toFixedHalfEven('0.125', 2)).toBe('0.12');
+    expect(toFixedHalfEven('-0.125', 2)).toBe('-0.12');
+    expect(toFixedHalfEven('-0.135', 2)).toBe('-0.14');
+    expect(toFixedHalfEven('12', 2)).toBe('12.00');
+    expect(toFixedHalfEven('0.5', 0)).toBe('0');
+    expect(toFixedHalfEven('1.5', 0)).toBe('2');
+    expect(toFixedHalfEven('x', 2)).toBeNull();
   });
 });
 

@@ -4,49 +4,7 @@
 // (`redemption::points::value_of`): points × the program's exchange rate (else the invoice's),
 // rounded once to 2 decimals, half to even. Rust computes the amount it sends; the
 // confirmation should show that one, and these helpers then go.
-
-/** A decimal as an exact scaled integer: "0.1" is 1 at scale 1. */
-interface Decimal {
-  units: bigint;
-  scale: number;
-}
-
-const DECIMAL = /^([+-]?)(\d*)(?:\.(\d*))?(?:e([+-]?\d+))?$/i;
-
-/** Reads a decimal ("25", "0.10", "1e-2"); null for anything else (blank, NaN, "12,5"). */
-export function parseDecimal(text: string | number | null | undefined): Decimal | null {
-  if (text === null || text === undefined) return null;
-  const m = DECIMAL.exec(String(text).trim());
-  if (!m || (!m[2] && !m[3])) return null;
-  const fraction = m[3] ?? '';
-  let units = BigInt(`${m[2] || '0'}${fraction}`);
-  let scale = fraction.length - Number(m[4] ?? 0);
-  if (scale < 0) {
-    units *= 10n ** BigInt(-scale);
-    scale = 0;
-  }
-  return { units: m[1] === '-' ? -units : units, scale };
-}
-
-/** `units` at `scale` rounded to `to` decimals, half to even (what Rust's `round_dp` does). */
-function roundHalfEven(units: bigint, scale: number, to: number): bigint {
-  if (scale <= to) return units * 10n ** BigInt(to - scale);
-  const divisor = 10n ** BigInt(scale - to);
-  const negative = units < 0n;
-  const abs = negative ? -units : units;
-  let q = abs / divisor;
-  const twice = (abs % divisor) * 2n;
-  if (twice > divisor || (twice === divisor && q % 2n === 1n)) q += 1n;
-  return negative ? -q : q;
-}
-
-function write(units: bigint, scale: number): string {
-  const negative = units < 0n;
-  const digits = (negative ? -units : units).toString().padStart(scale + 1, '0');
-  const whole = digits.slice(0, digits.length - scale);
-  const fraction = scale ? `.${digits.slice(digits.length - scale)}` : '';
-  return `${negative ? '-' : ''}${whole}${fraction}`;
-}
+import { parseDecimal, roundHalfEven, writeDecimal } from './decimal';
 
 /** Whole points above zero, as Rust accepts them ("250", " 250 ", "250.0"); null otherwise. */
 export function wholePoints(text: string | null | undefined): bigint | null {
@@ -65,7 +23,7 @@ export function pointsValue(points: string | null | undefined, rate: string | nu
   const n = wholePoints(points);
   const r = parseDecimal(rate);
   if (n === null || !r) return null;
-  return write(roundHalfEven(n * r.units, r.scale, 2), 2);
+  return writeDecimal(roundHalfEven(n * r.units, r.scale, 2), 2);
 }
 
 /**
