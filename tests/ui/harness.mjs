@@ -4,6 +4,7 @@ import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
 
 /** @typedef {import('./mocks').Mocks} Mocks */
@@ -13,6 +14,7 @@ import { chromium } from 'playwright-core';
 
 const DIST = new URL('../../ui/dist/', import.meta.url).pathname;
 const SHOTS = new URL('../../target/ui-shots/', import.meta.url).pathname;
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png' };
 
 export async function startHarness() {
@@ -112,6 +114,28 @@ export function answering(mocks) {
     if (!mocks[cmd]) throw { code: 'internal', message: `no mock for ${cmd}`, detail: null };
     return mocks[cmd](args ?? {});
   };
+}
+
+/**
+ * Runs axe-core on the page as it is now and prints every violation, of any impact, under
+ * `screen` (so the figures can be reported). Returns them.
+ * @param {import('playwright-core').Page} page
+ * @param {string} screen
+ * @returns {Promise<{ id: string, impact: string | null, help: string, targets: string[] }[]>}
+ */
+export async function axeViolations(page, screen) {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE });
+  const violations = await page.evaluate(async () => {
+    const results = await window.axe.run(document, { resultTypes: ['violations'] });
+    return results.violations.map((v) => ({ id: v.id, impact: v.impact ?? null, help: v.help, targets: v.nodes.map((n) => n.target.join(' ')) }));
+  });
+  const byImpact = ['critical', 'serious', 'moderate', 'minor']
+    .map((impact) => [impact, violations.filter((v) => v.impact === impact).length])
+    .filter(([, n]) => n)
+    .map(([impact, n]) => `${n} ${impact}`);
+  console.log(`axe: ${screen}: ${violations.length ? byImpact.join(', ') : 'no violations'}`);
+  for (const v of violations) console.log(`axe:   ${v.impact} ${v.id}: ${v.help} — ${v.targets.join(' | ')}`);
+  return violations;
 }
 
 /** Settings as the Rust side sends them, before anything was changed. */

@@ -4,5 +4,6 @@ declare module 'node:*';
 declare const process: { env: Record<string, string | undefined> };
 interface Window {
   __TAURI_INTERNALS__: unknown;
+  axe: typeof import('axe-core');
   __ipc: (cmd: string, args: unknown) => Promise<{ ok: boolean; value?: any; error?: unknown }>;
 }
