@@ -101,6 +101,16 @@ impl Held {
         self.benefits.iter().find(|b| b.id.eq_ignore_ascii_case(id))
     }
 
+    /// The benefit with this name ("Swedish Massage", "Hydrating Serum"), in any letter case.
+    pub fn benefit_named(&self, name: &str) -> Option<&Benefit> {
+        self.benefits.iter().find(|b| b.name.eq_ignore_ascii_case(name.trim()))
+    }
+
+    /// [`Held::benefit_named`], to change it (a test gives a benefit more sessions).
+    pub fn benefit_named_mut(&mut self, name: &str) -> Option<&mut Benefit> {
+        self.benefits.iter_mut().find(|b| b.name.eq_ignore_ascii_case(name.trim()))
+    }
+
     /// The end of its validity with the grace period; `None` while it has no end.
     pub fn end_with_grace(&self) -> Option<NaiveDateTime> {
         self.end.map(|e| e + Duration::days(self.grace_days))
@@ -289,6 +299,17 @@ mod tests {
             held(STATUS_ACTIVE, STATE_OPEN, Some("2026-11-20"), 0).refusal_on(today),
             Some("Package has expired.")
         );
+    }
+
+    #[test]
+    fn a_benefit_is_found_by_its_name_in_any_letter_case() {
+        let mut h = held(STATUS_ACTIVE, STATE_OPEN, None, 0);
+        assert_eq!(h.benefit_named(" swedish MASSAGE").map(|b| b.id.as_str()), Some("s"));
+        assert!(h.benefit_named("Signature Facial").is_none());
+        h.benefit_named_mut("Swedish Massage").unwrap().total = 10;
+        let massage = h.benefit_named("Swedish Massage").unwrap().clone();
+        assert_eq!(h.balance(&massage), 10);
+        assert!(h.benefit_named_mut("Blowout").is_none());
     }
 
     #[test]
