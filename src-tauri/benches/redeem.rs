@@ -199,7 +199,7 @@ async fn critical_path() {
     report("points", &mut to_send, &mut total, bound);
 
     // A package session: a guest's series and an invoice of that guest's sessions.
-    let (guest, center) = sandbox.guest(2);
+    let (guest, center) = sandbox.guest_coded("G10002");
     let packages = app.guest_packages(guest.clone(), center.clone()).await.unwrap();
     let series = packages
         .iter()
@@ -208,9 +208,9 @@ async fn critical_path() {
         .unwrap();
     sandbox.with_packages(|p| {
         let held = p.held.iter_mut().find(|h| h.user_package_id.eq_ignore_ascii_case(&series)).unwrap();
-        held.benefits[0].total = 10_000;
+        held.benefit_named_mut("Swedish Massage").unwrap().total = 10_000;
     });
-    let inv = sandbox.add_open_invoice(2, &[0; PATH_RUNS]);
+    let inv = sandbox.add_open_invoice_for("G10002", &["Swedish Massage"; PATH_RUNS]);
     let (mut to_send, mut total) = (Vec::new(), Vec::new());
     for line in &inv.items {
         let request = RedeemPackageRequest {

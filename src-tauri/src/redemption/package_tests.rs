@@ -12,9 +12,10 @@ use crate::redemption::points_tests::{signed_in, unlimited_sandbox};
 use crate::redemption::{RedeemProgress, RedeemStatus};
 use crate::testing::TestHost;
 
-/// The user-package id of the guest's package called `name`.
-async fn package(app: &TestHost, sandbox: &Sandbox, guest_index: usize, name: &str) -> String {
-    let (g, c) = sandbox.guest(guest_index);
+/// The user-package id of the package called `name` of the guest with this code. The first
+/// guest of each center (G10000 to G10003) holds one package of every kind.
+async fn package(app: &TestHost, sandbox: &Sandbox, guest_code: &str, name: &str) -> String {
+    let (g, c) = sandbox.guest_coded(guest_code);
     let all = app.guest_packages(g, c).await.unwrap();
     all.iter()
         .map(|p| &p.held)
@@ -43,8 +44,8 @@ async fn a_session_is_redeemed_and_audited() {
     let sandbox = unlimited_sandbox().await;
     let dir = tempfile::tempdir().unwrap();
     let app = signed_in(&sandbox, dir.path()).await;
-    let inv = sandbox.add_open_invoice(2, &[0, 1]);
-    let series = package(&app, &sandbox, 2, "Massage Series 10").await;
+    let inv = sandbox.add_open_invoice_for("G10002", &["Swedish Massage", "Signature Facial"]);
+    let series = package(&app, &sandbox, "G10002", "Massage Series 10").await;
     let steps = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     let done = app
         .redeem_package(ask(&inv, &series, 0), {
@@ -66,10 +67,12 @@ async fn a_session_is_redeemed_and_audited() {
     assert_eq!((audit[1].points.as_deref(), audit[1].amount.as_deref()), (None, Some("120")));
 
     // The details now show the session at the top of the history.
-    let (g, _) = sandbox.guest(2);
+    let (g, _) = sandbox.guest_coded("G10002");
     let details = app.package_details(g, series).await.unwrap();
     assert_eq!(details.history[0].invoice_no, Some(inv.printed_number()));
-    assert_eq!(details.benefits[0].balance, Some(6));
+    let massage =
+        details.benefits.iter().find(|b| b.item.as_ref().and_then(|i| i.name.as_deref()) == Some("Swedish Massage"));
+    assert_eq!(massage.unwrap().balance, Some(6));
 }
 
 #[tokio::test]
@@ -77,8 +80,8 @@ async fn what_cannot_work_is_refused_before_anything_is_sent() {
     let sandbox = unlimited_sandbox().await;
     let dir = tempfile::tempdir().unwrap();
     let app = signed_in(&sandbox, dir.path()).await;
-    let inv = sandbox.add_open_invoice(1, &[0, 1, 3]);
-    let series = package(&app, &sandbox, 1, "Massage Series 10").await;
+    let inv = sandbox.add_open_invoice_for("G10001", &["Swedish Massage", "Signature Facial", "Blowout"]);
+    let series = package(&app, &sandbox, "G10001", "Massage Series 10").await;
     let cases = [
         ("Body Sculpt 8", 0, "frozen"),
         ("Summer Glow 3", 1, "expired"),
@@ -88,26 +91,27 @@ async fn what_cannot_work_is_refused_before_anything_is_sent() {
         ("Massage Series 10", 1, "does not include Signature Facial"),
     ];
     for (name, item, says) in cases {
-        let id = package(&app, &sandbox, 1, name).await;
+        let id = package(&app, &sandbox, "G10001", name).await;
         let err = app.redeem_package(ask(&inv, &id, item), |_| ()).await.unwrap_err();
         assert_eq!(err.code, ErrorCode::InvalidInput, "{name}");
         assert!(err.message.contains(says), "{name}: {}", err.message);
     }
-    let glow = package(&app, &sandbox, 1, "Facial Glow 6").await;
+    let glow = package(&app, &sandbox, "G10001", "Facial Glow 6").await;
     let err = app.redeem_package(ask(&inv, &glow, 1), |_| ()).await.unwrap_err();
     assert_eq!(err.code, ErrorCode::OtpRequired);
     let mut blank = ask(&inv, &series, 0);
     blank.invoice_item_id = "  ".into();
     assert_eq!(app.redeem_package(blank, |_| ()).await.unwrap_err().code, ErrorCode::InvalidInput);
     // Another guest's invoice.
-    let other = sandbox.add_open_invoice(2, &[0]);
+    let other = sandbox.add_open_invoice_for("G10002", &["Swedish Massage"]);
     let mut wrong_guest = ask(&other, &series, 0);
     wrong_guest.guest_id = inv.guest_id.clone();
     let err = app.redeem_package(wrong_guest, |_| ()).await.unwrap_err();
     assert!(err.message.contains("another guest"), "{}", err.message);
     // A closed invoice.
     sandbox.with_books(|b| b.invoices.iter_mut().find(|i| i.id == other.id).unwrap().closed = true);
-    let err = app.redeem_package(ask(&other, &package(&app, &sandbox, 2, "Massage Series 10").await, 0), |_| ()).await;
+    let err =
+        app.redeem_package(ask(&other, &package(&app, &sandbox, "G10002", "Massage Series 10").await, 0), |_| ()).await;
     assert!(err.unwrap_err().message.contains("closed"));
     assert_eq!(posts(&sandbox, &inv) + posts(&sandbox, &other), 0, "nothing was sent");
     assert!(app.audit_log().await.unwrap().is_empty(), "nothing was attempted");
@@ -118,8 +122,8 @@ async fn two_redemptions_at_once_on_one_invoice_send_one() {
     let sandbox = unlimited_sandbox().await;
     let dir = tempfile::tempdir().unwrap();
     let app = signed_in(&sandbox, dir.path()).await;
-    let inv = sandbox.add_open_invoice(2, &[0, 0]);
-    let series = package(&app, &sandbox, 2, "Massage Series 10").await;
+    let inv = sandbox.add_open_invoice_for("G10002", &["Swedish Massage"; 2]);
+    let series = package(&app, &sandbox, "G10002", "Massage Series 10").await;
     let (a, b) = tokio::join!(
         app.redeem_package(ask(&inv, &series, 0), |_| ()),
         app.redeem_package(ask(&inv, &series, 1), |_| ())
@@ -136,8 +140,8 @@ async fn a_lost_answer_is_settled_by_reading_the_package_again() {
     let sandbox = unlimited_sandbox().await;
     let dir = tempfile::tempdir().unwrap();
     let app = signed_in(&sandbox, dir.path()).await;
-    let inv = sandbox.add_open_invoice(2, &[0, 0, 0, 0]);
-    let series = package(&app, &sandbox, 2, "Massage Series 10").await;
+    let inv = sandbox.add_open_invoice_for("G10002", &["Swedish Massage"; 4]);
+    let series = package(&app, &sandbox, "G10002", "Massage Series 10").await;
     let path = format!("/v1/invoices/{}/redemptions", inv.id);
 
     sandbox.inject(Fault::new("POST", &path, 1, FaultAction::ApplyThenDrop));
@@ -173,7 +177,7 @@ async fn a_lost_answer_is_settled_by_reading_the_package_again() {
     }
 
     // The answer is lost and the checks cannot be made either: not seen yet, with why.
-    let (g, _) = sandbox.guest(2);
+    let (g, _) = sandbox.guest_coded("G10002");
     let history = format!("/v1/guests/{g}/packages/{series}/redemptions");
     sandbox.inject(Fault::new("POST", &path, 1, FaultAction::DropBeforeApply));
     // The read before sending passes; the reads after the lost answer fail.
@@ -213,8 +217,8 @@ async fn a_late_commit_of_a_session_is_found_by_the_checks() {
         std::time::Duration::from_secs(3),
     )
     .await;
-    let inv = sandbox.add_open_invoice(2, &[0]);
-    let series = package(&app, &sandbox, 2, "Massage Series 10").await;
+    let inv = sandbox.add_open_invoice_for("G10002", &["Swedish Massage"]);
+    let series = package(&app, &sandbox, "G10002", "Massage Series 10").await;
     let path = format!("/v1/invoices/{}/redemptions", inv.id);
     sandbox.inject(Fault::new("POST", &path, 1, FaultAction::CommitLate { ms: 400 }));
     let found = app.redeem_package(ask(&inv, &series, 0), |_| ()).await.unwrap();
@@ -227,8 +231,8 @@ async fn a_refusal_is_plain_and_audited_with_zenotis_words() {
     let sandbox = unlimited_sandbox().await;
     let dir = tempfile::tempdir().unwrap();
     let app = signed_in(&sandbox, dir.path()).await;
-    let inv = sandbox.add_open_invoice(1, &[1]);
-    let glow = package(&app, &sandbox, 1, "Facial Glow 6").await;
+    let inv = sandbox.add_open_invoice_for("G10001", &["Signature Facial"]);
+    let glow = package(&app, &sandbox, "G10001", "Facial Glow 6").await;
     // Opening the package's details is when the sandbox sends the guest a code.
     app.package_details(inv.guest_id.clone(), glow.clone()).await.unwrap();
     let mut wrong = ask(&inv, &glow, 0);
@@ -250,7 +254,7 @@ async fn usable_packages_come_first_and_frozen_or_expired_last() {
     let sandbox = unlimited_sandbox().await;
     let dir = tempfile::tempdir().unwrap();
     let app = signed_in(&sandbox, dir.path()).await;
-    let (g, c) = sandbox.guest(0);
+    let (g, c) = sandbox.guest_coded("G10000");
     let desk = app.guest_packages(g, c).await.unwrap();
     let usable: Vec<bool> = desk.iter().map(|p| p.why_not.is_none()).collect();
     assert_eq!(usable, [true, true, true, true, false, false, false, false, false]);
@@ -295,11 +299,11 @@ async fn a_randomized_fault_run_never_redeems_twice_and_the_audit_matches_the_le
         std::time::Duration::from_millis(600),
     )
     .await;
-    let series = package(&app, &sandbox, 2, "Massage Series 10").await;
+    let series = package(&app, &sandbox, "G10002", "Massage Series 10").await;
     // Enough sessions for every attempt.
     sandbox.with_packages(|p| {
         let held = p.held.iter_mut().find(|h| h.user_package_id.eq_ignore_ascii_case(&series)).unwrap();
-        held.benefits[0].total = 10_000;
+        held.benefit_named_mut("Swedish Massage").unwrap().total = 10_000;
     });
     // A new invoice of 25 sessions every 25 attempts (a receptionist's invoice, not a giant).
     const LINES: usize = 25;
@@ -308,7 +312,7 @@ async fn a_randomized_fault_run_never_redeems_twice_and_the_audit_matches_the_le
     let mut tally = crate::redemption::points_tests::Tally::new();
     for attempt in 0..1000 {
         if attempt % LINES == 0 {
-            invoices.push(sandbox.add_open_invoice(2, &[0; LINES]));
+            invoices.push(sandbox.add_open_invoice_for("G10002", &["Swedish Massage"; LINES]));
         }
         let inv = invoices.last().unwrap();
         let path = format!("/v1/invoices/{}/redemptions", inv.id);

@@ -24,14 +24,24 @@ pub(crate) async fn unlimited_sandbox() -> Sandbox {
     Sandbox::start_local(Config { rate_limit: None, ..Config::default() }).await.unwrap()
 }
 
-/// Center 1 (no OTP), kind k: 0–5 open, 6 closed, 7 pre-paid, 8 gift card only, 9 tier.
-fn invoice(sandbox: &Sandbox, c: usize, k: usize) -> Invoice {
-    sandbox.with_books(|b| b.invoices[c * 10 + k].clone())
+/// The seeded invoice of today with this printed number. At Serenity Med Spa - Lakeside (no
+/// OTP): SMS16681 to SMS16685 open and unpaid, SMS16686 open and part paid by card, SMS16687
+/// closed, SMS16688 part paid with a gift card (pre-paid), SMS16689 selling only a gift card,
+/// SMS16690 of a guest whose tier may not redeem. At Serenity Day Spa - Downtown, which asks for
+/// an OTP: SDS16671 and SDS16672 open and unpaid. `the_seeded_invoices_are_what_these_tests_say`
+/// checks this.
+fn invoice(sandbox: &Sandbox, number: &str) -> Invoice {
+    sandbox.with_books(|b| b.invoice_numbered(number).unwrap_or_else(|| panic!("no seeded invoice {number}")).clone())
 }
 
+/// Lakeside's open invoices (see [`invoice`]).
+const LAKESIDE_OPEN: [&str; 6] = ["SMS16681", "SMS16682", "SMS16683", "SMS16684", "SMS16685", "SMS16686"];
+
+/// Serenity Rewards, which every seeded guest has points in: its id and the invoice's guest's
+/// balance.
 fn program_points(sandbox: &Sandbox, inv: &Invoice) -> (String, i64) {
     sandbox.with_books(|b| {
-        let p = &b.programs[0];
+        let p = b.program_named("Serenity Rewards").expect("the seeded program Serenity Rewards");
         (p.id.clone(), b.balances[&(inv.guest_id.clone(), p.id.clone())])
     })
 }
@@ -46,8 +56,8 @@ fn ask(inv: &Invoice, program: &str, points: &str) -> RedeemPointsRequest {
     }
 }
 
-/// A workstation signed in to its own sandbox, with an open invoice of center 1 (kind `k`, see
-/// [`invoice`]) and the first program its guest has points in.
+/// A workstation signed in to its own sandbox, with a seeded invoice (by printed number, see
+/// [`invoice`]) and Serenity Rewards, a program its guest has points in.
 pub(crate) struct Setup {
     pub sandbox: Sandbox,
     /// The app's data folder, removed when the test ends.
@@ -57,16 +67,16 @@ pub(crate) struct Setup {
     pub program: String,
 }
 
-pub(crate) async fn on_invoice(k: usize) -> Setup {
-    on_invoice_with(k, Duration::from_secs(5), CHECK_WINDOW).await
+pub(crate) async fn on_invoice(number: &str) -> Setup {
+    on_invoice_with(number, Duration::from_secs(5), CHECK_WINDOW).await
 }
 
 /// [`on_invoice`] with this client timeout and check window.
-pub(crate) async fn on_invoice_with(k: usize, timeout: Duration, check_window: Duration) -> Setup {
+pub(crate) async fn on_invoice_with(number: &str, timeout: Duration, check_window: Duration) -> Setup {
     let sandbox = unlimited_sandbox().await;
     let dir = tempfile::tempdir().unwrap();
     let app = TestHost::signed_in(&sandbox, dir.path(), timeout, check_window).await;
-    let inv = invoice(&sandbox, 1, k);
+    let inv = invoice(&sandbox, number);
     let (program, _) = program_points(&sandbox, &inv);
     Setup { sandbox, dir, app, inv, program }
 }
@@ -74,6 +84,12 @@ pub(crate) async fn on_invoice_with(k: usize, timeout: Duration, check_window: D
 /// The invoice's number as printed and as Front Desk shows it: prefix, then number.
 pub(crate) fn printed(inv: &Invoice) -> String {
     format!("{}{}", inv.number_prefix, inv.number)
+}
+
+/// The id of the center the app lists with this name.
+async fn listed_center(app: &TestHost, name: &str) -> String {
+    let centers = app.list_centers().await.unwrap();
+    centers.iter().find(|c| c.label() == name).unwrap_or_else(|| panic!("no center {name} listed")).id.clone()
 }
 
 /// The next payment on this invoice meets `action`.
@@ -90,7 +106,7 @@ async fn a_redemption_is_applied_and_audited() {
     let sandbox = unlimited_sandbox().await;
     let dir = tempfile::tempdir().unwrap();
     let app = signed_in(&sandbox, dir.path()).await;
-    let inv = invoice(&sandbox, 1, 0);
+    let inv = invoice(&sandbox, "SMS16681");
     let (program, before) = program_points(&sandbox, &inv);
     let outcome = app.redeem_points(ask(&inv, &program, " 20 "), |_| ()).await.unwrap();
     assert_eq!(outcome.status, RedeemStatus::Applied);
@@ -117,24 +133,25 @@ async fn bad_input_is_refused_before_anything_is_sent() {
     let sandbox = unlimited_sandbox().await;
     let dir = tempfile::tempdir().unwrap();
     let app = signed_in(&sandbox, dir.path()).await;
-    let inv = invoice(&sandbox, 1, 0);
+    let inv = invoice(&sandbox, "SMS16681");
     let (program, balance) = program_points(&sandbox, &inv);
     let too_many = (balance + 10).to_string();
     for points in ["", "abc", "0", "-10", "10.5", "15", too_many.as_str(), "5010"] {
         let err = app.redeem_points(ask(&inv, &program, points), |_| ()).await.unwrap_err();
         assert_eq!(err.code, ErrorCode::InvalidInput, "{points:?}: {err:?}");
     }
-    for k in [6, 7] {
-        let other = invoice(&sandbox, 1, k);
+    // Closed, and part paid with a gift card.
+    for number in ["SMS16687", "SMS16688"] {
+        let other = invoice(&sandbox, number);
         let (p, _) = program_points(&sandbox, &other);
         let err = app.redeem_points(ask(&other, &p, "10"), |_| ()).await.unwrap_err();
-        assert_eq!(err.code, ErrorCode::InvalidInput, "invoice kind {k}: {err:?}");
+        assert_eq!(err.code, ErrorCode::InvalidInput, "invoice {number}: {err:?}");
     }
     // Worth more than what is left to pay.
     let err = app.redeem_points(ask(&inv, &program, &(inv.balance() / 10 + 10).to_string()), |_| ()).await.unwrap_err();
     assert!(err.code == ErrorCode::InvalidInput, "{err:?}");
     // An OTP center asks for the code first.
-    let otp_inv = invoice(&sandbox, 0, 0);
+    let otp_inv = invoice(&sandbox, "SDS16671");
     let (p, _) = program_points(&sandbox, &otp_inv);
     assert_eq!(app.redeem_points(ask(&otp_inv, &p, "10"), |_| ()).await.unwrap_err().code, ErrorCode::OtpRequired);
     // No cash register on this workstation.
@@ -144,9 +161,45 @@ async fn bad_input_is_refused_before_anything_is_sent() {
     assert!(sandbox.ledger().is_empty());
 }
 
+/// The invoices these tests pick by number are what [`invoice`] says they are.
+#[tokio::test]
+async fn the_seeded_invoices_are_what_these_tests_say() {
+    use zenoti_sandbox::loyalty::{is_prepaid, ItemType, CARD};
+    let sandbox = unlimited_sandbox().await;
+    let lakeside = sandbox.organization().center_named("Serenity Med Spa - Lakeside").unwrap().id.clone();
+    let downtown = sandbox.organization().center_named("Serenity Day Spa - Downtown").unwrap().id.clone();
+    let (otp_centers, non_redeemable) =
+        sandbox.with_books(|b| (b.otp_centers.keys().cloned().collect::<Vec<_>>(), b.non_redeemable.clone()));
+    assert_eq!(otp_centers, [downtown.clone()], "only Downtown asks for an OTP");
+    let at = |number: &str, center: &str| {
+        let inv = invoice(&sandbox, number);
+        assert_eq!(inv.center_id, center, "{number}");
+        assert!(!non_redeemable.contains(&inv.guest_id) || number == "SMS16690", "{number}: a tier guest's");
+        inv
+    };
+    for number in ["SDS16671", "SDS16672"] {
+        let inv = at(number, &downtown);
+        assert!(!inv.closed && inv.payments.is_empty() && inv.balance() > 0, "{number}");
+    }
+    for number in &LAKESIDE_OPEN[..5] {
+        let inv = at(number, &lakeside);
+        assert!(!inv.closed && inv.payments.is_empty() && inv.balance() > 0, "{number}");
+        assert!(inv.items.iter().all(|i| i.kind == ItemType::Service), "{number}");
+    }
+    let part_paid = at("SMS16686", &lakeside);
+    assert!(!part_paid.closed && part_paid.balance() > 0);
+    assert_eq!(part_paid.payments.iter().map(|p| p.payment_name).collect::<Vec<_>>(), [CARD]);
+    assert!(at("SMS16687", &lakeside).closed);
+    let prepaid = at("SMS16688", &lakeside);
+    assert!(!prepaid.closed && prepaid.payments.iter().any(|p| is_prepaid(p.payment_name)));
+    let gift_card = at("SMS16689", &lakeside);
+    assert!(!gift_card.closed && gift_card.items.iter().all(|i| i.kind == ItemType::GiftCard));
+    assert!(non_redeemable.contains(&at("SMS16690", &lakeside).guest_id));
+}
+
 #[tokio::test]
 async fn two_redemptions_at_once_on_one_invoice_pay_once() {
-    let Setup { sandbox, dir: _dir, app, inv, program } = on_invoice(1).await;
+    let Setup { sandbox, dir: _dir, app, inv, program } = on_invoice("SMS16682").await;
     let (a, b) = tokio::join!(
         app.redeem_points(ask(&inv, &program, "10"), |_| ()),
         app.redeem_points(ask(&inv, &program, "10"), |_| ())
@@ -164,7 +217,7 @@ async fn two_redemptions_at_once_on_one_invoice_pay_once() {
 
 #[tokio::test]
 async fn a_restart_to_update_waits_for_a_redemption_and_then_lets_none_start() {
-    let Setup { sandbox, dir: _dir, app, inv, program } = on_invoice(3).await;
+    let Setup { sandbox, dir: _dir, app, inv, program } = on_invoice("SMS16684").await;
     // The payment takes a while to answer: the restart is asked for meanwhile.
     on_payment(&sandbox, &inv, FaultAction::Delay { ms: 400 });
     let restart = async {
@@ -179,7 +232,7 @@ async fn a_restart_to_update_waits_for_a_redemption_and_then_lets_none_start() {
 
     // Nothing is being sent now: the restart may go, and no redemption starts after it.
     app.close_for_restart().unwrap();
-    let other = invoice(&sandbox, 1, 4);
+    let other = invoice(&sandbox, "SMS16685");
     let (p, _) = program_points(&sandbox, &other);
     let err = app.redeem_points(ask(&other, &p, "10"), |_| ()).await.unwrap_err();
     assert_eq!(err.code, ErrorCode::RedemptionInProgress);
@@ -192,9 +245,9 @@ async fn a_restart_to_update_waits_for_a_redemption_and_then_lets_none_start() {
 async fn closing_during_a_redemption_waits_for_its_result_and_lets_none_start() {
     // The answer is lost and the payment commits late: the close waits through the checks.
     let Setup { sandbox, dir: _dir, app, inv, program } =
-        on_invoice_with(3, Duration::from_millis(150), Duration::from_secs(3)).await;
+        on_invoice_with("SMS16684", Duration::from_millis(150), Duration::from_secs(3)).await;
     on_payment(&sandbox, &inv, FaultAction::CommitLate { ms: 400 });
-    let other = invoice(&sandbox, 1, 4);
+    let other = invoice(&sandbox, "SMS16685");
     let (p, _) = program_points(&sandbox, &other);
     let close = async {
         while app.redemptions_in_flight() == 0 {
@@ -221,7 +274,7 @@ async fn closing_during_a_redemption_waits_for_its_result_and_lets_none_start() 
 
 #[tokio::test]
 async fn closing_waits_at_most_its_bound() {
-    let Setup { sandbox, dir: _dir, app, inv, program } = on_invoice(3).await;
+    let Setup { sandbox, dir: _dir, app, inv, program } = on_invoice("SMS16684").await;
     on_payment(&sandbox, &inv, FaultAction::Delay { ms: 1500 });
     let close = async {
         while app.redemptions_in_flight() == 0 {
@@ -236,7 +289,7 @@ async fn closing_waits_at_most_its_bound() {
 
 #[tokio::test]
 async fn a_lost_answer_is_settled_by_reading_the_invoice_again() {
-    let Setup { sandbox, dir: _dir, app, inv, program } = on_invoice(2).await;
+    let Setup { sandbox, dir: _dir, app, inv, program } = on_invoice("SMS16683").await;
 
     on_payment(&sandbox, &inv, FaultAction::ApplyThenDrop);
     let steps = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
@@ -275,7 +328,7 @@ async fn a_lost_answer_is_settled_by_reading_the_invoice_again() {
 async fn a_late_commit_is_found_by_the_checks_and_never_called_not_applied() {
     // The client gives up after 150 ms; the server commits at 400 ms.
     let Setup { sandbox, dir: _dir, app, inv, program } =
-        on_invoice_with(2, Duration::from_millis(150), Duration::from_secs(3)).await;
+        on_invoice_with("SMS16683", Duration::from_millis(150), Duration::from_secs(3)).await;
     on_payment(&sandbox, &inv, FaultAction::CommitLate { ms: 400 });
     let seconds = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     let outcome = app
@@ -298,7 +351,7 @@ async fn a_late_commit_is_found_by_the_checks_and_never_called_not_applied() {
 
 #[tokio::test]
 async fn a_commit_then_a_5xx_with_a_json_body_is_settled_as_applied() {
-    let Setup { sandbox, dir: _dir, app, inv, program } = on_invoice(2).await;
+    let Setup { sandbox, dir: _dir, app, inv, program } = on_invoice("SMS16683").await;
     for (status, body) in [
         (500, r#"{"Message":"An error has occurred."}"#),
         (504, r#"{"message":"Endpoint request timed out"}"#),
@@ -319,7 +372,7 @@ async fn a_commit_then_a_5xx_with_a_json_body_is_settled_as_applied() {
 
 #[tokio::test]
 async fn checks_that_hang_end_with_the_window_and_say_why() {
-    let Setup { sandbox, dir: _dir, app, inv, program } = on_invoice(2).await;
+    let Setup { sandbox, dir: _dir, app, inv, program } = on_invoice("SMS16683").await;
     on_payment(&sandbox, &inv, FaultAction::DropBeforeApply);
     // Every read after the lost answer hangs for longer than the whole check.
     sandbox.inject(Fault::new("GET", &format!("/v1/invoices/{}", inv.id), 1, FaultAction::Delay { ms: 0 }));
@@ -333,7 +386,7 @@ async fn checks_that_hang_end_with_the_window_and_say_why() {
 
 #[tokio::test]
 async fn a_200_that_shows_no_redemption_is_not_a_receipt() {
-    let Setup { sandbox, dir: _dir, app, inv, program } = on_invoice(2).await;
+    let Setup { sandbox, dir: _dir, app, inv, program } = on_invoice("SMS16683").await;
     // Applied, but the answer is empty: the checks find the payment.
     on_payment(&sandbox, &inv, FaultAction::apply_then_respond(200, "{}"));
     let outcome = app.redeem_points(ask(&inv, &program, "10"), |_| ()).await.unwrap();
@@ -348,7 +401,7 @@ async fn a_200_that_shows_no_redemption_is_not_a_receipt() {
 
 #[tokio::test]
 async fn a_redirect_on_the_payment_is_never_followed() {
-    let Setup { sandbox, dir: _dir, app, inv, program } = on_invoice(2).await;
+    let Setup { sandbox, dir: _dir, app, inv, program } = on_invoice("SMS16683").await;
     let path = format!("/v1/invoices/{}/payments", inv.id);
     let elsewhere = format!("{}/v1/centers", sandbox.base_url());
     let gets_before = sandbox.requests_to("/v1/centers").len();
@@ -369,7 +422,7 @@ async fn a_redirect_on_the_payment_is_never_followed() {
 
 #[tokio::test]
 async fn hostile_retry_after_values_neither_panic_nor_hold_the_payment() {
-    let Setup { sandbox, dir: _dir, app, inv, program } = on_invoice(2).await;
+    let Setup { sandbox, dir: _dir, app, inv, program } = on_invoice("SMS16683").await;
     let read = format!("/v1/guests/{}/payments", inv.id);
     let started = std::time::Instant::now();
     for value in ["1e20", "86400", "-1", "NaN"] {
@@ -388,7 +441,7 @@ async fn hostile_retry_after_values_neither_panic_nor_hold_the_payment() {
 
 #[tokio::test]
 async fn an_audit_log_that_cannot_be_written_sends_nothing() {
-    let Setup { sandbox, dir, app, inv, program } = on_invoice(2).await;
+    let Setup { sandbox, dir, app, inv, program } = on_invoice("SMS16683").await;
     // A folder where the log file should be.
     std::fs::create_dir_all(dir.path().join("audit/redemptions.jsonl")).unwrap();
     let err = app.redeem_points(ask(&inv, &program, "10"), |_| ()).await.unwrap_err();
@@ -405,7 +458,7 @@ async fn two_app_instances_on_one_pc_send_one_payment_per_invoice() {
     // Two instances (possible without D-Bus) share the data folder.
     let first = signed_in(&sandbox, dir.path()).await;
     let second = signed_in(&sandbox, dir.path()).await;
-    let inv = invoice(&sandbox, 1, 3);
+    let inv = invoice(&sandbox, "SMS16684");
     let (program, _) = program_points(&sandbox, &inv);
     on_payment(&sandbox, &inv, FaultAction::Delay { ms: 300 });
     let other_case = RedeemPointsRequest { invoice_id: inv.id.to_uppercase(), ..ask(&inv, &program, "10") };
@@ -422,7 +475,7 @@ async fn two_app_instances_on_one_pc_send_one_payment_per_invoice() {
 
 #[tokio::test]
 async fn an_invoice_id_in_another_letter_case_is_the_same_invoice() {
-    let Setup { sandbox, dir: _dir, app, inv, program } = on_invoice(3).await;
+    let Setup { sandbox, dir: _dir, app, inv, program } = on_invoice("SMS16684").await;
     on_payment(&sandbox, &inv, FaultAction::Delay { ms: 300 });
     let upper = RedeemPointsRequest { invoice_id: inv.id.to_uppercase(), ..ask(&inv, &program, "10") };
     let (a, b) = tokio::join!(app.redeem_points(ask(&inv, &program, "10"), |_| ()), async {
@@ -437,7 +490,7 @@ async fn an_invoice_id_in_another_letter_case_is_the_same_invoice() {
 #[tokio::test]
 async fn check_again_finds_a_payment_that_committed_after_the_window() {
     let Setup { sandbox, dir: _dir, app, inv, program } =
-        on_invoice_with(2, Duration::from_millis(100), Duration::from_millis(200)).await;
+        on_invoice_with("SMS16683", Duration::from_millis(100), Duration::from_millis(200)).await;
     on_payment(&sandbox, &inv, FaultAction::CommitLate { ms: 700 });
     let unseen = app.redeem_points(ask(&inv, &program, "10"), |_| ()).await.unwrap();
     assert_eq!(unseen.status, RedeemStatus::NotSeenYet);
@@ -456,7 +509,7 @@ async fn check_again_finds_a_payment_that_committed_after_the_window() {
 
 #[tokio::test]
 async fn it_did_not_go_through_is_the_receptionists_word_and_is_audited() {
-    let Setup { sandbox, dir: _dir, app, inv, program } = on_invoice(2).await;
+    let Setup { sandbox, dir: _dir, app, inv, program } = on_invoice("SMS16683").await;
     on_payment(&sandbox, &inv, FaultAction::DropBeforeApply);
     let unseen = app.redeem_points(ask(&inv, &program, "10"), |_| ()).await.unwrap();
     assert_eq!(unseen.status, RedeemStatus::NotSeenYet);
@@ -475,7 +528,7 @@ async fn it_did_not_go_through_is_the_receptionists_word_and_is_audited() {
 #[tokio::test]
 async fn a_new_redemption_checks_the_invoices_earlier_unseen_one_first() {
     let Setup { sandbox, dir: _dir, app, inv, program } =
-        on_invoice_with(2, Duration::from_millis(100), Duration::from_millis(200)).await;
+        on_invoice_with("SMS16683", Duration::from_millis(100), Duration::from_millis(200)).await;
     on_payment(&sandbox, &inv, FaultAction::CommitLate { ms: 600 });
     let unseen = app.redeem_points(ask(&inv, &program, "10"), |_| ()).await.unwrap();
     assert_eq!(unseen.status, RedeemStatus::NotSeenYet);
@@ -501,7 +554,7 @@ async fn a_new_redemption_checks_the_invoices_earlier_unseen_one_first() {
 
 #[tokio::test]
 async fn a_redemption_on_an_invoice_that_already_carries_a_payment_finds_its_own() {
-    let Setup { sandbox, dir: _dir, app, inv, program } = on_invoice(4).await;
+    let Setup { sandbox, dir: _dir, app, inv, program } = on_invoice("SMS16685").await;
     // A card payment of part of it, as Zenoti shows payments: read with the recorded shape.
     sandbox.with_books(|b| {
         let target = b.invoices.iter_mut().find(|i| i.id == inv.id).unwrap();
@@ -528,11 +581,12 @@ async fn the_demo_keeps_its_own_audit_log() {
     let dir = tempfile::tempdir().unwrap();
     let app = TestHost::new(dir.path(), ClientTuning::default());
     app.start_demo().await.unwrap();
-    let center = app.list_centers().await.unwrap()[1].id.clone();
+    let center = listed_center(&app, "Serenity Med Spa - Lakeside").await;
     let today = app.find_invoices(center, None).await.unwrap();
     let open = today.iter().find(|i| i.is_closed == Some(false)).unwrap();
     let info = app.redeemable_points(open.invoice_id.clone()).await.unwrap();
-    let program = info.lp_redeemable.loyalty_programs[0].id.clone();
+    let programs = &info.lp_redeemable.loyalty_programs;
+    let program = programs.iter().find(|p| p.name.as_deref() == Some("Serenity Rewards")).unwrap().id.clone();
     let request = RedeemPointsRequest {
         invoice_id: open.invoice_id.clone(),
         guest_id: open.user_id.clone().unwrap(),
@@ -553,7 +607,7 @@ async fn a_refusal_is_plain_and_audited_with_zenotis_words() {
     let sandbox = unlimited_sandbox().await;
     let dir = tempfile::tempdir().unwrap();
     let app = signed_in(&sandbox, dir.path()).await;
-    let inv = invoice(&sandbox, 0, 0);
+    let inv = invoice(&sandbox, "SDS16671");
     let (program, _) = program_points(&sandbox, &inv);
     let err = app
         .redeem_points(RedeemPointsRequest { otp: Some("000000".into()), ..ask(&inv, &program, "10") }, |_| ())
@@ -621,7 +675,7 @@ async fn a_randomized_fault_run_never_pays_twice_and_the_audit_matches_the_ledge
     // The client gives up after 80 ms, so "commit late" commits after it hung up.
     let app = TestHost::signed_in(&sandbox, dir.path(), Duration::from_millis(80), Duration::from_millis(600)).await;
     let mut rng = fastrand::Rng::with_seed(20261202);
-    let open: Vec<Invoice> = (0..6).map(|k| invoice(&sandbox, 1, k)).collect();
+    let open: Vec<Invoice> = LAKESIDE_OPEN.iter().map(|number| invoice(&sandbox, number)).collect();
     let mut tally = Tally::new();
     for attempt in 0..1000 {
         if attempt % 25 == 0 {
@@ -691,7 +745,7 @@ async fn a_session_that_expired_mid_flow_sends_nothing_twice() {
     })
     .await
     .unwrap();
-    let inv = invoice(&sandbox, 1, 3);
+    let inv = invoice(&sandbox, "SMS16684");
     let (program, _) = program_points(&sandbox, &inv);
     let path = format!("/v1/invoices/{}/payments", inv.id);
     sandbox.inject(Fault::new(
@@ -717,7 +771,7 @@ async fn a_session_that_expired_mid_flow_sends_nothing_twice() {
 
 #[tokio::test]
 async fn the_audit_log_exports_as_csv() {
-    let Setup { sandbox: _sandbox, dir, app, inv, program } = on_invoice(4).await;
+    let Setup { sandbox: _sandbox, dir, app, inv, program } = on_invoice("SMS16685").await;
     app.redeem_points(ask(&inv, &program, "10"), |_| ()).await.unwrap();
     let path = app.export_audit_csv(&dir.path().join("exports")).await.unwrap();
     let text = std::fs::read_to_string(&path).unwrap();
@@ -740,7 +794,7 @@ fn audit_lines_written_before_package_redemptions_still_read() {
 
 #[tokio::test]
 async fn an_export_that_cannot_be_written_says_so_and_keeps_the_log() {
-    let Setup { sandbox: _sandbox, dir, app, inv, program } = on_invoice(4).await;
+    let Setup { sandbox: _sandbox, dir, app, inv, program } = on_invoice("SMS16685").await;
     app.redeem_points(ask(&inv, &program, "10"), |_| ()).await.unwrap();
     // A file where the folder should be.
     let blocked = dir.path().join("not-a-folder");
@@ -758,17 +812,19 @@ async fn the_demo_shows_its_otp_codes() {
     // Not signed in: the guard refuses before anything else.
     assert_eq!(app.demo_codes().await.unwrap_err().code, ErrorCode::NotSignedIn);
     app.start_demo().await.unwrap();
-    let center = app.list_centers().await.unwrap()[0].id.clone();
+    // Downtown asks for an OTP; its invoice SDS16671 is open.
+    let center = listed_center(&app, "Serenity Day Spa - Downtown").await;
     let today = app.find_invoices(center.clone(), None).await.unwrap();
-    app.redeemable_points(today[0].invoice_id.clone()).await.unwrap();
+    let first = today.iter().find(|i| i.invoice_no.as_deref() == Some("SDS16671")).unwrap();
+    app.redeemable_points(first.invoice_id.clone()).await.unwrap();
     let codes = app.demo_codes().await.unwrap();
     assert_eq!(codes.override_codes, vec!["246810".to_owned()]);
     assert_eq!(codes.sent.len(), 1);
-    assert_eq!(Some(&codes.sent[0].0), today[0].invoice_no.as_ref());
+    assert_eq!(Some(&codes.sent[0].0), first.invoice_no.as_ref());
     assert!(codes.package_codes.is_empty());
 
     // Opening a package that asks for a code "sends" one, named by package and guest.
-    let guest = today[0].user_id.clone().unwrap();
+    let guest = first.user_id.clone().unwrap();
     let packages = app.guest_packages(guest.clone(), center.clone()).await.unwrap();
     let glow =
         packages.iter().find(|p| p.held.package.package.as_ref().unwrap().is_otp_required == Some(true)).unwrap();
@@ -785,7 +841,7 @@ async fn the_code_the_guest_was_sent_pays_even_though_the_points_are_read_again(
     let sandbox = unlimited_sandbox().await;
     let dir = tempfile::tempdir().unwrap();
     let app = signed_in(&sandbox, dir.path()).await;
-    let inv = invoice(&sandbox, 0, 1);
+    let inv = invoice(&sandbox, "SDS16672");
     let (program, _) = program_points(&sandbox, &inv);
     // The screen reads the points (the guest gets a code); redeeming reads them again first.
     app.redeemable_points(inv.id.clone()).await.unwrap();

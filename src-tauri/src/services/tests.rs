@@ -198,7 +198,8 @@ async fn the_catalog_streams_then_reopens_from_disk_and_survives_an_outage() {
     let dir = tempfile::tempdir().unwrap();
     let app = state(dir.path());
     app.sign_in(api_key_request(&sandbox.base_url(), "demo-frontdesk-key")).await.unwrap();
-    let center = sandbox.center_ids()[0].clone();
+    // The largest catalog: 1,240 packages.
+    let center = sandbox.organization().center_named("Serenity Day Spa - Downtown").unwrap().id.clone();
 
     let events = app.open_catalog(center.clone()).await.unwrap();
     let k = kinds(&events);
@@ -241,7 +242,9 @@ async fn a_catalog_with_a_missing_page_says_so_and_is_not_cached() {
     let dir = tempfile::tempdir().unwrap();
     let app = state(dir.path());
     app.start_demo().await.unwrap();
-    let center = app.list_centers().await.unwrap()[0].id.clone();
+    // The largest catalog: 1,240 packages.
+    let centers = app.list_centers().await.unwrap();
+    let center = centers.iter().find(|c| c.label() == "Serenity Day Spa - Downtown").unwrap().id.clone();
     // The demo's own sandbox is inside the session; reach it to break page 4.
     let base = app.connection().info().await.unwrap().base_url;
     reqwest_post_fault(&base, r#"{"method":"GET","path_prefix":"/v1/centers/","query_contains":"page=4&","times":100,"action":{"kind":"respond","status":503,"body":""}}"#).await;
