@@ -18,6 +18,7 @@ const COMMANDS: &[&str] = &[
     "find_invoices",
     "get_invoice",
     "redeemable_points",
+    "quote_points",
     "redeem_points",
     "check_redemption",
     "dismiss_redemption",

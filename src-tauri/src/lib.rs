@@ -123,6 +123,7 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         commands::redeem::find_invoices,
         commands::redeem::get_invoice,
         commands::redeem::redeemable_points,
+        commands::redeem::quote_points,
         commands::redeem::redeem_points,
         commands::redeem::check_redemption,
         commands::redeem::dismiss_redemption,

@@ -229,6 +229,12 @@ mod host {
         pub(crate) async fn redeemable_points(&self, invoice_id: String) -> CommandResult<zenoti::RedeemableInfo> {
             redeem::redeemable_points(self.s(), invoice_id).await
         }
+        pub(crate) async fn quote_points(
+            &self,
+            request: RedeemPointsRequest,
+        ) -> CommandResult<crate::redemption::points::PointsQuote> {
+            redeem::quote_points(self.s(), request).await
+        }
         pub(crate) async fn redeem_points(
             &self,
             request: RedeemPointsRequest,

@@ -3,7 +3,14 @@
 // control, in order, each with a visible focus outline.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHarness, answering, signedIn, axeViolations, catalog, catalogEvents, stream, CENTERS, SETTINGS } from './harness.mjs';
+import { startHarness, answering, signedIn, axeViolations, catalog, catalogEvents, stream, CENTERS, SETTINGS, quoting } from './harness.mjs';
+
+/** @type {import('./mocks').RedeemableInfo} */
+const A11Y_REDEEMABLE = { otp_required: true, lp_redeemable: { points: '1650', amount: '165', total_available_points: '6430', total_available_amount: '643',
+      exchange_rate: '0.1', loyalty_programs: [
+        { id: 'prog-1', name: 'Serenity Rewards', points: { earned: '6430', available: '6430', redeemable: '1650' }, exchange_rate: '0.1', max_points_per_invoice: '5000', increment: '10' },
+        { id: 'prog-2', name: 'Glow Club', points: { earned: '900', available: '900', redeemable: '900' }, exchange_rate: '0.05', max_points_per_invoice: null, increment: null },
+      ] } };
 
 /** @typedef {import('./mocks').Mocks} Mocks */
 /** @typedef {import('./mocks').SessionInfo} SessionInfo */
@@ -62,11 +69,8 @@ function backend(overrides = {}) {
     sign_out: () => null,
     find_invoices: () => [TODAYS],
     get_invoice: () => INVOICE,
-    redeemable_points: () => ({ otp_required: true, lp_redeemable: { points: '1650', amount: '165', total_available_points: '6430', total_available_amount: '643',
-      exchange_rate: '0.1', loyalty_programs: [
-        { id: 'prog-1', name: 'Serenity Rewards', points: { earned: '6430', available: '6430', redeemable: '1650' }, exchange_rate: '0.1', max_points_per_invoice: '5000', increment: '10' },
-        { id: 'prog-2', name: 'Glow Club', points: { earned: '900', available: '900', redeemable: '900' }, exchange_rate: '0.05', max_points_per_invoice: null, increment: null },
-      ] } }),
+    redeemable_points: () => A11Y_REDEEMABLE,
+    quote_points: quoting(A11Y_REDEEMABLE, '165'),
     audit_log: () => [{ time: new Date().toISOString(), attempt_id: 'a1', workstation: 'frontdesk-00ff', employee: 'API key', center_id: 'c-1',
       invoice_id: INVOICE.id, invoice_number: 'SDS16671', guest_id: 'g-1', points: '250', package: null, amount: '25', outcome: 'applied',
       evidence: null, zenoti_code: null, zenoti_message: null }],
@@ -137,7 +141,7 @@ test('axe: the catalog with a package\'s details open, and member prices', async
 
 test('axe: redeem points with the confirmation open, then the receipt and the log', async () => {
   const app = await harness.open(backend({
-    redeem_points: ({ request }) => ({ status: 'applied', attempt_id: 'att-1', checked_after_lost_answer: false, evidence: null, check_error: null,
+    redeem_points: ({ request }) => ({ kind: 'points', status: 'applied', attempt_id: 'att-1', checked_after_lost_answer: false, evidence: null, check_error: null,
       checked_for_seconds: null, invoice_id: request.invoice_id, invoice_number: 'SDS16671', points: request.points, amount: '25', program_name: 'Serenity Rewards',
       points_left: '6180', package_name: null, service_name: null, sessions_left: null, balance_due: '140', at: new Date().toISOString(),
       center_time: '2026-11-22T11:05:00', workstation: 'frontdesk-00ff' }),
@@ -185,7 +189,7 @@ test('axe: guest packages, from the search to a session\'s confirmation', async 
 
 test('axe: a redemption not seen yet, and a catalog search that matches nothing', async () => {
   const app = await harness.open(backend({
-    redeem_points: ({ request }) => ({ status: 'not_seen_yet', attempt_id: 'att-1', checked_after_lost_answer: true, evidence: null, check_error: null,
+    redeem_points: ({ request }) => ({ kind: 'points', status: 'not_seen_yet', attempt_id: 'att-1', checked_after_lost_answer: true, evidence: null, check_error: null,
       checked_for_seconds: 60, invoice_id: request.invoice_id, invoice_number: 'SDS16671', points: request.points, amount: '25', program_name: null,
       points_left: null, package_name: null, service_name: null, sessions_left: null, balance_due: null, at: new Date().toISOString(),
       center_time: null, workstation: 'frontdesk-00ff' }),
@@ -202,6 +206,8 @@ test('axe: a redemption not seen yet, and a catalog search that matches nothing'
   await page.fill('#otp', '246810');
   await page.focus('#points');
   await page.keyboard.press('Enter');
+  // The confirmation opens once Rust's quote is back; Enter then confirms.
+  await page.getByRole('dialog').waitFor();
   await page.keyboard.press('Enter');
   await page.getByTestId('not-seen-yet').waitFor();
   await accessible(page, 'redeem, a redemption not seen yet');

@@ -49,7 +49,8 @@ function backend(overrides = {}) {
 const status = (page) => page.getByTestId('catalog-status').innerText();
 
 test('the catalog streams in with progress, then search and filters combine', async () => {
-  const app = await harness.open(backend());
+  // Pages 40 ms apart: the progress line is on screen long enough to be seen on a busy machine.
+  const app = await harness.open(backend({ open_catalog: () => stream(catalogEvents(catalog(1240)), { delayMs: 40 }) }));
   const { page } = app;
   await page.getByText(/Loaded [\d,]+ of 1,240/).waitFor();
   await page.getByText('1,240 packages at Serenity Day Spa - Downtown').waitFor();

@@ -111,7 +111,7 @@ const INVOICE = {
 
 /** @type {RedemptionOutcome} */
 const APPLIED = {
-  status: 'applied', attempt_id: 'att-7', checked_after_lost_answer: false, evidence: "Zenoti's answer", check_error: null,
+  kind: 'session', status: 'applied', attempt_id: 'att-7', checked_after_lost_answer: false, evidence: "Zenoti's answer", check_error: null,
   checked_for_seconds: null, invoice_id: INVOICE.id, invoice_number: 'SDS16671', points: null, amount: null, program_name: null,
   points_left: null, package_name: 'Massage Series 10', service_name: 'Swedish Massage', sessions_left: 6, balance_due: '95',
   at: new Date().toISOString(), center_time: '2026-11-22T09:05:00', workstation: 'frontdesk-00ff',
@@ -261,6 +261,8 @@ test('a package that needs the guest\'s code asks for it; Escape cancels; a refu
   assert.equal(app.named('redeem_package').length, 0, 'Escape sends nothing');
   await page.getByLabel(/Code the guest received/).focus();
   await page.keyboard.press('Enter');
+  // The confirmation opens once Rust's quote is back; Enter then confirms.
+  await page.getByRole('dialog').waitFor();
   await page.keyboard.press('Enter');
   await page.getByText('That code is not the one Zenoti sent').waitFor();
   await page.getByText('Zenoti refused the redemption: nothing was redeemed.').waitFor();

@@ -149,6 +149,27 @@ export const SETTINGS = {
 };
 
 /**
+ * A `quote_points` mock answering as Rust's quote does for `info`, on an invoice with `balance`
+ * left to pay: the points as typed, what they pay at the program's rate (else the guest's).
+ * @param {import('./mocks').RedeemableInfo} info
+ * @param {string} balance
+ * @returns {import('./mocks').Mock<'quote_points'>}
+ */
+export function quoting(info, balance) {
+  return ({ request }) => {
+    const program = info.lp_redeemable.loyalty_programs.find((p) => p.id === request.program_id) ?? null;
+    const rate = program?.exchange_rate ?? info.lp_redeemable.exchange_rate;
+    const points = request.points.trim();
+    return {
+      points,
+      amount: rate === null ? null : (Number(points) * Number(rate)).toFixed(2),
+      program_name: program?.name ?? null,
+      balance_due: balance,
+    };
+  };
+}
+
+/**
  * The mocks every signed-in screen asks for: `session` restored, the centers, an empty catalog.
  * @param {SessionInfo} session
  * @returns {Mocks}

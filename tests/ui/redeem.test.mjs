@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHarness, stream, answering, signedIn, SETTINGS } from './harness.mjs';
+import { startHarness, stream, answering, signedIn, quoting, SETTINGS } from './harness.mjs';
 
 /** @typedef {import('./mocks').Mocks} Mocks */
 /** @typedef {import('./mocks').SessionInfo} SessionInfo */
@@ -59,7 +59,7 @@ const REDEEMABLE = {
  */
 function outcome(fields = {}) {
   return {
-    status: 'applied', attempt_id: 'att-1', checked_after_lost_answer: false, evidence: "Zenoti's answer (payment t-9)",
+    kind: 'points', status: 'applied', attempt_id: 'att-1', checked_after_lost_answer: false, evidence: "Zenoti's answer (payment t-9)",
     check_error: null, checked_for_seconds: null, invoice_id: INVOICE.id, invoice_number: 'SDS16671',
     points: '250', amount: '25', program_name: 'Serenity Rewards', points_left: '6180',
     package_name: null, service_name: null, sessions_left: null, balance_due: '190',
@@ -82,6 +82,7 @@ function backend(overrides = {}) {
     find_invoices: ({ number }) => number === null ? [TODAYS] : number === '16671' ? [TODAYS] : [],
     get_invoice: () => INVOICE,
     redeemable_points: () => REDEEMABLE,
+    quote_points: quoting(REDEEMABLE, '215'),
     audit_log: () => [],
     redeem_points: ({ request }) => outcome({ invoice_id: request.invoice_id, points: request.points }),
     ...overrides,
@@ -169,6 +170,32 @@ test('Escape cancels the confirmation and nothing is sent', async () => {
   await page.close();
 });
 
+test('the confirmation shows what Rust computed, and a quote the rules refuse sends nothing', async () => {
+  // Rust's quote is the figure shown, whatever the form's own estimate said.
+  const app = await harness.open(backend({
+    quote_points: ({ request }) => request.points.trim() === '9999'
+      ? (() => { throw ipcError('invalid_input', '9999 points are worth 999.9, more than the 215 left to pay: type fewer points.'); })()
+      : { points: '250', amount: '24.99', program_name: 'Serenity Rewards', balance_due: '214.50' },
+  }));
+  const { page } = app;
+  await openInvoice(app);
+  await page.keyboard.type('9999');
+  await page.fill('#otp', '246810');
+  await page.press('#points', 'Enter');
+  await page.getByText('more than the 215 left to pay: type fewer points.').waitFor();
+  assert.equal(await page.getByRole('dialog').count(), 0, 'a refused quote opened the confirmation');
+  await page.fill('#points', '250');
+  await page.press('#points', 'Enter');
+  const dialog = page.getByRole('dialog', { name: 'Redeem 250 points?' });
+  await dialog.waitFor();
+  assert.equal(await page.getByTestId('confirm-value').innerText(), '$24.99');
+  await dialog.getByText('$214.50').waitFor();
+  await page.keyboard.press('Escape');
+  assert.equal(app.named('redeem_points').length, 0, 'a quote sent a redemption');
+  assert.deepEqual(app.named('quote_points').map((c) => c.args.request.points), ['9999', '250']);
+  await page.close();
+});
+
 test('a refusal keeps the form filled in and says what to do', async () => {
   const app = await harness.open(backend({
     redeem_points: () => { throw ipcError('redemption_refused', "That code is not the one Zenoti sent. Ask the guest for the latest code, or use the center's override code.", 'Zenoti error 502: Please enter a valid OTP.'); },
@@ -179,6 +206,8 @@ test('a refusal keeps the form filled in and says what to do', async () => {
   await page.fill('#otp', '111111');
   await page.focus('#points');
   await page.keyboard.press('Enter');
+  // The confirmation opens once Rust's quote is back; Enter then confirms.
+  await page.getByRole('dialog').waitFor();
   await page.keyboard.press('Enter');
   await page.getByText('That code is not the one Zenoti sent.').waitFor();
   // Said by its code: a refusal means nothing was paid.
@@ -203,6 +232,8 @@ test('a lost answer not seen yet warns, never says it is safe, and Check again f
   await page.fill('#otp', '246810');
   await page.focus('#points');
   await page.keyboard.press('Enter');
+  // The confirmation opens once Rust's quote is back; Enter then confirms.
+  await page.getByRole('dialog').waitFor();
   await page.keyboard.press('Enter');
   const warning = page.getByTestId('not-seen-yet');
   await warning.getByRole('heading', { name: 'Not on the invoice after 60 s' }).waitFor();
@@ -255,6 +286,8 @@ test('the invoice stays locked while not seen yet, also when found again, until 
   await page.fill('#otp', '246810');
   await page.focus('#points');
   await page.keyboard.press('Enter');
+  // The confirmation opens once Rust's quote is back; Enter then confirms.
+  await page.getByRole('dialog').waitFor();
   await page.keyboard.press('Enter');
   await page.getByTestId('not-seen-yet').waitFor();
   // Finding the invoice again, or leaving the screen and coming back, does not unlock it.
@@ -288,6 +321,8 @@ test('the invoice stays locked while not seen yet, also when found again, until 
   assert.equal(await page.getByLabel('Points to redeem').isDisabled(), false);
   await page.keyboard.type('100');
   await page.keyboard.press('Enter');
+  // The confirmation opens once Rust's quote is back; Enter then confirms.
+  await page.getByRole('dialog').waitFor();
   await page.keyboard.press('Enter');
   await page.getByText('Paid $10.00 with 100 points').waitFor();
   assert.equal(app.named('redeem_points').length, 2);
@@ -305,6 +340,8 @@ test('a lost answer that could not be checked says Front Desk could not reach Ze
   await page.fill('#otp', '246810');
   await page.focus('#points');
   await page.keyboard.press('Enter');
+  // The confirmation opens once Rust's quote is back; Enter then confirms.
+  await page.getByRole('dialog').waitFor();
   await page.keyboard.press('Enter');
   const warning = page.getByTestId('not-seen-yet');
   await warning.getByRole('heading', { name: 'Front Desk could not check whether the payment went through' }).waitFor();

@@ -3,7 +3,7 @@ use tauri::{AppHandle, Manager, Runtime, State};
 use zenoti::{Invoice, InvoiceSummary, RedeemableInfo};
 
 use crate::error::{CommandResult, ErrorCode, IpcError};
-use crate::redemption::points::RedeemPointsRequest;
+use crate::redemption::points::{self, PointsQuote, RedeemPointsRequest};
 use crate::redemption::{AuditEntry, RedeemProgress, RedemptionOutcome};
 use crate::services::demo::{self, DemoCodes};
 use crate::services::{invoices, Connection, Redemptions, Workstation};
@@ -26,6 +26,15 @@ pub async fn get_invoice(connection: State<'_, Connection>, invoice_id: String) 
 #[tauri::command]
 pub async fn redeemable_points(connection: State<'_, Connection>, invoice_id: String) -> CommandResult<RedeemableInfo> {
     invoices::redeemable_points(&connection.connected().await?, &invoice_id).await
+}
+
+/// What the points typed would pay, by the redemption's own reads and rules; sends nothing.
+#[tauri::command]
+pub async fn quote_points(
+    connection: State<'_, Connection>,
+    request: RedeemPointsRequest,
+) -> CommandResult<PointsQuote> {
+    points::quote(connection.connected().await?.client(), &request).await
 }
 
 /// Sends one redemption (never twice; see `crate::redemption`), reporting its steps on

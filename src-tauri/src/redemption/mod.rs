@@ -61,6 +61,7 @@ pub enum RedeemStatus {
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[ts(export)]
 pub struct RedemptionOutcome {
+    pub kind: RedemptionKind,
     pub status: RedeemStatus,
     /// Names this attempt (in the audit log, and for Check again).
     pub attempt_id: String,
@@ -93,9 +94,19 @@ pub struct RedemptionOutcome {
     pub workstation: String,
 }
 
+/// What was redeemed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum RedemptionKind {
+    Points,
+    Session,
+}
+
 impl RedemptionOutcome {
-    fn new(invoice_id: &str, invoice_number: Option<String>, workstation: &str) -> Self {
+    fn new(kind: RedemptionKind, invoice_id: &str, invoice_number: Option<String>, workstation: &str) -> Self {
         RedemptionOutcome {
+            kind,
             status: RedeemStatus::Applied,
             attempt_id: String::new(),
             checked_after_lost_answer: false,

@@ -132,7 +132,12 @@ pub(crate) fn check_code(held: &HeldPackage, otp: Option<&str>) -> Result<Option
 
 impl Plan {
     fn outcome(&self, desk: &Desk) -> RedemptionOutcome {
-        let mut o = RedemptionOutcome::new(&self.invoice.id, self.invoice.printed_number(), &desk.workstation);
+        let mut o = RedemptionOutcome::new(
+            super::RedemptionKind::Session,
+            &self.invoice.id,
+            self.invoice.printed_number(),
+            &desk.workstation,
+        );
         o.package_name = self.package_name.clone();
         o.service_name = self.line.name.clone();
         o

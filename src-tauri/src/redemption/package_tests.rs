@@ -295,7 +295,8 @@ async fn a_randomized_fault_run_never_redeems_twice_and_the_audit_matches_the_le
     let app = TestHost::signed_in(
         &sandbox,
         dir.path(),
-        std::time::Duration::from_millis(80),
+        // As the points run: the client gives up after 120 ms, before "commit late" commits.
+        std::time::Duration::from_millis(120),
         std::time::Duration::from_millis(600),
     )
     .await;

@@ -24,6 +24,49 @@ pub struct RedeemPointsRequest {
     pub otp: Option<String>,
 }
 
+/// What a points redemption would pay, by the same reads and rules as the redemption itself,
+/// for the confirmation: nothing is sent.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, TS)]
+#[ts(export)]
+pub struct PointsQuote {
+    pub points: String,
+    /// What the points pay, rounded as the redemption rounds it; `None` where the program's
+    /// rate is not known.
+    pub amount: Option<String>,
+    pub program_name: Option<String>,
+    /// What is left to pay on the invoice now.
+    pub balance_due: String,
+}
+
+/// Reads the invoice and what its guest can redeem, and applies the redemption's rules to what
+/// was typed (all but the OTP and the cash register, checked when redeeming).
+pub async fn quote(client: &Client, request: &RedeemPointsRequest) -> Result<PointsQuote, IpcError> {
+    let points = parse_points(&request.points)?;
+    let across = request.program_id.is_none();
+    let (invoice, info) = tokio::join!(
+        client.get_invoice(&request.invoice_id),
+        client.redeemable_points(&request.invoice_id, request.program_id.as_deref(), across),
+    );
+    let (invoice, info) = (invoice?, info?);
+    check_same_guest(&invoice, &request.guest_id)?;
+    let due = check_payable(&invoice)?;
+    let program = choose_program(&info, request.program_id.as_deref())?;
+    check_points(points, &info, program.as_ref())?;
+    let amount = value_of(points, rate_of(program.as_ref(), &info));
+    check_worth(points, amount, due)?;
+    Ok(PointsQuote {
+        points: points.normalize().to_string(),
+        amount: amount.map(|a| a.to_string()),
+        program_name: program.and_then(|p| p.name),
+        balance_due: due.to_string(),
+    })
+}
+
+/// The program's exchange rate, or the guest's across programs.
+fn rate_of(program: Option<&LoyaltyProgram>, info: &RedeemableInfo) -> Option<Decimal> {
+    program.and_then(|p| p.exchange_rate).or(info.lp_redeemable.exchange_rate).map(|r| r.get())
+}
+
 /// Everything the rules allowed.
 pub(crate) struct Plan {
     invoice: Invoice,
@@ -165,7 +208,12 @@ pub(crate) fn check_otp(required: bool, otp: Option<&str>) -> Result<Option<Stri
 
 impl Plan {
     fn outcome(&self, desk: &Desk) -> RedemptionOutcome {
-        let mut o = RedemptionOutcome::new(&self.invoice.id, self.invoice.printed_number(), &desk.workstation);
+        let mut o = RedemptionOutcome::new(
+            super::RedemptionKind::Points,
+            &self.invoice.id,
+            self.invoice.printed_number(),
+            &desk.workstation,
+        );
         o.points = Some(self.points.to_string());
         o.amount = self.amount.map(|a| a.to_string());
         o.program_name = self.program.as_ref().and_then(|p| p.name.clone());
@@ -202,8 +250,7 @@ impl Kind for RedeemPointsRequest {
         let due = check_payable(&invoice)?;
         let program = choose_program(&info, self.program_id.as_deref())?;
         check_points(points, &info, program.as_ref())?;
-        let rate = program.as_ref().and_then(|p| p.exchange_rate).or(info.lp_redeemable.exchange_rate).map(|r| r.get());
-        let amount = value_of(points, rate);
+        let amount = value_of(points, rate_of(program.as_ref(), &info));
         check_worth(points, amount, due)?;
         let otp = check_otp(info.otp_required == Some(true), self.otp.as_deref())?;
         let body = RedeemRequest {

@@ -129,6 +129,30 @@ async fn a_redemption_is_applied_and_audited() {
 }
 
 #[tokio::test]
+async fn the_quote_is_what_the_redemption_then_pays_and_sends_nothing() {
+    let sandbox = unlimited_sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let app = signed_in(&sandbox, dir.path()).await;
+    let inv = invoice(&sandbox, "SMS16681");
+    let (program, _) = program_points(&sandbox, &inv);
+    let quote = app.quote_points(ask(&inv, &program, " 20 ")).await.unwrap();
+    assert_eq!(quote.points, "20");
+    assert_eq!(quote.program_name.as_deref(), Some("Serenity Rewards"));
+    assert_eq!(posts(&sandbox, &inv), 0, "a quote sent a payment");
+    let outcome = app.redeem_points(ask(&inv, &program, "20"), |_| ()).await.unwrap();
+    let value = |a: &Option<String>| a.as_deref().map(|a| a.parse::<rust_decimal::Decimal>().unwrap());
+    assert_eq!(value(&quote.amount), value(&outcome.amount), "the confirmation showed another amount than was paid");
+    assert_eq!(value(&quote.amount), Some(2.into()));
+    // Refused by the same rules, with the same words, before anything is sent.
+    let too_many = (inv.balance() / 10 + 10).to_string();
+    let refused = app.quote_points(ask(&inv, &program, &too_many)).await.unwrap_err();
+    let refused_redeem = app.redeem_points(ask(&inv, &program, &too_many), |_| ()).await.unwrap_err();
+    assert_eq!((refused.code, &refused.message), (refused_redeem.code, &refused_redeem.message));
+    assert_eq!(app.quote_points(ask(&inv, &program, "1.5")).await.unwrap_err().code, ErrorCode::InvalidInput);
+    assert_eq!(posts(&sandbox, &inv), 1);
+}
+
+#[tokio::test]
 async fn bad_input_is_refused_before_anything_is_sent() {
     let sandbox = unlimited_sandbox().await;
     let dir = tempfile::tempdir().unwrap();
@@ -630,7 +654,8 @@ pub(crate) fn random_fault(rng: &mut fastrand::Rng) -> (&'static str, Option<Fau
     match rng.u8(..20) {
         0 | 1 => ("apply then drop", Some(FaultAction::ApplyThenDrop)),
         2 => ("drop before apply", Some(FaultAction::DropBeforeApply)),
-        3 | 4 => ("commit late", Some(FaultAction::CommitLate { ms: 150 })),
+        // Later than the client's 120 ms timeout: the answer is lost, the commit lands after.
+        3 | 4 => ("commit late", Some(FaultAction::CommitLate { ms: 200 })),
         5 => ("commit then 500", Some(FaultAction::apply_then_respond(500, r#"{"Message":"An error has occurred."}"#))),
         6 => ("commit then 502", Some(FaultAction::apply_then_respond(502, ""))),
         7 => (
@@ -672,8 +697,8 @@ pub(crate) fn every_commit_was_seen(tally: &Tally) {
 async fn a_randomized_fault_run_never_pays_twice_and_the_audit_matches_the_ledger() {
     let sandbox = unlimited_sandbox().await;
     let dir = tempfile::tempdir().unwrap();
-    // The client gives up after 80 ms, so "commit late" commits after it hung up.
-    let app = TestHost::signed_in(&sandbox, dir.path(), Duration::from_millis(80), Duration::from_millis(600)).await;
+    // The client gives up after 120 ms, so "commit late" commits after it hung up.
+    let app = TestHost::signed_in(&sandbox, dir.path(), Duration::from_millis(120), Duration::from_millis(600)).await;
     let mut rng = fastrand::Rng::with_seed(20261202);
     let open: Vec<Invoice> = LAKESIDE_OPEN.iter().map(|number| invoice(&sandbox, number)).collect();
     let mut tally = Tally::new();

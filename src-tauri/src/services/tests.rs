@@ -496,6 +496,7 @@ async fn every_command_that_reaches_zenoti_is_refused_while_locked_and_sends_not
         ("find_invoices", app.find_invoices(c(), None).await.err()),
         ("get_invoice", app.get_invoice(i()).await.err()),
         ("redeemable_points", app.redeemable_points(i()).await.err()),
+        ("quote_points", app.quote_points(points.clone()).await.err()),
         ("redeem_points", app.redeem_points(points, |_| ()).await.err()),
         ("redeem_package", app.redeem_package(package, |_| ()).await.err()),
         ("check_redemption", app.check_redemption("a".into()).await.err()),

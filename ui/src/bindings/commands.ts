@@ -15,6 +15,7 @@ import type { Invoice } from './Invoice';
 import type { InvoiceSummary } from './InvoiceSummary';
 import type { MemberPrice } from './MemberPrice';
 import type { PackageDetails } from './PackageDetails';
+import type { PointsQuote } from './PointsQuote';
 import type { RedeemPackageRequest } from './RedeemPackageRequest';
 import type { RedeemPointsRequest } from './RedeemPointsRequest';
 import type { RedeemProgress } from './RedeemProgress';
@@ -48,6 +49,7 @@ export interface Commands {
   member_prices: { args: { centerId: string; guestId: string }; result: MemberPrice[]; event: never };
   open_catalog: { args: { centerId: string }; result: void; event: CatalogEvent };
   package_details: { args: { guestId: string; userPackageId: string }; result: PackageDetails; event: never };
+  quote_points: { args: { request: RedeemPointsRequest }; result: PointsQuote; event: never };
   redeem_package: { args: { request: RedeemPackageRequest }; result: RedemptionOutcome; event: RedeemProgress };
   redeem_points: { args: { request: RedeemPointsRequest }; result: RedemptionOutcome; event: RedeemProgress };
   redeemable_points: { args: { invoiceId: string }; result: RedeemableInfo; event: never };

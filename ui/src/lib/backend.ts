@@ -1,5 +1,6 @@
 // The one way the UI reaches the Rust side. Tests replace the IPC underneath it.
 import { Channel, invoke } from '@tauri-apps/api/core';
+import { listen } from '@tauri-apps/api/event';
 import type { About } from '../bindings/About';
 import type { AppSettings } from '../bindings/AppSettings';
 import type { AuditEntry } from '../bindings/AuditEntry';
@@ -7,7 +8,7 @@ import type { CatalogEvent } from '../bindings/CatalogEvent';
 import type { Category } from '../bindings/Category';
 import type { Center } from '../bindings/Center';
 import type { CenterChoice } from '../bindings/CenterChoice';
-import { CHANNELS, ERROR_CODES, type Commands } from '../bindings/commands';
+import { CHANNELS, ERROR_CODES, type Commands, type Events } from '../bindings/commands';
 import type { DemoCodes } from '../bindings/DemoCodes';
 import type { DeskPackage } from '../bindings/DeskPackage';
 import type { ErrorCode } from '../bindings/ErrorCode';
@@ -24,6 +25,7 @@ import type { PackageBenefit } from '../bindings/PackageBenefit';
 import type { PackageDetails } from '../bindings/PackageDetails';
 import type { RedeemableInfo } from '../bindings/RedeemableInfo';
 import type { RedeemPackageRequest } from '../bindings/RedeemPackageRequest';
+import type { PointsQuote } from '../bindings/PointsQuote';
 import type { RedeemPointsRequest } from '../bindings/RedeemPointsRequest';
 import type { RedeemProgress } from '../bindings/RedeemProgress';
 import type { RedemptionOutcome } from '../bindings/RedemptionOutcome';
@@ -101,6 +103,8 @@ export const backend = {
   findInvoices: (centerId: string, number: string | null) => call('find_invoices', { centerId, number }),
   getInvoice: (invoiceId: string) => call('get_invoice', { invoiceId }),
   redeemablePoints: (invoiceId: string) => call('redeemable_points', { invoiceId }),
+  /** What the points typed would pay, by the redemption's own reads and rules; sends nothing. */
+  quotePoints: (request: RedeemPointsRequest) => call('quote_points', { request }),
   /** Sends one redemption; `onProgress` hears when it is sent and counts down while a lost answer is checked. */
   redeemPoints: (request: RedeemPointsRequest, onProgress: (step: RedeemProgress) => void) =>
     streaming('redeem_points', { request }, onProgress),
@@ -125,6 +129,11 @@ export const backend = {
   exportSupportBundle: () => call('export_support_bundle', none),
 };
 
+/** Calls `handler` with each `event` the Rust side sends the window; resolves to a stop function. */
+export function onEvent<E extends keyof Events>(event: E, handler: (payload: Events[E]) => void): Promise<() => void> {
+  return listen<Events[E]>(event, (e) => handler(e.payload));
+}
+
 /** Ids from Zenoti arrive in either letter case: compare them with this. */
 export function sameId(a: string | null | undefined, b: string | null | undefined): boolean {
   return !!a && !!b && a.toLowerCase() === b.toLowerCase();
@@ -138,6 +147,7 @@ export function printedNumber(invoice: Pick<Invoice, 'invoice_number' | 'invoice
 
 export type {
   Commands,
+  Events,
   About,
   AppSettings,
   AuditEntry,
@@ -159,7 +169,9 @@ export type {
   Package,
   PackageBenefit,
   PackageDetails,
+  PointsQuote,
   RedeemableInfo,
+  RedeemPointsRequest,
   RedeemProgress,
   RedemptionOutcome,
   SessionInfo,

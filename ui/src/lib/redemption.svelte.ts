@@ -3,6 +3,7 @@
 // code, never by its words), Check again, and the invoices whose redemption Zenoti has not
 // shown yet.
 import { backend, type ErrorCode, type IpcError, type RedeemProgress, type RedemptionOutcome } from './backend';
+import type { RedemptionKind } from '../bindings/RedemptionKind';
 
 /**
  * Redemptions whose answer was lost and that Zenoti did not show within the check window, by
@@ -16,7 +17,7 @@ const key = (invoiceId: string) => invoiceId.trim().toLowerCase();
 
 export type Phase = 'idle' | 'sending' | 'checking';
 
-export type Kind = 'points' | 'session';
+export type Kind = RedemptionKind;
 
 export class Redemption {
   /** What this screen redeems: loyalty points or package sessions. */
@@ -200,9 +201,9 @@ export function unsettledOn(invoiceId: string | null | undefined): RedemptionOut
   return invoiceId ? (unsettled[key(invoiceId)] ?? null) : null;
 }
 
-/** What an outcome redeemed: points carry their number, a package session none. */
+/** What an outcome redeemed, as Rust says. */
 export function kindOf(outcome: RedemptionOutcome): Kind {
-  return outcome.points === null ? 'session' : 'points';
+  return outcome.kind;
 }
 
 /** The first line of a redemption's error, by its code alone: what happened to the money. */

@@ -10,7 +10,7 @@ vi.mock('./backend', () => ({ backend }));
 
 function outcome(invoiceId: string, fields: Partial<RedemptionOutcome> = {}): RedemptionOutcome {
   return {
-    status: 'applied', attempt_id: `att-${invoiceId}`, checked_after_lost_answer: false, evidence: null, check_error: null,
+    kind: 'points', status: 'applied', attempt_id: `att-${invoiceId}`, checked_after_lost_answer: false, evidence: null, check_error: null,
     checked_for_seconds: null, invoice_id: invoiceId, invoice_number: 'SDS16671', points: '250', amount: '25.00',
     program_name: null, points_left: null, package_name: null, service_name: null, sessions_left: null, balance_due: '190',
     at: '2026-11-22T15:00:00Z', center_time: null, workstation: 'frontdesk-00ff', ...fields,
@@ -133,7 +133,7 @@ describe('a redemption not seen yet', () => {
 describe('kindOf and errorTitle', () => {
   it('tell points from sessions by the outcome, and a refusal by its code alone', () => {
     expect(kindOf(outcome('x'))).toBe('points');
-    expect(kindOf(outcome('x', { points: null, package_name: 'Massage Series 10' }))).toBe('session');
+    expect(kindOf(outcome('x', { kind: 'session', points: null, package_name: 'Massage Series 10' }))).toBe('session');
     expect(errorTitle('redemption_refused', 'points')).toBe('Zenoti refused the payment: nothing was paid.');
     expect(errorTitle('redemption_refused', 'session')).toBe('Zenoti refused the redemption: nothing was redeemed.');
     expect(errorTitle('otp_required', 'points')).toBeNull();
