@@ -146,7 +146,8 @@ async function neverSaysSafe() {
   assert.doesNotMatch(text, /not applied/i);
 }
 
-const pointsDisabled = () => app.execute(`return document.getElementById('points')?.disabled ?? null`);
+// Disabled as a person meets it: the box itself, or the form around it.
+const pointsDisabled = () => app.execute(`return document.getElementById('points')?.matches(':disabled') ?? null`);
 
 async function redeem100() {
   await app.type('points', '100');
@@ -249,6 +250,52 @@ test('the demo: a payment whose answer is lost is checked for, counted down, not
   await app.execute(`document.querySelector('[aria-label="Redemption log"]').scrollIntoView({ block: 'end' })`);
   await app.screenshot('14-redeem-log');
   await quit();
+});
+
+test('closing during a redemption (SIGTERM) waits for its result, says so, then closes', async () => {
+  await launch();
+  await app.waitForText('Sign in to Zenoti', 30_000);
+  await app.click('Try the demo');
+  await app.until('the center picker or the catalog', () =>
+    app.execute(`return document.body.innerText.includes('Choose your center') || document.body.innerText.includes('packages at')`));
+  if (await app.execute(`return document.body.innerText.includes('Choose your center')`)) {
+    await app.click('//button[contains(., "Serenity Day Spa - Downtown")]');
+  }
+  const sandbox = await demoSandboxUrl();
+  await app.click('Redeem points');
+  await app.click(TODAYS_SIXTH);
+  await app.waitForText('Payments on this invoice');
+  // Zenoti takes 8 s to answer the payment; the shutdown comes meanwhile.
+  await onNextPayment(sandbox, { kind: 'delay', ms: 8_000 });
+  await redeem100();
+  await app.waitForText('Sending the payment to Zenoti…');
+  const pid = Number(execFileSync('pgrep', ['-nx', 'frontdesk'], { encoding: 'utf8' }).trim());
+  const asked = Date.now();
+  process.kill(pid, 'SIGTERM');
+  // WebKitWebDriver drops its session once the app was signalled, so from here the app is
+  // watched from outside: its process, the X display, its log and its audit log.
+  const alive = () => { try { process.kill(pid, 0); return true; } catch { return false; } };
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  await sleep(1_500);
+  assert.ok(alive(), 'Front Desk quit in the middle of a redemption');
+  execFileSync('import', ['-window', 'root', join(E2E_OUT, '15-closing-waits-for-redemption.png')], { timeout: 20_000 });
+  const data = join(HOME, '.local/share', IDENTIFIER);
+  const appLog = () => readdirSync(join(data, 'logs')).map((f) => readFileSync(join(data, 'logs', f), 'utf8')).join('');
+  // Settled: the result is on screen for a moment before the window goes.
+  for (let i = 0; i < 200 && alive() && !/have their result \(see the audit log\)/.test(appLog()); i++) await sleep(100);
+  if (alive()) execFileSync('import', ['-window', 'root', join(E2E_OUT, '16-closing-after-result.png')], { timeout: 20_000 });
+  for (let i = 0; i < 300 && alive(); i++) await sleep(100);
+  const after = (Date.now() - asked) / 1000;
+  assert.ok(!alive(), 'Front Desk did not close once the redemption had its result');
+  // The payment took 8 s to answer, then the result stays on screen a moment.
+  assert.ok(after >= 7, `Front Desk closed ${after.toFixed(1)} s after SIGTERM: before the payment's answer`);
+  console.log(`SIGTERM during a redemption: closed ${after.toFixed(1)} s later, after its result`);
+  await quit();
+  const log = appLog();
+  assert.match(log, /closing once the redemptions in progress have their result/);
+  assert.match(log, /the redemptions in progress have their result \(see the audit log\): closing/);
+  const audit = readFileSync(join(data, 'audit/demo-redemptions.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(audit.at(-1).outcome, 'applied', 'the redemption cut off by the shutdown is not in the log as applied');
 });
 
 test('the demo: a guest\'s packages, and a session redeemed on her invoice', async () => {

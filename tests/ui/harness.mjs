@@ -61,6 +61,10 @@ export async function startHarness() {
     });
     await page.addInitScript(() => {
       const callbacks = new Map();
+      const listeners = {};
+      window.__emit = (event, payload) => {
+        for (const id of listeners[event] ?? []) callbacks.get(id)?.({ event, id, payload });
+      };
       let nextId = 1;
       const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
       window.__TAURI_INTERNALS__ = {
@@ -73,6 +77,12 @@ export async function startHarness() {
         },
         unregisterCallback: (id) => callbacks.delete(id),
         invoke: async (cmd, args) => {
+          // Events the Rust side sends the window: a test sends one with window.__emit.
+          if (cmd === 'plugin:event|listen') {
+            (listeners[args.event] ??= []).push(args.handler);
+            return args.handler;
+          }
+          if (cmd === 'plugin:event|unlisten') return null;
           const r = await window.__ipc(cmd, JSON.parse(JSON.stringify(args ?? {})));
           if (!r.ok) throw r.error;
           const stream = r.value && r.value.__stream;

@@ -33,6 +33,7 @@ export type { PackageDetails } from '../../ui/src/bindings/PackageDetails';
 export type { RedeemableInfo } from '../../ui/src/bindings/RedeemableInfo';
 export type { RedeemProgress } from '../../ui/src/bindings/RedeemProgress';
 export type { RedemptionOutcome } from '../../ui/src/bindings/RedemptionOutcome';
+export type { ClosingNotice } from '../../ui/src/bindings/ClosingNotice';
 export type { SessionInfo } from '../../ui/src/bindings/SessionInfo';
 export type { UpdateStatus } from '../../ui/src/bindings/UpdateStatus';
 export type { CatalogEvent } from '../../ui/src/bindings/CatalogEvent';

@@ -6,4 +6,6 @@ interface Window {
   __TAURI_INTERNALS__: unknown;
   axe: typeof import('axe-core');
   __ipc: (cmd: string, args: unknown) => Promise<{ ok: boolean; value?: any; error?: unknown }>;
+  /** Sends the window an event as the Rust side would (tests only). */
+  __emit: (event: string, payload: unknown) => void;
 }

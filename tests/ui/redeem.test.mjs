@@ -562,3 +562,27 @@ test('a closed invoice shows what was paid and offers no redemption', async () =
   assert.equal(await page.getByLabel('Points to redeem').count(), 0);
   await page.close();
 });
+
+test('asked to close during a redemption, the window says it waits for the result', async () => {
+  const app = await harness.open(backend({
+    redeem_points: ({ request }) => stream([{ step: 'sending' }], { holdMs: 1500, value: outcome({ invoice_id: request.invoice_id, points: request.points }) }),
+  }));
+  const { page } = app;
+  await openInvoice(app);
+  await page.keyboard.type('250');
+  await page.fill('#otp', '246810');
+  await page.press('#points', 'Enter');
+  await page.getByRole('dialog').waitFor();
+  await page.keyboard.press('Enter');
+  await page.getByText('Sending the payment to Zenoti…').waitFor();
+  // What the Rust side sends when the window is closed (or the app stopped) meanwhile.
+  /** @type {import('./mocks').ClosingNotice} */
+  const notice = { redemptions: 1, seconds_at_most: 90 };
+  await page.evaluate((n) => window.__emit('closing', n), notice);
+  const banner = page.getByTestId('closing');
+  await banner.waitFor();
+  assert.match(await banner.innerText(), /Front Desk will close when the redemption in progress has its result \(at most 90 s\)\. Wait for it; nothing new can be redeemed meanwhile\./);
+  await app.shot('closing-waits-for-redemption');
+  await page.getByText('Paid $25.00 with 250 points').waitFor();
+  await page.close();
+});
