@@ -97,10 +97,7 @@ async function appIdleMemory() {
   try {
     await app.waitForText('Sign in to Zenoti', 30_000);
     // A real sign-in (API key, against the sandbox on loopback), a center, and its catalog.
-    await app.select('dataCenter', 'custom');
-    await app.type('customUrl', SANDBOX_URL);
-    await app.type('apiKey', E2E_API_KEY);
-    await app.pressEnter('apiKey');
+    await app.signInWithApiKey(SANDBOX_URL, E2E_API_KEY);
     await app.until('the catalog or the center picker', () =>
       app.execute('return /Choose your center|packages at/.test(document.body.innerText)'), 30_000);
     if (await app.execute('return document.body.innerText.includes("Choose your center")')) {

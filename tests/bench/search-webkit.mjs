@@ -27,10 +27,7 @@ const url = await new Promise((resolve, reject) => {
 const app = await App.launch(APP, E2E_OUT);
 try {
   await app.waitForText('Sign in to Zenoti', 30_000);
-  await app.select('dataCenter', 'custom');
-  await app.type('customUrl', url);
-  await app.type('apiKey', E2E_API_KEY);
-  await app.pressEnter('apiKey');
+  await app.signInWithApiKey(url, E2E_API_KEY);
   await app.until('the catalog or the center picker', () =>
     app.execute('return /Choose your center|packages at/.test(document.body.innerText)'), 30_000);
   if (await app.execute('return document.body.innerText.includes("Choose your center")')) {

@@ -45,12 +45,7 @@ function keychainEntry() {
   }
 }
 
-async function signInWithApiKey(key) {
-  await app.select('dataCenter', 'custom');
-  await app.type('customUrl', SANDBOX_URL);
-  await app.type('apiKey', key);
-  await app.pressEnter('apiKey');
-}
+const signInWithApiKey = (key) => app.signInWithApiKey(SANDBOX_URL, key);
 
 test('the demo: sign-in screen, try the demo, pick a center, see its packages', async () => {
   await launch();
@@ -118,6 +113,19 @@ test('the demo: sign-in screen, try the demo, pick a center, see its packages', 
   await quit();
 });
 
+/** Launches the app into the demo at Downtown (the demo remembers its center from the first
+ * test: the picker shows only without it). */
+async function openDemoAtDowntown() {
+  await launch();
+  await app.waitForText('Sign in to Zenoti', 30_000);
+  await app.click('Try the demo');
+  await app.until('the center picker or the catalog', () =>
+    app.execute(`return document.body.innerText.includes('Choose your center') || document.body.innerText.includes('packages at')`));
+  if (await app.execute(`return document.body.innerText.includes('Choose your center')`)) {
+    await app.click('//button[contains(., "Serenity Day Spa - Downtown")]');
+  }
+}
+
 /** The demo's address (Settings → About): its sandbox takes test faults there. */
 async function demoSandboxUrl() {
   await app.click('Settings');
@@ -158,14 +166,7 @@ async function redeem100() {
 }
 
 test('the demo: a payment whose answer is lost is checked for, counted down, not seen yet, and found by Check again', async () => {
-  await launch();
-  await app.waitForText('Sign in to Zenoti', 30_000);
-  await app.click('Try the demo');
-  await app.until('the center picker or the catalog', () =>
-    app.execute(`return document.body.innerText.includes('Choose your center') || document.body.innerText.includes('packages at')`));
-  if (await app.execute(`return document.body.innerText.includes('Choose your center')`)) {
-    await app.click('//button[contains(., "Serenity Day Spa - Downtown")]');
-  }
+  await openDemoAtDowntown();
   // A short check window, so that the test does not wait a minute.
   const sandbox = await demoSandboxUrl();
   await app.type('paymentCheckSeconds', '15');
@@ -253,14 +254,7 @@ test('the demo: a payment whose answer is lost is checked for, counted down, not
 });
 
 test('closing during a redemption (SIGTERM) waits for its result, says so, then closes', async () => {
-  await launch();
-  await app.waitForText('Sign in to Zenoti', 30_000);
-  await app.click('Try the demo');
-  await app.until('the center picker or the catalog', () =>
-    app.execute(`return document.body.innerText.includes('Choose your center') || document.body.innerText.includes('packages at')`));
-  if (await app.execute(`return document.body.innerText.includes('Choose your center')`)) {
-    await app.click('//button[contains(., "Serenity Day Spa - Downtown")]');
-  }
+  await openDemoAtDowntown();
   const sandbox = await demoSandboxUrl();
   await app.click('Redeem points');
   await app.click(TODAYS_SIXTH);
@@ -299,14 +293,7 @@ test('closing during a redemption (SIGTERM) waits for its result, says so, then 
 });
 
 test('the demo: a guest\'s packages, and a session redeemed on her invoice', async () => {
-  await launch();
-  await app.waitForText('Sign in to Zenoti', 30_000);
-  await app.click('Try the demo');
-  // The demo remembers its center from the first test; the picker shows only without it.
-  await app.until('the center picker or the catalog', () =>
-    app.execute(`return document.body.innerText.includes('Choose your center') || document.body.innerText.includes('packages at')`));
-  const picking = await app.execute(`return document.body.innerText.includes('Choose your center')`);
-  if (picking) await app.click('//button[contains(., "Serenity Day Spa - Downtown")]');
+  await openDemoAtDowntown();
   await app.click('Guest packages');
   await app.type('guestSearch', 'Anna Garcia');
   await app.pressEnter('guestSearch');

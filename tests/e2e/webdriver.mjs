@@ -102,6 +102,14 @@ export class App {
     );
   }
 
+  /** Signs in on the sign-in screen with an API key, against `baseUrl` as a custom data center. */
+  async signInWithApiKey(baseUrl, key) {
+    await this.select('dataCenter', 'custom');
+    await this.type('customUrl', baseUrl);
+    await this.type('apiKey', key);
+    await this.pressEnter('apiKey');
+  }
+
   async screenshot(name) {
     // Let the page paint what it last changed before taking the picture.
     await this.call('POST', '/execute/async', {
