@@ -7,11 +7,28 @@
 //! (`crates/zenoti/tests/fixtures/recorded/`); `tests/parity.rs` compares them and lists the
 //! deliberate differences.
 //!
-//! Test hooks, outside the Zenoti API: `POST /_sandbox/faults` adds a [`Fault`],
-//! `DELETE /_sandbox/faults` clears them, `GET /_sandbox/stats` returns [`Stats`],
-//! `GET /_sandbox/ledger` the loyalty ledger and codes sent, `GET /_sandbox/events` the
-//! guest-package webhook events raised and `GET /_sandbox/package_ledger` the package
-//! redemptions applied.
+//! The organization's rate limit is Zenoti's token bucket ([`RateLimit`]: 60 calls per 60 s,
+//! 60 at once), which tests may compress into a shorter window (`60/6s`). With
+//! [`Config::webhook`], every event the sandbox raises is POSTed to a URL as Zenoti delivers its
+//! webhooks: retried with backoff, in any order, deactivated after consecutive failures
+//! ([`webhook`]).
+//!
+//! Test hooks, outside the Zenoti API:
+//! - `POST /_sandbox/faults` adds a [`Fault`], `DELETE /_sandbox/faults` clears them;
+//! - `GET /_sandbox/stats` returns [`Stats`] (calls allowed and refused by the rate limit, grants,
+//!   requests);
+//! - `GET /_sandbox/ledger`: the loyalty ledger and codes sent;
+//! - `GET /_sandbox/events`: the webhook events raised (guest-package events and
+//!   `Invoice.Closed`), oldest first;
+//! - `POST /_sandbox/events/raise {"count": N, "center_id": optional}` raises N synthetic
+//!   guest-package status updates of seeded packages, answering `{"ids": [envelope ids]}`
+//!   ([`Sandbox::raise_events`]);
+//! - `POST /_sandbox/invoices/{invoice_id}/close` closes an open invoice and raises
+//!   `Invoice.Closed` ([`Sandbox::close_invoice`]);
+//! - `GET /_sandbox/webhook`: the delivery's [`WebhookStatus`]; `POST /_sandbox/webhook/activate`
+//!   turns a deactivated webhook on again, resuming the pending events
+//!   ([`Sandbox::activate_webhook`]);
+//! - `GET /_sandbox/package_ledger`: the package redemptions applied.
 
 mod auth;
 mod catalog;
@@ -22,6 +39,7 @@ pub mod guest_packages;
 mod guests;
 pub mod loyalty;
 mod ratelimit;
+pub mod webhook;
 mod wire;
 
 use std::net::SocketAddr;
@@ -36,6 +54,8 @@ use tokio::net::TcpListener;
 
 pub use clock::Clock;
 pub use faults::{Fault, FaultAction};
+pub use ratelimit::RateLimit;
+pub use webhook::{DeliveryStatus, WebhookDelivery, WebhookStatus};
 
 /// The demo organization's API key. Not a secret: it opens only the sandbox.
 pub const DEMO_API_KEY: &str = "demo-frontdesk-key";
@@ -80,13 +100,8 @@ pub struct Config {
     pub package_counts: Vec<usize>,
     /// The organization's request budget, as Zenoti enforces it; `None` for no limit.
     pub rate_limit: Option<RateLimit>,
-}
-
-/// A token bucket: `per_minute` calls a minute, up to `burst` at once.
-#[derive(Debug, Clone, Copy)]
-pub struct RateLimit {
-    pub per_minute: u32,
-    pub burst: u32,
+    /// Where every event raised is POSTed, as Zenoti delivers webhooks; `None`: only recorded.
+    pub webhook: Option<WebhookDelivery>,
 }
 
 impl Default for Config {
@@ -99,7 +114,8 @@ impl Default for Config {
             api_key: DEMO_API_KEY.into(),
             employee: EmployeeAccount::default(),
             package_counts: data::DEFAULT_PACKAGE_COUNTS.to_vec(),
-            rate_limit: Some(RateLimit { per_minute: 60, burst: 60 }),
+            rate_limit: Some(RateLimit::default()),
+            webhook: None,
         }
     }
 }
@@ -110,7 +126,10 @@ pub struct Stats {
     pub password_grants: u32,
     pub refresh_grants: u32,
     pub unauthorized: u32,
+    /// Calls refused with 429 by the rate limit.
     pub rate_limited: u32,
+    /// Calls the rate limit let through (every call through it when there is no limit).
+    pub allowed: u32,
     /// Every access and refresh token issued, so tests can look for them where they must not be.
     pub issued_tokens: Vec<String>,
     pub requests: Vec<RecordedRequest>,
@@ -139,13 +158,15 @@ pub(crate) struct State {
     pub books: Mutex<loyalty::Books>,
     /// Guests' packages. Locked after `books` when both are needed.
     pub packages: Mutex<guest_packages::Holdings>,
+    pub webhook: Option<Arc<webhook::Webhook>>,
 }
 
-/// A running sandbox. Dropping it stops the server.
+/// A running sandbox. Dropping it stops the server and the webhook delivery.
 pub struct Sandbox {
     addr: SocketAddr,
     state: Arc<State>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    delivery: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl Sandbox {
@@ -158,8 +179,12 @@ impl Sandbox {
         let org = data::generate(config.seed, &config.package_counts);
         let mut books = loyalty::Books::seed(&org, config.seed, now);
         // Package sales and past visits become closed invoices in the books.
-        let packages = guest_packages::Holdings::seed(&org, &mut books.invoices, now);
+        let mut packages = guest_packages::Holdings::seed(&org, &mut books.invoices, now);
+        let webhook = config.webhook.clone().map(webhook::Webhook::new);
+        packages.webhook = webhook.clone();
+        let delivery = webhook.clone().map(|w| tokio::spawn(w.run()));
         let state = Arc::new(State {
+            webhook,
             books: Mutex::new(books),
             packages: Mutex::new(packages),
             org,
@@ -181,7 +206,7 @@ impl Sandbox {
                 tracing::error!(%err, "sandbox server stopped");
             }
         });
-        Ok(Sandbox { addr, state, shutdown: Some(tx) })
+        Ok(Sandbox { addr, state, shutdown: Some(tx), delivery })
     }
 
     /// Starts on a free loopback port.
@@ -245,7 +270,7 @@ impl Sandbox {
         f(&mut self.state.books.lock().unwrap())
     }
 
-    /// The guest-package webhook events raised so far, oldest first.
+    /// The webhook events raised so far (guest-package events, `Invoice.Closed`), oldest first.
     pub fn events(&self) -> Vec<serde_json::Value> {
         self.state.packages.lock().unwrap().events.clone()
     }
@@ -310,6 +335,30 @@ impl Sandbox {
         })
     }
 
+    /// Raises `n` synthetic `GuestPackage.StatusUpdate` events of seeded packages (those sold at
+    /// `center` when it has some), with `data.center` the package's center or `center`; they are
+    /// recorded and delivered like every other event. Returns their envelope ids, all distinct.
+    pub fn raise_events(&self, n: usize, center: Option<&str>) -> Vec<String> {
+        guest_packages::raise_status_updates(&self.state, n, center)
+    }
+
+    /// Closes an open invoice and raises `Invoice.Closed` (no API call closes one). Returns the
+    /// closed invoice, or why not ("Invalid InvoiceId.", "Invoice is already closed.").
+    pub fn close_invoice(&self, invoice_id: &str) -> Result<loyalty::Invoice, &'static str> {
+        loyalty::close(&self.state, invoice_id)
+    }
+
+    /// What the webhook delivery has done; with no webhook configured, inactive with no `url`.
+    pub fn webhook_status(&self) -> WebhookStatus {
+        self.state.webhook_status()
+    }
+
+    /// Turns a deactivated webhook on again and resumes its pending events; false when no
+    /// webhook is configured.
+    pub fn activate_webhook(&self) -> bool {
+        self.state.webhook.as_ref().map(|w| w.activate()).is_some()
+    }
+
     /// Ids of the seeded centers, the largest catalog first.
     pub fn center_ids(&self) -> Vec<String> {
         self.state.org.centers.iter().map(|c| c.id.clone()).collect()
@@ -321,10 +370,17 @@ impl Drop for Sandbox {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
+        if let Some(delivery) = self.delivery.take() {
+            delivery.abort();
+        }
     }
 }
 
 impl State {
+    pub(crate) fn webhook_status(&self) -> WebhookStatus {
+        self.webhook.as_ref().map_or_else(WebhookStatus::unconfigured, |w| w.status())
+    }
+
     /// Now on the center's wall clock (UTC for a center the sandbox does not know).
     pub(crate) fn local_now(&self, center_id: &str) -> NaiveDateTime {
         let now = self.clock.now();
@@ -373,8 +429,31 @@ fn router(state: Arc<State>) -> Router {
         .route("/_sandbox/stats", get(faults::stats))
         .route("/_sandbox/ledger", get(loyalty::ledger))
         .route("/_sandbox/events", get(guest_packages::events))
+        .route("/_sandbox/events/raise", post(guest_packages::raise_events))
+        .route("/_sandbox/invoices/{invoice_id}/close", post(loyalty::close_invoice))
+        .route("/_sandbox/webhook", get(webhook_status))
+        .route("/_sandbox/webhook/activate", post(activate_webhook))
         .route("/_sandbox/package_ledger", get(guest_packages::package_ledger))
         .with_state(state)
+}
+
+async fn webhook_status(axum::extract::State(state): axum::extract::State<Arc<State>>) -> axum::Json<WebhookStatus> {
+    axum::Json(state.webhook_status())
+}
+
+/// `POST /_sandbox/webhook/activate`: the status once on again, or 404 without a webhook.
+async fn activate_webhook(axum::extract::State(state): axum::extract::State<Arc<State>>) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    match &state.webhook {
+        Some(webhook) => {
+            webhook.activate();
+            axum::Json(state.webhook_status()).into_response()
+        }
+        None => {
+            (axum::http::StatusCode::NOT_FOUND, axum::Json(serde_json::json!({"error": "no webhook is configured"})))
+                .into_response()
+        }
+    }
 }
 
 /// A Zenoti business error. UNKNOWN in the docs: whether the HTTP status of a "code 502" error

@@ -260,7 +260,7 @@ async fn the_servers_rate_limit_headers_keep_a_tight_budget_free_of_429s() {
     // A tight organization budget: 4 calls at once, then 10 a second.
     let sandbox = Sandbox::start_local(Config {
         package_counts: vec![1240],
-        rate_limit: Some(RateLimit { per_minute: 600, burst: 4 }),
+        rate_limit: Some(RateLimit::per_minute(600, 4)),
         ..Config::default()
     })
     .await
@@ -278,7 +278,7 @@ async fn without_headers_the_sandboxs_429s_are_waited_out() {
     // refuses calls past its burst, and every refused page is fetched again after Retry-After.
     let sandbox = Sandbox::start_local(Config {
         package_counts: vec![1240],
-        rate_limit: Some(RateLimit { per_minute: 600, burst: 4 }),
+        rate_limit: Some(RateLimit::per_minute(600, 4)),
         ..Config::default()
     })
     .await

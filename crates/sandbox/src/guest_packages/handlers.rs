@@ -11,7 +11,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::holdings::{Held, Holdings, PackageLedgerEntry, Use};
-use super::wire::{benefit_json, history_json, list_json, shared_json, use_json};
+use super::wire::{benefit_json, center_ref, history_json, list_json, shared_json, use_json};
 use crate::catalog::param;
 use crate::data::therapist;
 use crate::loyalty::{is_prepaid, redeemed_invoice_json, PREPAID_MESSAGE};
@@ -222,4 +222,44 @@ pub(crate) async fn events(AxumState(state): AxumState<Arc<State>>) -> Json<Valu
 
 pub(crate) async fn package_ledger(AxumState(state): AxumState<Arc<State>>) -> Json<Value> {
     Json(json!({"package_ledger": state.packages.lock().unwrap().ledger}))
+}
+
+/// Raises `count` synthetic `GuestPackage.StatusUpdate` events of seeded packages, in turn
+/// (those sold at `center` when it has some), each with the package's shared fields and
+/// `data.center` the package's center or `center`; delivered like every other event. Returns
+/// the envelopes' ids, all distinct.
+pub(crate) fn raise_status_updates(state: &State, count: usize, center: Option<&str>) -> Vec<String> {
+    let mut holdings = state.packages.lock().unwrap();
+    let at_center: Vec<usize> = match center {
+        Some(c) => (0..holdings.held.len()).filter(|&i| holdings.held[i].center_id.eq_ignore_ascii_case(c)).collect(),
+        None => Vec::new(),
+    };
+    let packages: Vec<usize> = if at_center.is_empty() { (0..holdings.held.len()).collect() } else { at_center };
+    if packages.is_empty() {
+        return Vec::new();
+    }
+    let stamp = state.clock.now();
+    (0..count)
+        .map(|k| {
+            let h = &holdings.held[packages[k % packages.len()]];
+            let mut data = shared_json(&state.org, h, (&h.sale_invoice.0, &h.sale_invoice.1, 1));
+            if let Some(c) = center {
+                data["center"] = center_ref(&state.org, c);
+            }
+            holdings.raise("GuestPackage.StatusUpdate", data, stamp)
+        })
+        .collect()
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct RaiseBody {
+    count: usize,
+    #[serde(default)]
+    center_id: Option<String>,
+}
+
+/// `POST /_sandbox/events/raise {"count": N, "center_id": optional}`: [`raise_status_updates`],
+/// answering `{"ids": [...]}`.
+pub(crate) async fn raise_events(AxumState(state): AxumState<Arc<State>>, Json(body): Json<RaiseBody>) -> Json<Value> {
+    Json(json!({"ids": raise_status_updates(&state, body.count, body.center_id.as_deref())}))
 }

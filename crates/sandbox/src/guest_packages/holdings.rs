@@ -2,10 +2,12 @@
 //! and the ledger their redemptions write.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc};
 use serde_json::{json, Value};
 
+use crate::webhook::Webhook;
 use crate::wire::hex_id;
 
 pub const STATUS_ACTIVE: i64 = 1;
@@ -179,11 +181,13 @@ pub struct Holdings {
     pub held: Vec<Held>,
     /// The code a guest was sent for a package that asks for one, until a redemption uses it.
     pub otps: HashMap<String, String>,
-    /// Webhook events, oldest first.
+    /// Webhook events, oldest first (the guest-package events and `Invoice.Closed`).
     pub events: Vec<Value>,
     /// Every package redemption applied through the API, in order.
     pub ledger: Vec<PackageLedgerEntry>,
     next_event: u64,
+    /// Where the raised events are queued for delivery, when a webhook is configured.
+    pub(crate) webhook: Option<Arc<Webhook>>,
 }
 
 /// One package redemption applied, as the sandbox's package ledger records it.
@@ -210,22 +214,35 @@ impl Holdings {
         })
     }
 
-    /// Records the webhook event Zenoti would post. UNKNOWN: the package `event_type` strings;
-    /// ours are "GuestPackage." and the event's name.
-    pub(crate) fn raise(&mut self, event_type: &str, data: Value, at: DateTime<Utc>) {
+    /// Records the guest-package webhook event Zenoti would post, and queues it for delivery;
+    /// returns the envelope's `id`. UNKNOWN: the package `event_type` strings; ours are
+    /// "GuestPackage." and the event's name.
+    pub(crate) fn raise(&mut self, event_type: &str, data: Value, at: DateTime<Utc>) -> String {
+        self.raise_event("GuestPackage", event_type, data, at)
+    }
+
+    /// Records a webhook event of any resource ("GuestPackage", "Invoice") and queues it for
+    /// delivery; returns the envelope's `id`.
+    pub(crate) fn raise_event(&mut self, resource: &str, event_type: &str, data: Value, at: DateTime<Utc>) -> String {
         self.next_event += 1;
         let n = self.next_event;
+        let id = hex_id(n, 0xe1e7);
         // UTC with 7 fractional digits, as Zenoti sends it.
         let stamp = at.format("%Y-%m-%dT%H:%M:%S%.6f").to_string() + "0";
-        self.events.push(json!({
-            "id": hex_id(n, 0xe1e7),
+        let envelope = json!({
+            "id": id,
             "event_id": hex_id(n, 0xe1e8),
             "event_schema": "v1",
-            "event_resource": "GuestPackage",
+            "event_resource": resource,
             "event_type": event_type,
             "event_timestamp": stamp,
             "data": data,
-        }));
+        });
+        if let Some(webhook) = &self.webhook {
+            webhook.enqueue(&envelope);
+        }
+        self.events.push(envelope);
+        id
     }
 }
 

@@ -9,7 +9,7 @@ use crate::data::Organization;
 use crate::loyalty::SERVICES;
 use crate::wire::{local_time_or_null, money};
 
-fn center_ref(org: &Organization, id: &str) -> Value {
+pub(crate) fn center_ref(org: &Organization, id: &str) -> Value {
     json!({"id": id, "name": org.center(id).map(|c| c.center["name"].clone()).unwrap_or(Value::Null)})
 }
 

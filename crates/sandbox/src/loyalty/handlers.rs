@@ -10,9 +10,10 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::books::{is_prepaid, ItemType, LedgerEntry, Payment, Program, LOYALTY_POINTS, PREPAID_MESSAGE};
+use super::books::{is_prepaid, Invoice, ItemType, LedgerEntry, Payment, Program, LOYALTY_POINTS, PREPAID_MESSAGE};
 use super::wire::{
-    invoice_json, invoice_summary_json, redeemable_json, redeemed_points_json, redemption_json, RedeemableAnswer,
+    invoice_closed_json, invoice_json, invoice_summary_json, redeemable_json, redeemed_points_json, redemption_json,
+    RedeemableAnswer,
 };
 use crate::catalog::param;
 use crate::wire::{hex_id, local_time};
@@ -251,4 +252,36 @@ pub(crate) async fn redeemed_points(
 pub(crate) async fn ledger(AxumState(state): AxumState<Arc<State>>) -> Json<Value> {
     let books = state.books.lock().unwrap();
     Json(json!({"ledger": books.ledger, "otps": books.otps, "override_codes": books.otp_centers}))
+}
+
+/// Closes an open invoice and raises `Invoice.Closed` (`event_resource: "Invoice"`) with the
+/// guest-package events. A test hook: the API Front Desk uses closes no invoice, and no
+/// redemption closes one (a paid invoice stays open until it is closed at checkout).
+pub(crate) fn close(state: &State, invoice_id: &str) -> Result<Invoice, &'static str> {
+    // Always the books first, then the holdings.
+    let mut books = state.books.lock().unwrap();
+    let Some(inv) = books.invoices.iter_mut().find(|i| i.id.eq_ignore_ascii_case(invoice_id)) else {
+        return Err("Invalid InvoiceId.");
+    };
+    if inv.closed {
+        return Err("Invoice is already closed.");
+    }
+    inv.closed = true;
+    let closed = inv.clone();
+    let data = invoice_closed_json(&state.org, &closed);
+    state.packages.lock().unwrap().raise_event("Invoice", "Invoice.Closed", data, state.clock.now());
+    Ok(closed)
+}
+
+/// `POST /_sandbox/invoices/{invoice_id}/close`: [`close`], answering the event's `data` shape
+/// of the invoice, or 404 / 409 with `{"error": message}`.
+pub(crate) async fn close_invoice(AxumState(state): AxumState<Arc<State>>, Path(invoice_id): Path<String>) -> Response {
+    use axum::http::StatusCode;
+    match close(&state, &invoice_id) {
+        Ok(inv) => Json(invoice_closed_json(&state.org, &inv)).into_response(),
+        Err(message) => {
+            let status = if message.starts_with("Invalid") { StatusCode::NOT_FOUND } else { StatusCode::CONFLICT };
+            (status, Json(json!({"error": message}))).into_response()
+        }
+    }
 }

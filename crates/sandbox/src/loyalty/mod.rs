@@ -19,5 +19,7 @@ pub use books::{
     Payment, Program, CARD, GIFT_CARD, LOYALTY_POINTS, MEMBERSHIP, PAYMENT_OPTIONS, PREPAID_CARD, PREPAID_MESSAGE,
     SERVICES,
 };
-pub(crate) use handlers::{center_invoices, get_invoice, ledger, redeem, redeemable, redeemed_points};
+pub(crate) use handlers::{
+    center_invoices, close, close_invoice, get_invoice, ledger, redeem, redeemable, redeemed_points,
+};
 pub(crate) use wire::redeemed_invoice_json;

@@ -153,6 +153,24 @@ pub(crate) fn invoice_json(org: &Organization, inv: &Invoice) -> Value {
     })
 }
 
+/// The `data` of an `Invoice.Closed` webhook event, in the documented shape as far as the
+/// sandbox knows it: the invoice's `id`, `invoice_number`, `center_id`, `guest`, `total_price`
+/// and `items` (its lines, as the invoice answer writes them), with its date and receipt number.
+pub(crate) fn invoice_closed_json(org: &Organization, inv: &Invoice) -> Value {
+    let full = invoice_json(org, inv);
+    json!({
+        "id": inv.id,
+        "invoice_number": inv.number,
+        "invoice_number_prefix": inv.number_prefix,
+        "receipt_number": inv.receipt_number(),
+        "invoice_date": inv.date,
+        "center_id": inv.center_id,
+        "guest": full["guest"],
+        "total_price": full["total_price"],
+        "items": full["invoice_items"],
+    })
+}
+
 /// An invoice as the center's invoice lists show it.
 pub(crate) fn invoice_summary_json(org: &Organization, inv: &Invoice) -> Value {
     let guest = org.guests.iter().find(|g| g.id.eq_ignore_ascii_case(&inv.guest_id)).map(|g| &g.json["personal_info"]);
