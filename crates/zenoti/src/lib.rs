@@ -50,4 +50,7 @@ pub use packages::{
 };
 pub use ratelimit::RateLimit;
 pub use secrecy::{ExposeSecret, SecretString};
-pub use webhooks::{decode_event, EventDecodeError, GuestPackageEvent, GuestPackageEventKind, WebhookEvent};
+pub use webhooks::{
+    decode_event, decode_webhook, ClosedInvoice, EventDecodeError, GuestPackageEvent, GuestPackageEventKind,
+    InvoiceClosedEvent, Webhook, WebhookEvent, WebhookSummary,
+};
