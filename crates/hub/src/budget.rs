@@ -96,6 +96,8 @@ pub struct Budget {
     deadlines: Deadlines,
     /// Calls waiting for a token in this process, per priority.
     waiting: [AtomicI64; 3],
+    /// Held while asking the database for a token.
+    turn: tokio::sync::Mutex<()>,
 }
 
 struct Bucket {
@@ -184,7 +186,7 @@ fn parse_policy(text: &str) -> Option<(i64, i64, i64)> {
 
 impl Budget {
     pub fn new(db: Db, deadlines: Deadlines) -> Budget {
-        Budget { db, deadlines, waiting: Default::default() }
+        Budget { db, deadlines, waiting: Default::default(), turn: Default::default() }
     }
 
     async fn read(&self) -> Result<Bucket, HubError> {
@@ -248,7 +250,9 @@ impl Budget {
         Ok(())
     }
 
-    /// Takes one token for `priority`, waiting up to its deadline; the time waited.
+    /// Takes one token for `priority`, waiting up to its deadline; the time waited. In this
+    /// process one caller at a time asks the database, and a caller steps aside while a call of a
+    /// higher priority is waiting, so a payment never queues behind background work.
     pub async fn take(&self, priority: Priority) -> Result<Duration, HubError> {
         let started = tokio::time::Instant::now();
         let deadline = started + self.deadlines.of(priority);
@@ -258,28 +262,42 @@ impl Budget {
             counter.fetch_sub(1, Ordering::Relaxed);
         });
         loop {
-            let bucket = self.read().await?;
-            let now = now_ms().max(bucket.updated_ms);
-            let tokens = bucket.refilled(now);
-            let wait_ms = if bucket.frozen_until_ms > now {
-                bucket.frozen_until_ms - now
+            let higher_waiting = Priority::ALL[..priority.index()].iter().any(|p| self.waiting(*p) > 0);
+            let wait_ms = if higher_waiting {
+                5
             } else {
-                let needed = (1 + priority.reserve()) * 1000;
-                if tokens >= needed {
-                    let next = Bucket { tokens_milli: tokens - 1000, updated_ms: now, ..bucket };
-                    if self.swap(&bucket, &next).await? {
-                        return Ok(started.elapsed());
-                    }
-                    continue;
+                let _turn = self.turn.lock().await;
+                match self.try_take(priority).await? {
+                    None => return Ok(started.elapsed()),
+                    Some(wait_ms) => wait_ms,
                 }
-                bucket.time_for(needed - tokens)
             };
             let wake = tokio::time::Instant::now() + Duration::from_millis(wait_ms as u64);
             if wake > deadline {
                 return Err(HubError::NoToken { retry_after_secs: (wait_ms as u64).div_ceil(1000).max(1) });
             }
-            // Others take tokens meanwhile: look again at least every 250 ms.
-            tokio::time::sleep(Duration::from_millis(wait_ms.clamp(5, 250) as u64)).await;
+            // Other replicas take tokens meanwhile: look again at least every 250 ms.
+            tokio::time::sleep(Duration::from_millis(wait_ms.clamp(1, 250) as u64)).await;
+        }
+    }
+
+    /// One look at the bucket: `None` if a token was taken, else how long until one could be.
+    async fn try_take(&self, priority: Priority) -> Result<Option<i64>, HubError> {
+        loop {
+            let bucket = self.read().await?;
+            let now = now_ms().max(bucket.updated_ms);
+            if bucket.frozen_until_ms > now {
+                return Ok(Some(bucket.frozen_until_ms - now));
+            }
+            let tokens = bucket.refilled(now);
+            let needed = (1 + priority.reserve()) * 1000;
+            if tokens < needed {
+                return Ok(Some(bucket.time_for(needed - tokens)));
+            }
+            let next = Bucket { tokens_milli: tokens - 1000, updated_ms: now, ..bucket };
+            if self.swap(&bucket, &next).await? {
+                return Ok(None);
+            }
         }
     }
 
