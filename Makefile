@@ -3,7 +3,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run test deps ui build bindings check-bindings lint test-rust test-ui test-e2e test-dist test-update dist bench clean
+.PHONY: run test deps ui build bindings check-bindings lint test-rust test-ui test-e2e test-dist test-update dist bench clean hub
 
 run: deps ui
 	$(CARGO) run -p frontdesk
@@ -19,6 +19,12 @@ ui:
 
 build: ui
 	$(CARGO) build -p frontdesk -p zenoti-sandbox
+
+# A hub on loopback for development: SQLite in target/dev-hub, the sandbox as Zenoti, delivering
+# its webhooks to the hub; prints a desk's enrollment code.
+hub:
+	$(CARGO) build -p frontdesk-hub -p zenoti-sandbox
+	scripts/dev-hub.sh
 
 # TypeScript types are generated from the Rust types (ts-rs) and committed; drift fails.
 bindings:

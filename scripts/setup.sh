@@ -16,6 +16,8 @@ apt_packages=(
   unzip procps
   # `make lint`: actionlint runs it on the workflows' shell steps
   shellcheck
+  # the hub's tests start real PostgreSQL servers (initdb, pg_ctl, pg_dump)
+  postgresql
 )
 
 if [ "$(uname -s)" = Linux ] && command -v dpkg >/dev/null; then

@@ -436,3 +436,35 @@ async fn webhooks_are_stored_once_quarantined_when_unreadable_and_streamed_per_c
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn what_the_sandbox_delivers_like_zenoti_is_read_with_our_models_and_streamed() {
+    let db = TestDb::sqlite();
+    let logs = tempfile::tempdir().unwrap();
+    let hub = HubProcess::start(&db.url(), "http://127.0.0.1:9", &[], logs.path());
+    let mut delivery = zenoti_sandbox::WebhookDelivery::new(webhook_url(&db.url(), &hub.url()));
+    delivery.time_scale = 0.001;
+    let sandbox = Sandbox::start_local(Config { webhook: Some(delivery), ..Config::default() }).await.unwrap();
+    let invoice = sandbox.add_open_invoice_for("G10000", &["Swedish Massage"]);
+    let center = invoice.center_id.clone();
+    let token = enroll(&hub.url(), &add_desk(&db.url(), "Downtown · desk 1", Some(&center.to_uppercase()))).await;
+    let mut stream = SseClient::connect(&hub.url(), &token, Some(0)).await.unwrap();
+    sandbox.close_invoice(&invoice.id).unwrap();
+    let raised = sandbox.raise_events(3, Some(&center));
+    let mut got = Vec::new();
+    while got.len() < 4 {
+        let Some((_, data)) = stream.next(Duration::from_secs(10), &mut 0).await else { break };
+        got.push(data);
+    }
+    assert_eq!(got.len(), 4, "{got:?}");
+    assert_eq!(got[0]["kind"], "invoice_closed");
+    assert_eq!(got[0]["invoice_id"].as_str().unwrap().to_lowercase(), invoice.id.to_lowercase());
+    assert_eq!(got[0]["center_id"].as_str().unwrap().to_lowercase(), center.to_lowercase());
+    for (data, id) in got[1..].iter().zip(&raised) {
+        assert_eq!(data["event"]["id"].as_str(), Some(id.as_str()));
+        assert_eq!(data["kind"], "package_status_updated");
+        assert!(data["user_package_id"].is_string());
+    }
+    let metrics = http().get(format!("{}/metrics", hub.url())).send().await.unwrap().text().await.unwrap();
+    assert!(metrics.contains("frontdesk_hub_webhooks_total{result=\"quarantined\"} 0"), "{metrics}");
+}
