@@ -1,5 +1,5 @@
 //! Front Desk Hub: one organization's shared Zenoti budget, catalog cache, webhooks streamed to
-//! every desk, and cross-desk invoice leases (`HUB.md` has the design). Stateless processes; all
+//! every desk, and cross-desk invoice leases (the README's "The hub" says how). Stateless processes; all
 //! state is in one database: a SQLite file (one process) or PostgreSQL (several replicas).
 
 pub mod api;
