@@ -111,6 +111,32 @@ async fn main() -> ExitCode {
     }
 }
 
+/// Ctrl-C or SIGTERM: stop taking connections, and exit at the latest 5 s later (event streams
+/// never end by themselves; desks reconnect to another replica with Last-Event-ID).
+async fn stop_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut term) => {
+                term.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = term => {}
+    }
+    tracing::info!("stopping");
+    tokio::spawn(async {
+        tokio::time::sleep(Duration::from_secs(5)).await;
+        std::process::exit(0);
+    });
+}
+
 fn exit_code(err: &HubError) -> u8 {
     match err {
         HubError::DatabaseUnreachable { .. } | HubError::Database(_) => 3,
@@ -174,9 +200,7 @@ async fn run(args: Args) -> Result<(), (u8, String)> {
                         listener.local_addr().map_err(|e| (4, e.to_string()))?
                     );
                     axum::serve(listener, app)
-                        .with_graceful_shutdown(async {
-                            let _ = tokio::signal::ctrl_c().await;
-                        })
+                        .with_graceful_shutdown(stop_signal())
                         .await
                         .map_err(|err| (1, format!("the server stopped: {err}")))
                 }

@@ -468,3 +468,38 @@ async fn what_the_sandbox_delivers_like_zenoti_is_read_with_our_models_and_strea
     let metrics = http().get(format!("{}/metrics", hub.url())).send().await.unwrap().text().await.unwrap();
     assert!(metrics.contains("frontdesk_hub_webhooks_total{result=\"quarantined\"} 0"), "{metrics}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn old_events_leases_and_codes_are_pruned() {
+    for make in TestDb::both() {
+        let db = make();
+        let mut config = frontdesk_hub::HubConfig::new(db.url(), "http://127.0.0.1:9".parse().unwrap());
+        config.retention = Duration::from_millis(200);
+        config.cache_ttl = Duration::from_millis(200);
+        let hub = frontdesk_hub::Hub::open(config).await.unwrap();
+        let old = serde_json::to_vec(&package_event("old", "C")).unwrap();
+        assert!(matches!(
+            frontdesk_hub::webhooks::store(&hub, &old).await.unwrap(),
+            frontdesk_hub::webhooks::Stored::New(_)
+        ));
+        frontdesk_hub::webhooks::store(&hub, b"junk").await.unwrap();
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let new = serde_json::to_vec(&package_event("new", "C")).unwrap();
+        frontdesk_hub::webhooks::store(&hub, &new).await.unwrap();
+        assert!(hub.prune().await.unwrap() >= 2);
+        let ids: Vec<String> = sqlx::query("SELECT envelope_id FROM events")
+            .fetch_all(&hub.db.pool)
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| sqlx::Row::get(r, 0))
+            .collect();
+        assert_eq!(ids, ["new"], "{}", db.name());
+        let quarantined: i64 =
+            sqlx::Row::get(&sqlx::query("SELECT COUNT(*) FROM quarantine").fetch_one(&hub.db.pool).await.unwrap(), 0);
+        assert_eq!(quarantined, 0);
+        // The sequence goes on from where it was: a desk's Last-Event-ID stays meaningful.
+        let seq: i64 = sqlx::Row::get(&sqlx::query("SELECT seq FROM events").fetch_one(&hub.db.pool).await.unwrap(), 0);
+        assert_eq!(seq, 2);
+    }
+}

@@ -216,3 +216,23 @@ async fn no_secret_reaches_the_logs_or_the_database() {
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sigterm_stops_the_hub_even_with_desks_listening() {
+    let db = TestDb::sqlite();
+    let logs = tempfile::tempdir().unwrap();
+    let mut hub = HubProcess::start(&db.url(), "http://127.0.0.1:9", &[], logs.path());
+    let token = enroll(&hub.url(), &add_desk(&db.url(), "desk", None)).await;
+    let _stream = SseClient::connect(&hub.url(), &token, None).await.unwrap();
+    let status = Command::new("kill").args(["-TERM", &hub.child.id().to_string()]).status().unwrap();
+    assert!(status.success());
+    let started = Instant::now();
+    loop {
+        if let Some(exit) = hub.child.try_wait().unwrap() {
+            assert!(exit.success(), "{exit:?}");
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(15), "the hub did not stop");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
