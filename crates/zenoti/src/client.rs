@@ -17,6 +17,7 @@ use url::Url;
 use crate::auth::{Credentials, EmployeeLogin, Token, TokenRequest, TokenResponse};
 use crate::de::decode;
 use crate::error::{find_api_error, Error, Result};
+use crate::hub::{hub_url, HubLink, Priority};
 use crate::ratelimit::{seconds, RateLimit, RateLimiter, DAY};
 
 /// Zenoti's US data center, the default.
@@ -52,8 +53,11 @@ pub struct ClientConfig {
     /// The whole request, from sending to the last byte of the response.
     pub timeout: Duration,
     pub retry: RetryPolicy,
-    /// The organization's budget of calls; every call of this client goes through it.
+    /// The organization's budget of calls; every call of this client sent straight to Zenoti
+    /// goes through it.
     pub rate_limit: RateLimit,
+    /// The desk's hub, when it has joined one: calls go through it while it is reachable.
+    pub hub: Option<Arc<HubLink>>,
 }
 
 impl ClientConfig {
@@ -65,6 +69,7 @@ impl ClientConfig {
             timeout: Duration::from_secs(30),
             retry: RetryPolicy::default(),
             rate_limit: RateLimit::default(),
+            hub: None,
         }
     }
 }
@@ -106,6 +111,8 @@ fn is_loopback(host: &str) -> bool {
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
+    /// What the hub's budget is told about this handle's calls ([`Client::with_priority`]).
+    priority: Priority,
 }
 
 struct Inner {
@@ -114,6 +121,7 @@ struct Inner {
     auth: Auth,
     retry: RetryPolicy,
     limiter: RateLimiter,
+    hub: Option<Arc<HubLink>>,
 }
 
 enum Auth {
@@ -171,8 +179,15 @@ impl Client {
                 // A `Retry-After` longer than the retry budget is not waited out by a GET, and
                 // holds back no call (payments included) for longer than that either.
                 limiter: RateLimiter::new(config.rate_limit, max_pause),
+                hub: config.hub,
             }),
+            priority: Priority::default(),
         })
+    }
+
+    /// The same client, its calls marked with this priority for the hub's budget.
+    pub fn with_priority(&self, priority: Priority) -> Client {
+        Client { inner: self.inner.clone(), priority }
     }
 
     pub fn base_url(&self) -> &Url {
@@ -203,8 +218,7 @@ impl Client {
         let mut reauthenticated = false;
         loop {
             let (authorization, generation) = self.authorization().await?;
-            let request = self.inner.http.get(url.clone()).query(query).header(AUTHORIZATION, authorization);
-            let result = self.send(request).await;
+            let result = self.call(reqwest::Method::GET, &url, query, None, authorization).await;
             match result {
                 Err(Error::Unauthorized { .. }) if self.can_reauthenticate() && !reauthenticated => {
                     tracing::info!(path = url.path(), "token refused; signing in again");
@@ -231,8 +245,8 @@ impl Client {
     #[allow(dead_code)] // the payment endpoints use it
     pub(crate) async fn post<B: Serialize, T: DeserializeOwned>(&self, url: Url, body: &B) -> Result<T> {
         let (authorization, generation) = self.authorization().await?;
-        let request = self.inner.http.post(url).json(body).header(AUTHORIZATION, authorization);
-        match self.send(request).await {
+        let body = serde_json::to_value(body).map_err(|e| Error::InvalidInput(e.to_string()))?;
+        match self.call(reqwest::Method::POST, &url, &[], Some(&body), authorization).await {
             Err(Error::Unauthorized { .. }) if self.can_reauthenticate() => {
                 self.invalidate(generation).await;
                 self.authorization().await?;
@@ -242,9 +256,70 @@ impl Client {
         }
     }
 
-    /// Sends one request within the organization's rate limit.
-    async fn send<T: DeserializeOwned>(&self, request: reqwest::RequestBuilder) -> Result<T> {
-        let limiter = &self.inner.limiter;
+    /// Sends one call once: through the hub while it is reachable, else straight to Zenoti.
+    async fn call<T: DeserializeOwned>(
+        &self,
+        method: reqwest::Method,
+        url: &Url,
+        query: &[(&str, String)],
+        body: Option<&Value>,
+        authorization: HeaderValue,
+    ) -> Result<T> {
+        let build = |target: Url| {
+            let request = self.inner.http.request(method.clone(), target).query(query);
+            match body {
+                Some(body) => request.json(body),
+                None => request,
+            }
+        };
+        let Some(link) = &self.inner.hub else {
+            return self.send(build(url.clone()).header(AUTHORIZATION, authorization), &self.inner.limiter).await;
+        };
+        let Some(target) = link.target() else {
+            return self.send(build(url.clone()).header(AUTHORIZATION, authorization), &self.inner.limiter).await;
+        };
+        if link.is_up() {
+            let mut desk = HeaderValue::from_str(&format!("Desk {}", target.token.expose_secret()))
+                .map_err(|_| Error::InvalidInput("The hub's desk token has characters that cannot be sent.".into()))?;
+            desk.set_sensitive(true);
+            let request = build(hub_url(&target.base, &self.inner.base, url))
+                .header(AUTHORIZATION, desk)
+                .header("x-zenoti-authorization", authorization.clone())
+                .header("x-frontdesk-priority", self.priority.as_str());
+            match request.send().await {
+                // Nothing reached the hub: the call goes to Zenoti directly instead.
+                Err(err) if err.is_connect() => {
+                    tracing::warn!(error = %err, "the hub cannot be reached; working directly with Zenoti");
+                    link.set_up(false);
+                }
+                Err(err) => return Err(Error::from_reqwest(err)),
+                Ok(response) => {
+                    let status = response.status();
+                    let headers = response.headers().clone();
+                    let bytes = response.bytes().await.map_err(Error::from_reqwest)?;
+                    match hub_failure(status, &headers, &bytes) {
+                        None => return interpret(status, &headers, &bytes),
+                        // The hub refused before forwarding: safe to send to Zenoti directly.
+                        Some(HubFailure::NotForwarded) => {
+                            tracing::warn!(%status, "the hub cannot work; working directly with Zenoti");
+                            link.set_up(false);
+                        }
+                        // A proxy's 5xx: a write may have been forwarded; only a read goes again.
+                        Some(HubFailure::Unknown) => {
+                            link.set_up(false);
+                            if method != reqwest::Method::GET {
+                                return interpret(status, &headers, &bytes);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        self.send(build(url.clone()).header(AUTHORIZATION, authorization), &target.fair_share).await
+    }
+
+    /// Sends one request straight to Zenoti within a rate limit.
+    async fn send<T: DeserializeOwned>(&self, request: reqwest::RequestBuilder, limiter: &RateLimiter) -> Result<T> {
         limiter.acquire().await;
         let response = request.send().await.map_err(Error::from_reqwest)?;
         let status = response.status();
@@ -291,7 +366,10 @@ impl Client {
 
     async fn request_token(&self, body: &TokenRequest<'_>) -> Result<Token> {
         let request = self.inner.http.post(self.url(&["v1", "tokens"])).json(body);
-        let response: TokenResponse = self.send(request).await.map_err(|err| match err {
+        // Sign-in goes to Zenoti directly, hub or not (the hub forwards calls that carry one).
+        let limiter = self.inner.hub.as_ref().and_then(|link| link.target()).map(|t| t.fair_share.clone());
+        let limiter = limiter.as_deref().unwrap_or(&self.inner.limiter);
+        let response: TokenResponse = self.send(request, limiter).await.map_err(|err| match err {
             // The token endpoint answers a wrong login with an error envelope: to the caller
             // that is a refusal of the credentials.
             Error::Api { message, .. } => Error::Unauthorized { message },
@@ -309,6 +387,26 @@ impl Client {
             }
         }
     }
+}
+
+enum HubFailure {
+    /// The hub's own refusal before forwarding (its database is away).
+    NotForwarded,
+    /// A 502/503/504 that is not the hub's: a proxy in front of it.
+    Unknown,
+}
+
+/// Whether an answer through the hub is the hub failing rather than Zenoti answering. Every
+/// answer the hub gives carries `X-FrontDesk-Hub` (Zenoti's own 502 business errors included);
+/// a 5xx without it came from a proxy with no hub behind it. The hub's own refusal when its
+/// database is away says `error.hub_code: database_unavailable`.
+fn hub_failure(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Option<HubFailure> {
+    if !headers.contains_key("x-frontdesk-hub") {
+        return status.is_server_error().then_some(HubFailure::Unknown);
+    }
+    let value: Option<Value> = serde_json::from_slice(body).ok();
+    let code = value.as_ref().and_then(|v| v.pointer("/error/hub_code")).and_then(Value::as_str);
+    (code == Some("database_unavailable")).then_some(HubFailure::NotForwarded)
 }
 
 fn header_value(scheme: &str, secret: &SecretString) -> Result<HeaderValue> {

@@ -12,6 +12,7 @@ mod enums;
 mod error;
 mod guest_packages;
 mod guests;
+mod hub;
 mod invoices;
 mod loyalty;
 mod money;
@@ -31,6 +32,7 @@ pub use guest_packages::{
     ScheduleProgress, ServiceBalance, ServiceTypeInfo,
 };
 pub use guests::{Guest, GuestPage, GuestSearch, PersonalInfo, Phone};
+pub use hub::{HubLink, HubState, Priority};
 pub use invoices::{
     AmountStatus, Invoice, InvoiceGuest, InvoiceItem, InvoiceItemType, InvoiceRef, InvoiceSummary, ItemPrice,
     LinePackageRedemption, PaymentOption, RedeemedInvoice, TotalPrice, Transaction,
