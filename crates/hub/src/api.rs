@@ -36,9 +36,11 @@ pub async fn enroll(
         .into_response())
 }
 
-/// `GET /hub/v1/desk`: who the token belongs to (a desk checks its enrollment).
-pub async fn whoami(desk: Desk) -> Json<serde_json::Value> {
-    Json(json!({"name": desk.name, "center_id": desk.center_id}))
+/// `GET /hub/v1/desk`: who the token belongs to (a desk checks its enrollment), and how many
+/// desks are enrolled.
+pub async fn whoami(State(hub): State<Arc<Hub>>, desk: Desk) -> Result<Json<serde_json::Value>, HubError> {
+    let desks = desks::enrolled_count(&hub.db).await?;
+    Ok(Json(json!({"name": desk.name, "center_id": desk.center_id, "desks": desks})))
 }
 
 #[derive(Deserialize)]

@@ -159,6 +159,14 @@ pub async fn list(db: &Db) -> Result<Vec<DeskListing>, HubError> {
         .collect()
 }
 
+/// Desks enrolled and not revoked (they share the organization's limit when the hub is away).
+pub async fn enrolled_count(db: &Db) -> Result<i64, HubError> {
+    let row = sqlx::query("SELECT COUNT(*) AS n FROM desks WHERE token_hash IS NOT NULL AND revoked_ms IS NULL")
+        .fetch_one(&db.pool)
+        .await?;
+    Ok(row.try_get("n")?)
+}
+
 pub async fn by_token(db: &Db, token: &str) -> Result<Option<Desk>, HubError> {
     let row = sqlx::query("SELECT id, name, center_id FROM desks WHERE token_hash = $1 AND revoked_ms IS NULL")
         .bind(hash(token))

@@ -101,7 +101,7 @@ async fn feed(hub: Arc<Hub>, desk: Desk, mut after: i64, tx: tokio::sync::mpsc::
 
 async fn page(hub: &Hub, center: Option<&str>, after: i64) -> Result<Vec<AnyRow>, sqlx::Error> {
     const COLUMNS: &str =
-        "seq, received_ms, event_type, kind, center_id, guest_id, invoice_id, user_package_id, body FROM events";
+        "seq, received_ms, event_type, kind, center_id, guest_id, invoice_id, user_package_id, body, desk FROM events";
     match center {
         Some(center) => {
             sqlx::query(&format!("SELECT {COLUMNS} WHERE center_key = $1 AND seq > $2 ORDER BY seq LIMIT {PAGE}"))
@@ -132,6 +132,8 @@ fn to_event(row: &AnyRow) -> Result<(i64, Event), sqlx::Error> {
         "guest_id": row.try_get::<Option<String>, _>("guest_id")?,
         "invoice_id": row.try_get::<Option<String>, _>("invoice_id")?,
         "user_package_id": row.try_get::<Option<String>, _>("user_package_id")?,
+        // The desk that redeemed on the invoice through the hub; absent: elsewhere (Zenoti's POS).
+        "desk": row.try_get::<Option<String>, _>("desk")?,
         "event": serde_json::from_str::<Value>(&body).unwrap_or(Value::Null),
     });
     Ok((seq, Event::default().id(seq.to_string()).event("zenoti").data(data.to_string())))

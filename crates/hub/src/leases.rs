@@ -130,13 +130,27 @@ pub async fn renew(db: &Db, desk: &Desk, lease_id: &str, ttl: Duration) -> Resul
     .transpose()
 }
 
+/// Ends the lease now. The row stays (expired) until pruned, so the events about the invoice
+/// that arrive next can say which desk redeemed on it.
 pub async fn release(db: &Db, desk: &Desk, lease_id: &str) -> Result<bool, HubError> {
-    let done = sqlx::query("DELETE FROM leases WHERE lease_id = $1 AND desk_id = $2")
-        .bind(lease_id)
-        .bind(&desk.id)
-        .execute(&db.pool)
-        .await?;
+    let now = now_ms();
+    let done =
+        sqlx::query("UPDATE leases SET expires_ms = $1 WHERE lease_id = $2 AND desk_id = $3 AND expires_ms > $1")
+            .bind(now)
+            .bind(lease_id)
+            .bind(&desk.id)
+            .execute(&db.pool)
+            .await?;
     Ok(done.rows_affected() > 0)
+}
+
+/// The desk that last held a lease on the invoice (live or ended), if any.
+pub async fn last_holder(db: &Db, invoice_id: &str) -> Result<Option<String>, HubError> {
+    let row = sqlx::query("SELECT d.name FROM leases l JOIN desks d ON d.id = l.desk_id WHERE l.invoice_key = $1")
+        .bind(invoice_key(invoice_id))
+        .fetch_optional(&db.pool)
+        .await?;
+    Ok(row.map(|r| r.try_get::<String, _>("name")).transpose()?)
 }
 
 /// Whether the desk holds a live lease on the invoice (checked before a redemption POST).

@@ -71,6 +71,10 @@ pub async fn store(hub: &Hub, body: &[u8]) -> Result<Stored, HubError> {
         metrics.webhooks_duplicate.fetch_add(1, Ordering::Relaxed);
         return Ok(Stored::Duplicate);
     }
+    let desk = match &summary.invoice_id {
+        Some(invoice) => crate::leases::last_holder(db, invoice).await?,
+        None => None,
+    };
     let mut tx = db.pool.begin().await?;
     // Taken first, inside the transaction: the next writer waits for this commit, so sequence
     // numbers become visible in order and a reader never skips one still being written.
@@ -80,8 +84,8 @@ pub async fn store(hub: &Hub, body: &[u8]) -> Result<Stored, HubError> {
         .try_get("value")?;
     let inserted = sqlx::query(
         "INSERT INTO events (seq, received_ms, envelope_key, envelope_id, event_id, event_type, kind, center_key,
-             center_id, guest_id, invoice_id, user_package_id, body)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+             center_id, guest_id, invoice_id, user_package_id, body, desk)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
          ON CONFLICT (envelope_key) DO NOTHING",
     )
     .bind(seq)
@@ -97,6 +101,7 @@ pub async fn store(hub: &Hub, body: &[u8]) -> Result<Stored, HubError> {
     .bind(&summary.invoice_id)
     .bind(&summary.user_package_id)
     .bind(text)
+    .bind(&desk)
     .execute(&mut *tx)
     .await?;
     if inserted.rows_affected() == 0 {
