@@ -76,12 +76,16 @@ test-dist: deps ui
 test-update: build
 	tests/e2e/update.sh
 
-# Figures, never verdicts: the client, a redemption, the UI's search (headless Chromium and the app's
-# own WebKit webview), and the release app
+# Figures, never verdicts: the client, a redemption, the hub (a chain's busy hour with and without
+# it, its cost per forwarded call, webhooks in and out to 100 desks), the UI's search (headless
+# Chromium and the app's own WebKit webview), and the release app
 # against an empty Tauri window (start-up, idle memory) with the .deb's size.
 bench: dist
 	$(CARGO) bench -p zenoti --bench catalog
 	$(CARGO) bench -p frontdesk --bench redeem
+	$(CARGO) bench -p frontdesk-hub --bench busy_hour
+	$(CARGO) bench -p frontdesk-hub --bench hub_overhead
+	$(CARGO) bench -p frontdesk-hub --bench webhook_ingest
 	$(CARGO) build --release -p hello-window --features tauri/custom-protocol
 	$(CARGO) build --release -p zenoti-sandbox
 	node tests/bench/search.mjs
