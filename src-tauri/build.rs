@@ -37,6 +37,9 @@ const COMMANDS: &[&str] = &[
     "set_update_endpoint",
     "about",
     "export_support_bundle",
+    "hub_status",
+    "join_hub",
+    "leave_hub",
 ];
 
 fn main() {

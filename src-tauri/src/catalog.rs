@@ -92,9 +92,14 @@ pub async fn stream(
     if center_id.trim().is_empty() {
         return Err(IpcError::new(ErrorCode::InvalidInput, "Choose a center first."));
     }
-    if let Some(cached) = read_cache(cache) {
-        send(CatalogEvent::Cached { packages: cached.packages, fetched_at: cached.fetched_at });
-    }
+    // With a copy on screen the fresh one is a refresh nobody waits for: background priority.
+    let client = match read_cache(cache) {
+        Some(cached) => {
+            send(CatalogEvent::Cached { packages: cached.packages, fetched_at: cached.fetched_at });
+            client.with_priority(zenoti::Priority::Background)
+        }
+        None => client.clone(),
+    };
     let started = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let mut all = Vec::new();
     let result = client

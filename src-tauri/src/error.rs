@@ -50,6 +50,11 @@ pub enum ErrorCode {
     AlreadyApplied,
     /// The invoice's earlier redemption (not seen yet) could not be checked: nothing was sent.
     OutcomeUnchecked,
+    /// Another desk holds the hub's lease on this invoice and is redeeming on it: nothing was
+    /// sent. `detail` is `{desk, employee, since}` as JSON.
+    InvoiceLeased,
+    /// The hub could not be reached or refused to enroll this desk.
+    HubUnavailable,
 }
 
 /// What a failed command returns to the UI. `message` says what happened and what to do next;
@@ -176,7 +181,8 @@ mod tests {
             "invalid_input,not_signed_in,unauthorized,session_renewed,invalid_center,zenoti_error,rate_limited,\
              server_unavailable,timeout,network,unexpected_response,keychain_unavailable,keychain_locked,\
              keychain_error,settings_error,demo_unavailable,internal,redemption_in_progress,redemption_refused,\
-             otp_required,locked,unlock_refused,update_failed,audit_unavailable,already_applied,outcome_unchecked"
+             otp_required,locked,unlock_refused,update_failed,audit_unavailable,already_applied,outcome_unchecked,\
+             invoice_leased,hub_unavailable"
         );
     }
 

@@ -63,15 +63,14 @@ pub fn run() {
             app.manage(update::Updates::default());
             start_update_checks(app.handle().clone());
             exit_on_terminate(app.handle().clone());
-            manage(
-                app,
-                Services::new(
-                    SecretStore::new(&identifier),
-                    SettingsStore::open(&config_dir),
-                    &data_dir,
-                    ClientTuning::default(),
-                ),
+            let services = Services::new(
+                SecretStore::new(&identifier),
+                SettingsStore::open(&config_dir),
+                &data_dir,
+                ClientTuning::default(),
             );
+            forward_hub_notices(app.handle().clone(), services.hub.clone());
+            manage(app, services);
             Ok(())
         })
         .on_window_event(|window, event| {
@@ -95,6 +94,7 @@ pub fn manage<R: tauri::Runtime>(app: &impl Manager<R>, services: Services) {
     app.manage(services.workstation);
     app.manage(services.catalog);
     app.manage(services.redemptions);
+    app.manage(services.hub);
 }
 
 /// Every command of the app (the test host registers the same).
@@ -137,6 +137,9 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         commands::update::set_update_endpoint,
         commands::support::about,
         commands::support::export_support_bundle,
+        commands::hub::hub_status,
+        commands::hub::join_hub,
+        commands::hub::leave_hub,
     ]
 }
 
@@ -180,7 +183,41 @@ fn exit_on_terminate(app: tauri::AppHandle) {
 }
 
 /// The events the window hears, by name, with their payload's type (for the generated bindings).
-pub const EVENTS: &[(&str, &str)] = &[(CLOSING_EVENT, "ClosingNotice")];
+pub const EVENTS: &[(&str, &str)] = &[
+    (CLOSING_EVENT, "ClosingNotice"),
+    (HUB_STATUS_EVENT, "HubStatus"),
+    (HUB_UPDATE_EVENT, "HubUpdate"),
+    (HUB_RESYNC_EVENT, "HubStatus"),
+];
+
+/// The hub's state changed (connected, offline, joined, left).
+pub const HUB_STATUS_EVENT: &str = "hub-status";
+/// Something happened in Zenoti (another desk's redemption, an invoice closed): re-read.
+pub const HUB_UPDATE_EVENT: &str = "hub-update";
+/// The hub is back after being offline: re-read what is on screen.
+pub const HUB_RESYNC_EVENT: &str = "hub-resync";
+
+/// Restores the hub joined earlier and tells the window what it hears from it.
+fn forward_hub_notices<R: tauri::Runtime>(app: tauri::AppHandle<R>, hub: std::sync::Arc<services::HubDesk>) {
+    use services::hub::HubNotice;
+    let mut notices = hub.subscribe();
+    tauri::async_runtime::spawn(async move {
+        hub.restore().await;
+        loop {
+            let sent = match notices.recv().await {
+                Ok(HubNotice::Status(status)) => app.emit(HUB_STATUS_EVENT, status),
+                Ok(HubNotice::Update(update)) => app.emit(HUB_UPDATE_EVENT, update),
+                Ok(HubNotice::Resync(status)) => app.emit(HUB_RESYNC_EVENT, status),
+                // Fell behind: the window re-reads instead of missing something.
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => app.emit(HUB_RESYNC_EVENT, hub.status()),
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+            };
+            if let Err(err) = sent {
+                tracing::warn!(%err, "the window could not be told about the hub");
+            }
+        }
+    });
+}
 
 /// Heard when Front Desk was asked to close during a redemption and waits for its result.
 pub const CLOSING_EVENT: &str = "closing";

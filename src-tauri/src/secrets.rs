@@ -14,6 +14,10 @@ use crate::error::{ErrorCode, IpcError};
 /// The keychain account name of the entry.
 const ENTRY_USER: &str = "zenoti-credentials";
 
+/// The keychain account name of the hub's desk token (kept across sign-outs: it identifies the
+/// workstation, not the person).
+const HUB_ENTRY_USER: &str = "hub-desk-token";
+
 /// What is saved to sign in again after a restart.
 #[derive(Debug, Clone)]
 pub enum SavedCredentials {
@@ -137,12 +141,16 @@ pub fn pin_matches(hash: &str, pin: &SecretString) -> bool {
 /// used in unit tests, keeps a secret only inside the `Entry` that wrote it).
 pub struct SecretStore {
     entry: Result<keyring::Entry, keyring::Error>,
+    hub_entry: Result<keyring::Entry, keyring::Error>,
 }
 
 impl SecretStore {
     /// `service` is the app identifier, which namespaces the entry.
     pub fn new(service: &str) -> Self {
-        SecretStore { entry: keyring::Entry::new(service, ENTRY_USER) }
+        SecretStore {
+            entry: keyring::Entry::new(service, ENTRY_USER),
+            hub_entry: keyring::Entry::new(service, HUB_ENTRY_USER),
+        }
     }
 
     fn entry(&self) -> Result<&keyring::Entry, IpcError> {
@@ -207,6 +215,32 @@ impl SecretStore {
         let entry = self.entry.as_ref().unwrap();
         let mock: &keyring::mock::MockCredential = entry.get_credential().downcast_ref().unwrap();
         mock.set_error(err);
+    }
+
+    fn hub_entry(&self) -> Result<&keyring::Entry, IpcError> {
+        self.hub_entry.as_ref().map_err(|e| keychain_error(e, "open"))
+    }
+
+    /// Keeps the hub's desk token.
+    pub fn save_hub_token(&self, token: &SecretString) -> Result<(), IpcError> {
+        self.hub_entry()?.set_password(token.expose_secret()).map_err(|e| keychain_error(&e, "save"))
+    }
+
+    /// The hub's desk token, if this workstation joined a hub.
+    pub fn load_hub_token(&self) -> Result<Option<SecretString>, IpcError> {
+        match self.hub_entry()?.get_password() {
+            Ok(token) => Ok(Some(SecretString::from(token))),
+            Err(keyring::Error::NoEntry) => Ok(None),
+            Err(e) => Err(keychain_error(&e, "read")),
+        }
+    }
+
+    /// Forgets the hub's desk token; succeeds when there was none.
+    pub fn delete_hub_token(&self) -> Result<(), IpcError> {
+        match self.hub_entry()?.delete_credential() {
+            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+            Err(e) => Err(keychain_error(&e, "remove")),
+        }
     }
 
     /// Removes the saved credentials; succeeds when there were none.

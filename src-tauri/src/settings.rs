@@ -41,6 +41,21 @@ pub struct SignInHint {
     pub app_id: Option<String>,
 }
 
+/// The hub joined: never its token.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HubSettings {
+    pub url: String,
+    pub desk_name: String,
+    pub center_id: Option<String>,
+    /// Desks enrolled at the hub when this one joined: its fair share of the limit offline.
+    #[serde(default = "one")]
+    pub desks: u32,
+}
+
+fn one() -> u32 {
+    1
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Settings {
@@ -55,6 +70,8 @@ pub struct Settings {
     pub cash_register_id: Option<String>,
     /// Minutes idle before the workstation locks; 0 never.
     pub idle_lock_minutes: u32,
+    /// The hub this workstation joined (its token is in the keychain), and the desk's name there.
+    pub hub: Option<HubSettings>,
     /// Where to look for updates; `None` for the address built into the app.
     pub update_endpoint: Option<String>,
     /// How long a payment whose answer was lost is checked for before "not seen yet".
@@ -71,6 +88,7 @@ impl Default for Settings {
             cash_register_id: None,
             idle_lock_minutes: 10,
             update_endpoint: None,
+            hub: None,
             payment_check_seconds: crate::redemption::DEFAULT_CHECK_SECONDS,
         }
     }

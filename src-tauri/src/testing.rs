@@ -214,7 +214,7 @@ mod host {
             request: RedeemPackageRequest,
             progress: impl Fn(RedeemProgress) + Send + Sync + 'static,
         ) -> CommandResult<RedemptionOutcome> {
-            guests::redeem_package(self.s(), self.s(), self.s(), request, progress_channel(progress)).await
+            guests::redeem_package(self.s(), self.s(), self.s(), self.s(), request, progress_channel(progress)).await
         }
         pub(crate) async fn find_invoices(
             &self,
@@ -240,7 +240,20 @@ mod host {
             request: RedeemPointsRequest,
             progress: impl Fn(RedeemProgress) + Send + Sync + 'static,
         ) -> CommandResult<RedemptionOutcome> {
-            redeem::redeem_points(self.s(), self.s(), self.s(), request, progress_channel(progress)).await
+            redeem::redeem_points(self.s(), self.s(), self.s(), self.s(), request, progress_channel(progress)).await
+        }
+        pub(crate) fn hub_status(&self) -> crate::services::hub::HubStatus {
+            crate::commands::hub::hub_status(self.s())
+        }
+        pub(crate) async fn join_hub(
+            &self,
+            url: String,
+            code: String,
+        ) -> CommandResult<crate::services::hub::HubStatus> {
+            crate::commands::hub::join_hub(self.s(), self.s(), url, code).await
+        }
+        pub(crate) async fn leave_hub(&self) -> CommandResult<crate::services::hub::HubStatus> {
+            crate::commands::hub::leave_hub(self.s(), self.s()).await
         }
         pub(crate) async fn check_redemption(&self, attempt_id: String) -> CommandResult<RedemptionOutcome> {
             redeem::check_redemption(self.s(), self.s(), attempt_id).await

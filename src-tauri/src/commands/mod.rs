@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod centers;
 pub mod guests;
+pub mod hub;
 pub mod packages;
 pub mod redeem;
 pub mod support;

@@ -44,12 +44,13 @@ pub async fn redeem_points(
     connection: State<'_, Connection>,
     workstation: State<'_, Workstation>,
     redemptions: State<'_, Redemptions>,
+    hub: State<'_, std::sync::Arc<crate::services::HubDesk>>,
     request: RedeemPointsRequest,
     on_progress: Channel<RedeemProgress>,
 ) -> CommandResult<RedemptionOutcome> {
     let connected = connection.connected().await?;
     redemptions
-        .redeem_points(&connected, &workstation, request, |step| {
+        .redeem_points(&connected, &workstation, &hub, request, |step| {
             // The screen only loses a status line if the window has gone.
             let _ = on_progress.send(step);
         })

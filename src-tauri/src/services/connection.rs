@@ -167,12 +167,20 @@ pub struct Connection {
     /// Set by the idle lock: [`Connection::connected`] refuses until unlocked.
     pub(super) locked: AtomicBool,
     pub(super) failed_unlocks: AtomicU32,
+    /// The hub the real organization's calls go through when one is joined (never the demo's).
+    hub: Arc<zenoti::HubLink>,
 }
 
 impl Connection {
-    pub fn new(secrets: SecretStore, settings: Arc<SettingsStore>, tuning: ClientTuning) -> Self {
+    pub fn new(
+        secrets: Arc<SecretStore>,
+        settings: Arc<SettingsStore>,
+        tuning: ClientTuning,
+        hub: Arc<zenoti::HubLink>,
+    ) -> Self {
         Connection {
-            secrets: Arc::new(secrets),
+            hub,
+            secrets,
             settings,
             tuning,
             session: RwLock::new(None),
@@ -229,7 +237,17 @@ impl Connection {
         })?
     }
 
+    /// A client of the real organization: through the hub when one is joined.
     fn client(&self, base_url: &url::Url, credentials: Credentials) -> Result<Client, zenoti::Error> {
+        self.client_via(base_url, credentials, Some(self.hub.clone()))
+    }
+
+    fn client_via(
+        &self,
+        base_url: &url::Url,
+        credentials: Credentials,
+        hub: Option<Arc<zenoti::HubLink>>,
+    ) -> Result<Client, zenoti::Error> {
         Client::new(ClientConfig {
             base_url: base_url.clone(),
             credentials,
@@ -237,6 +255,7 @@ impl Connection {
             timeout: self.tuning.timeout,
             retry: self.tuning.retry.clone(),
             rate_limit: self.tuning.rate_limit,
+            hub,
         })
     }
 
@@ -369,7 +388,8 @@ impl Connection {
         })?;
         let url: url::Url = sandbox.base_url().parse().expect("sandbox URL");
         let key = SecretString::from(sandbox.config().api_key.clone());
-        let client = self.client(&url, Credentials::ApiKey(key))?;
+        // The demo's calls never go to the organization's hub.
+        let client = self.client_via(&url, Credentials::ApiKey(key), None)?;
         tracing::info!(base_url = %url, "demo started");
         let session = Session {
             client,

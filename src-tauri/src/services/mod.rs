@@ -6,6 +6,7 @@ pub mod catalog;
 pub mod connection;
 pub mod demo;
 pub mod guests;
+pub mod hub;
 pub mod idle_lock;
 pub mod invoices;
 pub mod redemptions;
@@ -13,6 +14,7 @@ pub mod workstation;
 
 pub use catalog::Catalog;
 pub use connection::{ClientTuning, Connected, Connection, Unlocked};
+pub use hub::HubDesk;
 pub use redemptions::Redemptions;
 pub use workstation::Workstation;
 
@@ -25,6 +27,7 @@ pub struct Services {
     pub workstation: Workstation,
     pub catalog: Catalog,
     pub redemptions: Redemptions,
+    pub hub: std::sync::Arc<HubDesk>,
 }
 
 impl Services {
@@ -35,14 +38,19 @@ impl Services {
         tuning: ClientTuning,
     ) -> Self {
         let settings = std::sync::Arc::new(settings);
+        let secrets = std::sync::Arc::new(secrets);
+        let hub = std::sync::Arc::new(HubDesk::new(secrets.clone(), settings.clone()));
         Services {
             workstation: Workstation::new(settings.clone()),
             redemptions: Redemptions::new(data_dir, tuning.check_window),
-            connection: Connection::new(secrets, settings, tuning),
+            connection: Connection::new(secrets, settings, tuning, hub.link()),
             catalog: Catalog::new(data_dir),
+            hub,
         }
     }
 }
 
+#[cfg(test)]
+mod hub_tests;
 #[cfg(test)]
 mod tests;

@@ -8,6 +8,7 @@ use crate::redemption::package::RedeemPackageRequest;
 use crate::redemption::points::RedeemPointsRequest;
 use crate::redemption::{AuditEntry, Desk, RedeemProgress, Redeemer, RedemptionOutcome};
 use crate::services::connection::{Connected, Unlocked};
+use crate::services::hub::HubDesk;
 use crate::services::workstation::Workstation;
 
 /// The cash register the demo pays on when none is set.
@@ -36,24 +37,44 @@ impl Redemptions {
         }
     }
 
+    /// The hub's lease on the invoice first (another desk's is a refusal, and nothing is
+    /// sent; held until the result), then the engine with payment priority.
     pub async fn redeem_points(
         &self,
         c: &Connected,
         workstation: &Workstation,
+        hub: &HubDesk,
         request: RedeemPointsRequest,
         progress: impl Fn(RedeemProgress) + Send + Sync,
     ) -> CommandResult<RedemptionOutcome> {
-        self.redeemer.run(c.client(), &self.desk(c, workstation), request, progress).await
+        let _lease = self.lease(c, hub, &request.invoice_id).await?;
+        let client = c.client().with_priority(zenoti::Priority::Payment);
+        self.redeemer.run(&client, &self.desk(c, workstation), request, progress).await
     }
 
     pub async fn redeem_package(
         &self,
         c: &Connected,
         workstation: &Workstation,
+        hub: &HubDesk,
         request: RedeemPackageRequest,
         progress: impl Fn(RedeemProgress) + Send + Sync,
     ) -> CommandResult<RedemptionOutcome> {
-        self.redeemer.run(c.client(), &self.desk(c, workstation), request, progress).await
+        let _lease = self.lease(c, hub, &request.invoice_id).await?;
+        let client = c.client().with_priority(zenoti::Priority::Payment);
+        self.redeemer.run(&client, &self.desk(c, workstation), request, progress).await
+    }
+
+    async fn lease(
+        &self,
+        c: &Connected,
+        hub: &HubDesk,
+        invoice_id: &str,
+    ) -> CommandResult<Option<crate::services::hub::HeldLease>> {
+        if c.is_demo() {
+            return Ok(None);
+        }
+        hub.take_lease(invoice_id.trim(), &c.employee()).await
     }
 
     /// Check again: reads Zenoti once more for a redemption whose answer was lost.

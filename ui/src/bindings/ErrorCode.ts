@@ -3,4 +3,4 @@
 /**
  * Stable codes the UI can branch on. Add new ones at the end; never rename.
  */
-export type ErrorCode = "invalid_input" | "not_signed_in" | "unauthorized" | "session_renewed" | "invalid_center" | "zenoti_error" | "rate_limited" | "server_unavailable" | "timeout" | "network" | "unexpected_response" | "keychain_unavailable" | "keychain_locked" | "keychain_error" | "settings_error" | "demo_unavailable" | "internal" | "redemption_in_progress" | "redemption_refused" | "otp_required" | "locked" | "unlock_refused" | "update_failed" | "audit_unavailable" | "already_applied" | "outcome_unchecked";
+export type ErrorCode = "invalid_input" | "not_signed_in" | "unauthorized" | "session_renewed" | "invalid_center" | "zenoti_error" | "rate_limited" | "server_unavailable" | "timeout" | "network" | "unexpected_response" | "keychain_unavailable" | "keychain_locked" | "keychain_error" | "settings_error" | "demo_unavailable" | "internal" | "redemption_in_progress" | "redemption_refused" | "otp_required" | "locked" | "unlock_refused" | "update_failed" | "audit_unavailable" | "already_applied" | "outcome_unchecked" | "invoice_leased" | "hub_unavailable";

@@ -11,6 +11,8 @@ import type { DemoCodes } from './DemoCodes';
 import type { DeskPackage } from './DeskPackage';
 import type { ErrorCode } from './ErrorCode';
 import type { GuestPage } from './GuestPage';
+import type { HubStatus } from './HubStatus';
+import type { HubUpdate } from './HubUpdate';
 import type { Invoice } from './Invoice';
 import type { InvoiceSummary } from './InvoiceSummary';
 import type { MemberPrice } from './MemberPrice';
@@ -42,7 +44,10 @@ export interface Commands {
   get_invoice: { args: { invoiceId: string }; result: Invoice; event: never };
   gift_card_packages: { args: { centerId: string }; result: string[]; event: never };
   guest_packages: { args: { guestId: string; centerId: string }; result: DeskPackage[]; event: never };
+  hub_status: { args: Record<string, never>; result: HubStatus; event: never };
   install_update: { args: Record<string, never>; result: void; event: UpdateProgress };
+  join_hub: { args: { url: string; code: string }; result: HubStatus; event: never };
+  leave_hub: { args: Record<string, never>; result: HubStatus; event: never };
   list_categories: { args: { centerId: string }; result: Category[]; event: never };
   list_centers: { args: Record<string, never>; result: Center[]; event: never };
   lock: { args: Record<string, never>; result: SessionInfo; event: never };
@@ -71,6 +76,9 @@ export interface Commands {
 /** The events the window hears, by name, with what they carry. */
 export interface Events {
   closing: ClosingNotice;
+  hub-status: HubStatus;
+  hub-update: HubUpdate;
+  hub-resync: HubStatus;
 }
 
 /** The argument each streaming command takes its channel as. */
@@ -109,4 +117,6 @@ export const ERROR_CODES = [
   'audit_unavailable',
   'already_applied',
   'outcome_unchecked',
+  'invoice_leased',
+  'hub_unavailable',
 ] as const satisfies readonly ErrorCode[];

@@ -1,0 +1,259 @@
+//! The desk with a real hub (SQLite, in this process) between it and the sandbox: joining with a
+//! code (the token in the keychain, never in settings), calls through the hub, another desk's
+//! lease refusing a redemption before anything is sent, live updates, and the hub going away and
+//! coming back (a switchable proxy stands for the network).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::json;
+use tokio::net::TcpListener;
+use zenoti_sandbox::{Config, Sandbox};
+
+use crate::error::ErrorCode;
+use crate::redemption::points::RedeemPointsRequest;
+use crate::services::hub::{HubConnection, HubNotice};
+use crate::services::HubDesk;
+use crate::testing::TestHost;
+
+/// A TCP proxy that can be cut (every connection dropped, the port closed) and restored.
+struct Switch {
+    port: u16,
+    target: std::net::SocketAddr,
+    tasks: Option<tokio::task::JoinSet<()>>,
+}
+
+impl Switch {
+    async fn start(target: std::net::SocketAddr) -> Switch {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let mut switch = Switch { port, target, tasks: None };
+        switch.on().await;
+        switch
+    }
+
+    async fn on(&mut self) {
+        let listener = TcpListener::bind(("127.0.0.1", self.port)).await.unwrap();
+        let target = self.target;
+        let mut tasks = tokio::task::JoinSet::new();
+        tasks.spawn(async move {
+            let mut connections = tokio::task::JoinSet::new();
+            loop {
+                let Ok((mut inbound, _)) = listener.accept().await else { return };
+                connections.spawn(async move {
+                    if let Ok(mut outbound) = tokio::net::TcpStream::connect(target).await {
+                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                    }
+                });
+            }
+        });
+        self.tasks = Some(tasks);
+    }
+
+    /// Drops every connection and closes the port: the hub is unreachable.
+    fn off(&mut self) {
+        self.tasks = None;
+    }
+
+    fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+}
+
+async fn hub_on(sandbox: &Sandbox, dir: &std::path::Path) -> frontdesk_hub::RunningHub {
+    let config = frontdesk_hub::HubConfig::new(
+        format!("sqlite://{}", dir.join("hub.db").display()),
+        sandbox.base_url().parse().unwrap(),
+    );
+    frontdesk_hub::RunningHub::start(config, "127.0.0.1:0".parse().unwrap()).await.unwrap()
+}
+
+async fn code(hub: &frontdesk_hub::RunningHub, name: &str) -> String {
+    frontdesk_hub::desks::add(&hub.hub.db, name, None).await.unwrap().secret
+}
+
+async fn wait_for(host: &TestHost, state: HubConnection) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+    while host.hub_status().state != state {
+        assert!(tokio::time::Instant::now() < deadline, "the hub never became {state:?}: {:?}", host.hub_status());
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+fn desk(host: &TestHost) -> Arc<HubDesk> {
+    host.s::<Arc<HubDesk>>().inner().clone()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_desk_joins_with_a_code_keeps_the_token_in_the_keychain_and_calls_go_through_the_hub() {
+    let sandbox = Sandbox::start_local(Config::default()).await.unwrap();
+    let hub_dir = tempfile::tempdir().unwrap();
+    let hub = hub_on(&sandbox, hub_dir.path()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let host = TestHost::signed_in(&sandbox, dir.path(), Duration::from_secs(5), Duration::from_secs(2)).await;
+    assert_eq!(host.hub_status().state, HubConnection::None);
+
+    // A wrong code, a hub that is not there, an address that is not one.
+    let wrong = host.join_hub(hub.base_url(), "AAAA-BBBB".into()).await.unwrap_err();
+    assert_eq!(wrong.code, ErrorCode::HubUnavailable);
+    assert!(wrong.message.contains("Ask IT for a new one"), "{}", wrong.message);
+    let gone = host.join_hub("http://127.0.0.1:9".into(), "X".into()).await.unwrap_err();
+    assert_eq!(gone.code, ErrorCode::HubUnavailable);
+    assert!(gone.message.contains("could not reach the hub at http://127.0.0.1:9"), "{}", gone.message);
+    assert_eq!(
+        host.join_hub("hub.example.com:8443 x".into(), "X".into()).await.unwrap_err().code,
+        ErrorCode::InvalidInput
+    );
+
+    let code = code(&hub, "Downtown · desk 1").await;
+    let status = host.join_hub(hub.base_url(), code.clone()).await.unwrap();
+    assert_eq!(status.desk_name.as_deref(), Some("Downtown · desk 1"));
+    wait_for(&host, HubConnection::Connected).await;
+    let token = host.connection().secrets().load_hub_token().unwrap().expect("the token in the keychain");
+    let settings = std::fs::read_to_string(dir.path().join("settings.json")).unwrap();
+    assert!(!settings.contains(secrecy::ExposeSecret::expose_secret(&token)), "the token leaked into settings");
+    assert!(!settings.contains(&code));
+    assert!(settings.contains(&hub.base_url()));
+
+    let before = hub.hub.metrics.forwarded.load(std::sync::atomic::Ordering::Relaxed);
+    host.list_centers().await.unwrap();
+    assert_eq!(hub.hub.metrics.forwarded.load(std::sync::atomic::Ordering::Relaxed), before + 1, "through the hub");
+
+    // Leaving removes the token and goes straight to Zenoti.
+    let left = host.leave_hub().await.unwrap();
+    assert_eq!(left.state, HubConnection::None);
+    assert!(host.connection().secrets().load_hub_token().unwrap().is_none());
+    host.list_centers().await.unwrap();
+    assert_eq!(hub.hub.metrics.forwarded.load(std::sync::atomic::Ordering::Relaxed), before + 1, "not through the hub");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn another_desks_lease_refuses_a_redemption_before_anything_is_sent() {
+    let sandbox = Sandbox::start_local(Config::default()).await.unwrap();
+    let hub_dir = tempfile::tempdir().unwrap();
+    let hub = hub_on(&sandbox, hub_dir.path()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let host = TestHost::signed_in(&sandbox, dir.path(), Duration::from_secs(5), Duration::from_secs(2)).await;
+    host.join_hub(hub.base_url(), code(&hub, "Downtown · desk 1").await).await.unwrap();
+    wait_for(&host, HubConnection::Connected).await;
+    // Desk 2 takes the invoice.
+    let other = reqwest::Client::new()
+        .post(format!("{}/hub/v1/enroll", hub.base_url()))
+        .json(&json!({"code": code(&hub, "Downtown · desk 2").await}))
+        .send()
+        .await
+        .unwrap()
+        .json::<serde_json::Value>()
+        .await
+        .unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // Lakeside's, which asks for no OTP, open and unpaid.
+    let invoice = sandbox.with_books(|b| b.invoice_numbered("SMS16681").unwrap().clone());
+    let taken = reqwest::Client::new()
+        .post(format!("{}/hub/v1/leases", hub.base_url()))
+        .header("authorization", format!("Desk {other}"))
+        .json(&json!({"invoice_id": invoice.id, "employee": "Maria"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(taken.status(), 201);
+    let request = RedeemPointsRequest {
+        invoice_id: invoice.id.clone(),
+        guest_id: invoice.guest_id.clone(),
+        program_id: None,
+        points: "100".into(),
+        otp: None,
+    };
+    let refused = host.redeem_points(request.clone(), |_| {}).await.unwrap_err();
+    assert_eq!(refused.code, ErrorCode::InvoiceLeased);
+    assert!(
+        refused.message.starts_with("Maria at Downtown · desk 2 is redeeming on this invoice (since "),
+        "{}",
+        refused.message
+    );
+    assert!(sandbox.requests_to(&format!("/v1/invoices/{}/payments", invoice.id)).is_empty(), "nothing sent");
+    assert!(sandbox.ledger().is_empty());
+    // Released by desk 2: this desk redeems, through its own lease.
+    let lease: serde_json::Value = taken.json().await.unwrap();
+    reqwest::Client::new()
+        .delete(format!("{}/hub/v1/leases/{}", hub.base_url(), lease["lease"].as_str().unwrap()))
+        .header("authorization", format!("Desk {other}"))
+        .send()
+        .await
+        .unwrap();
+    let outcome = host.redeem_points(request, |_| {}).await.unwrap();
+    assert_eq!(outcome.status, crate::redemption::RedeemStatus::Applied);
+    assert_eq!(sandbox.ledger().len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn live_updates_arrive_and_the_hub_going_away_and_back_is_followed() {
+    let sandbox = Sandbox::start_local(Config::default()).await.unwrap();
+    let hub_dir = tempfile::tempdir().unwrap();
+    let hub = hub_on(&sandbox, hub_dir.path()).await;
+    let mut switch = Switch::start(hub.addr).await;
+    let dir = tempfile::tempdir().unwrap();
+    let host = TestHost::signed_in(&sandbox, dir.path(), Duration::from_secs(5), Duration::from_secs(2)).await;
+    let mut notices = desk(&host).subscribe();
+    host.join_hub(switch.url(), code(&hub, "Downtown · desk 1").await).await.unwrap();
+    wait_for(&host, HubConnection::Connected).await;
+    let webhook = format!("{}{}", hub.base_url(), hub.hub.webhook_path());
+    let post = |id: &str| {
+        let body = json!({"id": id, "event_id": id, "event_type": "GuestPackage.Redeemed",
+            "data": {"user_package_id": format!("up-{id}"), "package": {"name": "Massage Series 10"},
+                     "service_redemptions": [{"invoice": {"id": "inv-1"}}]}});
+        let webhook = webhook.clone();
+        async move { reqwest::Client::new().post(webhook).json(&body).send().await.unwrap().status() }
+    };
+    let next_update = |notices: &mut tokio::sync::broadcast::Receiver<HubNotice>| {
+        let mut notices = notices.resubscribe();
+        async move {
+            tokio::time::timeout(Duration::from_secs(10), async {
+                loop {
+                    if let Ok(HubNotice::Update(update)) = notices.recv().await {
+                        return update;
+                    }
+                }
+            })
+            .await
+            .expect("an update")
+        }
+    };
+    let waiting = next_update(&mut notices);
+    assert_eq!(post("E1").await, 200);
+    let update = waiting.await;
+    assert_eq!(
+        (update.kind.as_str(), update.sessions, update.package_name.as_deref()),
+        ("package_redeemed", 1, Some("Massage Series 10"))
+    );
+
+    // The hub goes away: the desk says so and works directly with Zenoti.
+    switch.off();
+    wait_for(&host, HubConnection::Offline).await;
+    let forwarded = hub.hub.metrics.forwarded.load(std::sync::atomic::Ordering::Relaxed);
+    host.list_centers().await.unwrap();
+    assert_eq!(hub.hub.metrics.forwarded.load(std::sync::atomic::Ordering::Relaxed), forwarded, "directly");
+    // An event while it is away is not lost: the stream resumes after the last one seen.
+    assert_eq!(post("E2").await, 200);
+    let mut resync = notices.resubscribe();
+    let waiting = next_update(&mut notices);
+    switch.on().await;
+    wait_for(&host, HubConnection::Connected).await;
+    assert_eq!(waiting.await.user_package_id.as_deref(), Some("up-E2"));
+    let resynced = tokio::time::timeout(Duration::from_secs(5), async {
+        loop {
+            if let Ok(HubNotice::Resync(_)) = resync.recv().await {
+                return;
+            }
+        }
+    })
+    .await;
+    assert!(resynced.is_ok(), "the window is told to re-read");
+    host.list_centers().await.unwrap();
+    assert_eq!(
+        hub.hub.metrics.forwarded.load(std::sync::atomic::Ordering::Relaxed),
+        forwarded + 1,
+        "through the hub again"
+    );
+}
