@@ -23,6 +23,8 @@
 //! - `POST /_sandbox/events/raise {"count": N, "center_id": optional}` raises N synthetic
 //!   guest-package status updates of seeded packages, answering `{"ids": [envelope ids]}`
 //!   ([`Sandbox::raise_events`]);
+//! - `POST /_sandbox/invoices {guest_code, services}` adds an open invoice of today (for
+//!   end-to-end tests that need fresh ones).
 //! - `POST /_sandbox/invoices/{invoice_id}/close` closes an open invoice and raises
 //!   `Invoice.Closed` ([`Sandbox::close_invoice`]);
 //! - `GET /_sandbox/webhook`: the delivery's [`WebhookStatus`]; `POST /_sandbox/webhook/activate`
@@ -312,27 +314,7 @@ impl Sandbox {
     }
 
     fn open_invoice(&self, guest_id: String, center_id: String, services: &[usize]) -> loyalty::Invoice {
-        let today = self.state.local_now(&center_id).date();
-        self.with_books(|books| {
-            let n = books.invoices.len() as u64;
-            let invoice = loyalty::Invoice {
-                id: wire::hex_id(n, 0x0add),
-                number_prefix: "TST".into(),
-                number: (50_000 + n).to_string(),
-                center_id,
-                guest_id,
-                closed: false,
-                items: services
-                    .iter()
-                    .enumerate()
-                    .map(|(j, &s)| loyalty::Item::service(wire::hex_id(n * 1000 + j as u64, 0x0ade), s))
-                    .collect(),
-                payments: Vec::new(),
-                date: format!("{today}T10:00:00"),
-            };
-            books.invoices.push(invoice.clone());
-            invoice
-        })
+        self.state.open_invoice(guest_id, center_id, services)
     }
 
     /// Raises `n` synthetic `GuestPackage.StatusUpdate` events of seeded packages (those sold at
@@ -379,6 +361,31 @@ impl Drop for Sandbox {
 impl State {
     pub(crate) fn webhook_status(&self) -> WebhookStatus {
         self.webhook.as_ref().map_or_else(WebhookStatus::unconfigured, |w| w.status())
+    }
+
+    /// Adds an open invoice for the guest at `center_id`, today, selling these services
+    /// (indexes in [`loyalty::SERVICES`]).
+    pub(crate) fn open_invoice(&self, guest_id: String, center_id: String, services: &[usize]) -> loyalty::Invoice {
+        let today = self.local_now(&center_id).date();
+        let mut books = self.books.lock().unwrap();
+        let n = books.invoices.len() as u64;
+        let invoice = loyalty::Invoice {
+            id: wire::hex_id(n, 0x0add),
+            number_prefix: "TST".into(),
+            number: (50_000 + n).to_string(),
+            center_id,
+            guest_id,
+            closed: false,
+            items: services
+                .iter()
+                .enumerate()
+                .map(|(j, &s)| loyalty::Item::service(wire::hex_id(n * 1000 + j as u64, 0x0ade), s))
+                .collect(),
+            payments: Vec::new(),
+            date: format!("{today}T10:00:00"),
+        };
+        books.invoices.push(invoice.clone());
+        invoice
     }
 
     /// Now on the center's wall clock (UTC for a center the sandbox does not know).
@@ -431,6 +438,7 @@ fn router(state: Arc<State>) -> Router {
         .route("/_sandbox/events", get(guest_packages::events))
         .route("/_sandbox/events/raise", post(guest_packages::raise_events))
         .route("/_sandbox/invoices/{invoice_id}/close", post(loyalty::close_invoice))
+        .route("/_sandbox/invoices", post(add_invoice))
         .route("/_sandbox/webhook", get(webhook_status))
         .route("/_sandbox/webhook/activate", post(activate_webhook))
         .route("/_sandbox/package_ledger", get(guest_packages::package_ledger))
@@ -454,6 +462,47 @@ async fn activate_webhook(axum::extract::State(state): axum::extract::State<Arc<
                 .into_response()
         }
     }
+}
+
+#[derive(serde::Deserialize)]
+struct NewInvoice {
+    guest_code: String,
+    services: Vec<String>,
+}
+
+/// `POST /_sandbox/invoices {guest_code, services}`: an open invoice of today at the guest's home
+/// center selling these services by name; answers `{id, number, center_id, guest_id}`.
+async fn add_invoice(
+    axum::extract::State(state): axum::extract::State<Arc<State>>,
+    axum::Json(request): axum::Json<NewInvoice>,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let Some(guest) = state.org.guest_coded(&request.guest_code) else {
+        return (axum::http::StatusCode::NOT_FOUND, axum::Json(serde_json::json!({"error": "no such guest code"})))
+            .into_response();
+    };
+    let mut services = Vec::new();
+    for name in &request.services {
+        match loyalty::service_named(name) {
+            Some(i) => services.push(i),
+            None => {
+                return (
+                    axum::http::StatusCode::NOT_FOUND,
+                    axum::Json(serde_json::json!({"error": format!("no service {name}")})),
+                )
+                    .into_response()
+            }
+        }
+    }
+    let (guest_id, center_id) = (guest.id.clone(), guest.home_center_id().to_owned());
+    let invoice = state.open_invoice(guest_id, center_id, &services);
+    axum::Json(serde_json::json!({
+        "id": invoice.id,
+        "number": format!("{}{}", invoice.number_prefix, invoice.number),
+        "center_id": invoice.center_id,
+        "guest_id": invoice.guest_id,
+    }))
+    .into_response()
 }
 
 /// A Zenoti business error. UNKNOWN in the docs: whether the HTTP status of a "code 502" error
