@@ -197,21 +197,39 @@ fn auth_hmac(hub: &Hub, authorization: &HeaderValue) -> String {
     hex::encode(mac.finalize().into_bytes())
 }
 
+/// Remembers (for every replica) that Zenoti accepted this authorization; written at most once a
+/// minute per authorization by this process.
 async fn mark_accepted(hub: &Hub, authorization: &HeaderValue) -> Result<(), HubError> {
+    let key = auth_hmac(hub, authorization);
+    let now = now_ms();
+    {
+        let mut marks = hub.accepted_marks.lock().unwrap();
+        if marks.get(&key).is_some_and(|at| now - at < 60_000) {
+            return Ok(());
+        }
+        if marks.len() > 10_000 {
+            marks.clear();
+        }
+        marks.insert(key.clone(), now);
+    }
     sqlx::query(
         "INSERT INTO accepted_auth (auth_hmac, accepted_ms) VALUES ($1, $2)
          ON CONFLICT (auth_hmac) DO UPDATE SET accepted_ms = excluded.accepted_ms",
     )
-    .bind(auth_hmac(hub, authorization))
-    .bind(now_ms())
+    .bind(key)
+    .bind(now)
     .execute(&hub.db.pool)
     .await?;
     Ok(())
 }
 
 async fn accepted(hub: &Hub, authorization: &HeaderValue) -> Result<bool, HubError> {
+    let key = auth_hmac(hub, authorization);
+    if hub.accepted_marks.lock().unwrap().get(&key).is_some_and(|at| now_ms() - at < ACCEPTED_FOR_MS) {
+        return Ok(true);
+    }
     let row = sqlx::query("SELECT accepted_ms FROM accepted_auth WHERE auth_hmac = $1")
-        .bind(auth_hmac(hub, authorization))
+        .bind(key)
         .fetch_optional(&hub.db.pool)
         .await?;
     Ok(match row {

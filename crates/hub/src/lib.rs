@@ -82,6 +82,8 @@ pub struct Hub {
     /// Sequence numbers of events just stored (by this process or, via NOTIFY, another).
     pub new_events: tokio::sync::broadcast::Sender<i64>,
     pub in_flight: forward::InFlight,
+    /// When this process last recorded each accepted authorization (by HMAC).
+    pub accepted_marks: std::sync::Mutex<std::collections::HashMap<String, i64>>,
 }
 
 fn random_secret() -> String {
@@ -111,6 +113,7 @@ impl Hub {
             hmac_key,
             new_events,
             in_flight: Default::default(),
+            accepted_marks: Default::default(),
             config,
         });
         tokio::spawn(prune_loop(Arc::downgrade(&hub)));
