@@ -3,7 +3,7 @@
 // control, in order, each with a visible focus outline.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHarness, answering, signedIn, axeViolations, catalog, catalogEvents, stream, CENTERS, SETTINGS, quoting } from './harness.mjs';
+import { startHarness, answering, signedIn, axeViolations, catalog, catalogEvents, stream, CENTERS, SETTINGS, quoting, emit, hubStatus, hubUpdate } from './harness.mjs';
 
 /** @type {import('./mocks').RedeemableInfo} */
 const A11Y_REDEEMABLE = { otp_required: true, lp_redeemable: { points: '1650', amount: '165', total_available_points: '6430', total_available_amount: '643',
@@ -223,6 +223,119 @@ test('axe: settings', async () => {
   await page.close();
 });
 
+/** Fails on any violation at all, of any impact (the hub's states are held to none). */
+async function spotless(page, screen) {
+  const violations = await axeViolations(page, screen);
+  assert.deepEqual(violations.map((v) => `${v.impact} ${v.id}: ${v.targets.join(' | ')}`), [], `${screen}: violations`);
+}
+
+test('axe: the hub in Settings, to join, refused, joined and leaving', async () => {
+  const app = await harness.open(backend({
+    hub_status: () => hubStatus('none'),
+    join_hub: ({ code }) => {
+      if (code === 'USED') throw { code: 'hub_unavailable', message: 'That enrollment code was used already or has expired. Ask IT for a new code, then join again.', detail: 'HTTP 403' };
+      return hubStatus('connected');
+    },
+  }));
+  const { page } = app;
+  await page.getByRole('button', { name: 'Settings' }).click();
+  const card = page.getByRole('article', { name: 'Hub' });
+  await card.getByRole('button', { name: 'Join hub' }).waitFor();
+  await spotless(page, 'settings, hub to join');
+  await card.getByLabel('Hub address').fill('https://hub.serenity.example');
+  await card.getByRole('button', { name: 'Join hub' }).click();
+  await card.getByText('Type the enrollment code IT gave you.').waitFor();
+  await spotless(page, 'settings, hub with the code missing');
+  await card.getByLabel('Enrollment code').fill('USED');
+  await card.getByRole('button', { name: 'Join hub' }).click();
+  await card.getByText('This desk did not join the hub.').waitFor();
+  await spotless(page, 'settings, hub join refused');
+  await card.getByLabel('Enrollment code').fill('FRESH');
+  await card.getByRole('button', { name: 'Join hub' }).click();
+  await card.getByRole('button', { name: 'Leave hub' }).waitFor();
+  await spotless(page, 'settings, hub joined');
+  await card.getByRole('button', { name: 'Leave hub' }).click();
+  await card.getByRole('group', { name: 'Leave the hub?' }).waitFor();
+  await spotless(page, 'settings, leaving the hub');
+  await page.close();
+});
+
+test('axe: the hub offline (top bar, Settings, the confirmation\'s warning), and back', async () => {
+  const app = await harness.open(backend({ hub_status: () => hubStatus('offline') }));
+  const { page } = app;
+  await page.getByText('Hub offline — working directly with Zenoti').waitFor();
+  await page.getByRole('button', { name: 'Settings' }).click();
+  await page.getByRole('article', { name: 'Hub' }).getByText('Offline: working directly with Zenoti.').waitFor();
+  await spotless(page, 'hub offline, settings');
+  await page.getByRole('button', { name: 'Redeem points' }).click();
+  await page.getByRole('button', { name: /SDS16671/ }).click();
+  await page.waitForFunction(() => document.activeElement?.id === 'points');
+  await page.keyboard.type('250');
+  await page.fill('#otp', '246810');
+  await page.press('#points', 'Enter');
+  await page.getByRole('dialog').getByTestId('hub-offline-warning').waitFor();
+  await spotless(page, 'hub offline, the confirmation warns');
+  await page.keyboard.press('Escape');
+  await emit(page, 'hub-status', hubStatus('connected'));
+  await page.getByText('Hub connected').waitFor();
+  await spotless(page, 'hub connected, redeem');
+  await page.close();
+});
+
+test('axe: live updates read again, on Guest packages and Redeem points', async () => {
+  const app = await harness.open(backend({ hub_status: () => hubStatus('connected') }));
+  const { page } = app;
+  await page.getByRole('button', { name: 'Guest packages' }).click();
+  await page.getByLabel('Find a guest').fill('anna');
+  await page.keyboard.press('Enter');
+  await page.getByRole('button', { name: /Anna Garcia/ }).click();
+  await page.getByRole('table', { name: 'History' }).waitFor();
+  await emit(page, 'hub-update', hubUpdate({ user_package_id: 'up-01', guest_id: 'g-1', desk: 'Downtown · desk 2', package_name: 'Massage Series 10', sessions: 1 }));
+  await page.getByTestId('hub-notice').getByText(/read again at/).waitFor();
+  await spotless(page, 'guest packages, a live update');
+  await page.getByRole('button', { name: 'Redeem points' }).click();
+  await page.getByRole('button', { name: /SDS16671/ }).click();
+  await page.waitForFunction(() => document.activeElement?.id === 'points');
+  await emit(page, 'hub-update', hubUpdate({ kind: 'invoice_closed', invoice_id: INVOICE.id, desk: 'Downtown · desk 2' }));
+  await page.getByTestId('hub-notice').getByText(/read again at/).waitFor();
+  await spotless(page, 'redeem, the invoice closed at another desk');
+  await page.close();
+});
+
+test('axe: another desk is redeeming on the invoice, on both screens', async () => {
+  /** @type {import('./mocks').IpcError} */
+  const leased = { code: 'invoice_leased', message: 'Maria at Downtown · desk 2 is redeeming on this invoice (since 10:02). Nothing was sent. Wait until they finish, then try again.',
+    detail: '{"desk":"Downtown · desk 2","employee":"Maria","since":"2026-11-22T10:02:00Z"}' };
+  const app = await harness.open(backend({
+    hub_status: () => hubStatus('connected'),
+    redeem_points: () => { throw leased; },
+    redeem_package: () => { throw leased; },
+  }));
+  const { page } = app;
+  await page.getByRole('button', { name: 'Redeem points' }).click();
+  await page.getByRole('button', { name: /SDS16671/ }).click();
+  await page.waitForFunction(() => document.activeElement?.id === 'points');
+  await page.keyboard.type('250');
+  await page.fill('#otp', '246810');
+  await page.press('#points', 'Enter');
+  await page.getByRole('dialog').waitFor();
+  await page.keyboard.press('Enter');
+  await page.getByTestId('invoice-leased').waitFor();
+  await spotless(page, 'redeem, another desk is redeeming');
+  await page.getByRole('button', { name: 'Guest packages' }).click();
+  await page.getByLabel('Find a guest').fill('anna');
+  await page.keyboard.press('Enter');
+  await page.getByRole('button', { name: /Anna Garcia/ }).click();
+  await page.getByRole('button', { name: 'Redeem a session' }).click();
+  await page.getByRole('button', { name: /SDS16671/ }).click();
+  await page.getByLabel(/Code the guest received/).fill('246810');
+  await page.getByRole('button', { name: 'Redeem session' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Redeem' }).click();
+  await page.getByTestId('invoice-leased').waitFor();
+  await spotless(page, 'guest packages, another desk is redeeming');
+  await page.close();
+});
+
 test('axe: the lock screen', async () => {
   const app = await harness.open(backend({ restore_session: () => ({ ...SESSION, locked: true }) }));
   const { page } = app;
@@ -353,7 +466,7 @@ test('keyboard: Settings, every control reached by Tab with a visible focus', as
   await page.getByRole('button', { name: 'Settings' }).click();
   await page.getByTestId('about-version').waitFor();
   const stops = await tabThrough(page, 'settings');
-  for (const expected of ['#updateEndpoint', '#idleMinutes', '#workstationPin', '#paymentCheckSeconds', '"Export support bundle"']) {
+  for (const expected of ['#hubUrl', '#hubCode', '"Join hub"', '#updateEndpoint', '#idleMinutes', '#workstationPin', '#paymentCheckSeconds', '"Export support bundle"']) {
     assert.ok(stops.some((s) => s.includes(expected)), `${expected} is not a tab stop: ${stops.join(', ')}`);
   }
   await page.close();

@@ -127,6 +127,17 @@ export function answering(mocks) {
 }
 
 /**
+ * Sends the window `event` as the Rust side would (its payload typed by the generated event table).
+ * @template {keyof import('./mocks').Events} E
+ * @param {import('playwright-core').Page} page
+ * @param {E} event
+ * @param {import('./mocks').Events[E]} payload
+ */
+export function emit(page, event, payload) {
+  return page.evaluate(([e, p]) => window.__emit(e, p), /** @type {[string, unknown]} */ ([event, payload]));
+}
+
+/**
  * Runs axe-core on the page as it is now and prints every violation, of any impact, under
  * `screen` (so the figures can be reported). Returns them.
  * @param {import('playwright-core').Page} page
@@ -284,4 +295,26 @@ export function catalogEvents(packages, { fetchedAt = new Date().toISOString(), 
   const loaded = packages.length;
   events.push({ kind: 'done', fetched_at: fetchedAt, loaded, total: loaded + missingPages.length * 100, missing_pages: missingPages, error });
   return events;
+}
+
+/**
+ * The hub as `hub_status` and the `hub-status` event report it: joined as "Downtown · desk 1"
+ * (connected or offline), or none.
+ * @param {import('./mocks').HubStatus['state']} state
+ * @returns {import('./mocks').HubStatus}
+ */
+export function hubStatus(state) {
+  return state === 'none'
+    ? { state, url: null, desk_name: null, center_id: null }
+    : { state, url: 'https://hub.serenity.example', desk_name: 'Downtown · desk 1', center_id: 'c-1' };
+}
+
+/**
+ * A live update from the hub, as the `hub-update` event carries it.
+ * @param {Partial<import('./mocks').HubUpdate>} fields
+ * @returns {import('./mocks').HubUpdate}
+ */
+export function hubUpdate(fields) {
+  return { seq: 1, kind: 'package_redeemed', center_id: 'c-1', invoice_id: null, user_package_id: null, guest_id: null,
+    desk: null, package_name: null, sessions: 0, ...fields };
 }

@@ -1,7 +1,7 @@
 // The mocked backend's types: the command table generated from Rust (ui/src/bindings/commands.ts)
 // over the types generated beside it. `npm run ui:check` checks every mock in tests/ui/
 // against them, so a mock cannot answer in a shape the app would never get.
-import type { Commands } from '../../ui/src/bindings/commands';
+import type { Commands, Events } from '../../ui/src/bindings/commands';
 import type { IpcError } from '../../ui/src/bindings/IpcError';
 
 export type Name = keyof Commands;
@@ -18,7 +18,7 @@ export type Mock<K extends Name> = (args: Commands[K]['args']) => Answer<K> | Pr
 /** A mocked backend: one function per command it answers. */
 export type Mocks = { [K in Name]?: Mock<K> };
 
-export type { Commands, IpcError };
+export type { Commands, Events, IpcError };
 export type { AppSettings } from '../../ui/src/bindings/AppSettings';
 export type { AuditEntry } from '../../ui/src/bindings/AuditEntry';
 export type { Center } from '../../ui/src/bindings/Center';
@@ -26,6 +26,8 @@ export type { DeskPackage } from '../../ui/src/bindings/DeskPackage';
 export type { ErrorCode } from '../../ui/src/bindings/ErrorCode';
 export type { Guest } from '../../ui/src/bindings/Guest';
 export type { HistoryLine } from '../../ui/src/bindings/HistoryLine';
+export type { HubStatus } from '../../ui/src/bindings/HubStatus';
+export type { HubUpdate } from '../../ui/src/bindings/HubUpdate';
 export type { Invoice } from '../../ui/src/bindings/Invoice';
 export type { InvoiceSummary } from '../../ui/src/bindings/InvoiceSummary';
 export type { Package } from '../../ui/src/bindings/Package';

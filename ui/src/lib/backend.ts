@@ -15,6 +15,8 @@ import type { ErrorCode } from '../bindings/ErrorCode';
 import type { Guest } from '../bindings/Guest';
 import type { GuestPage } from '../bindings/GuestPage';
 import type { HistoryLine } from '../bindings/HistoryLine';
+import type { HubStatus } from '../bindings/HubStatus';
+import type { HubUpdate } from '../bindings/HubUpdate';
 import type { Invoice } from '../bindings/Invoice';
 import type { InvoiceItem } from '../bindings/InvoiceItem';
 import type { InvoiceSummary } from '../bindings/InvoiceSummary';
@@ -127,6 +129,10 @@ export const backend = {
   /** Downloads, verifies and installs the update found, then restarts into it. */
   installUpdate: (onProgress: (p: UpdateProgress) => void) => streaming('install_update', none, onProgress),
   exportSupportBundle: () => call('export_support_bundle', none),
+  hubStatus: () => call('hub_status', none),
+  /** Joins the hub at `url` with the one-time enrollment code IT gave. */
+  joinHub: (url: string, code: string) => call('join_hub', { url, code }),
+  leaveHub: () => call('leave_hub', none),
 };
 
 /** Calls `handler` with each `event` the Rust side sends the window; resolves to a stop function. */
@@ -161,6 +167,8 @@ export type {
   Guest,
   GuestPage,
   HistoryLine,
+  HubStatus,
+  HubUpdate,
   Invoice,
   InvoiceItem,
   InvoiceSummary,

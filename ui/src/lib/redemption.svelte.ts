@@ -1,7 +1,7 @@
 // One redemption flow for loyalty points and package sessions alike: the confirmation, sending,
 // checking a lost answer (with the countdown Rust sends), the outcome or the error (told by its
-// code, never by its words), Check again, and the invoices whose redemption Zenoti has not
-// shown yet.
+// code, never by its words), Check again, Try again when another desk held the invoice, and the
+// invoices whose redemption Zenoti has not shown yet.
 import { backend, type ErrorCode, type IpcError, type RedeemProgress, type RedemptionOutcome } from './backend';
 import type { RedemptionKind } from '../bindings/RedemptionKind';
 
@@ -42,8 +42,18 @@ export class Redemption {
   readonly busy = $derived(this.phase !== 'idle');
   /** A redemption not seen yet is shown: nothing more may be redeemed on its invoice. */
   readonly blocked = $derived(this.outcome?.status === 'not_seen_yet');
-  /** Sending, checking, or a redemption on this invoice not seen yet: the form is disabled, nothing more is sent. */
-  readonly locked = $derived(this.busy || this.blocked);
+  /**
+   * Another desk holds the invoice (its hub lease): the redemption was refused before anything
+   * was sent. Try again sends the same request; Back returns to the form.
+   */
+  readonly leased = $derived(this.error?.code === 'invoice_leased' ? this.error : null);
+  /**
+   * Sending, checking, a redemption on this invoice not seen yet, or another desk holding it:
+   * the form is disabled, nothing more is sent from it.
+   */
+  readonly locked = $derived(this.busy || this.blocked || !!this.leased);
+  /** The last redemption confirmed, for Try again. */
+  #last: { invoiceId: string; start: (onProgress: (step: RedeemProgress) => void) => Promise<RedemptionOutcome> } | null = null;
 
   constructor(kind: Kind) {
     this.kind = kind;
@@ -52,6 +62,7 @@ export class Redemption {
   /** Shows what is pending for `invoiceId` (its redemption not seen yet), or nothing. */
   show(invoiceId: string | null) {
     this.#reset();
+    this.#last = null;
     this.confirming = false;
     this.error = null;
     this.outcome = invoiceId ? (unsettled[key(invoiceId)] ?? null) : null;
@@ -88,12 +99,28 @@ export class Redemption {
   ): Promise<RedemptionOutcome | null> {
     this.confirming = false;
     this.error = null;
+    this.#last = { invoiceId, start };
     try {
       return await this.send(invoiceId, start);
     } catch (e) {
       this.error = e as IpcError;
       return null;
     }
+  }
+
+  /**
+   * Try again, after another desk held the invoice: sends the very request confirmed before
+   * (nothing of it was sent). Resolves as `redeem` does; null when there is nothing to retry.
+   */
+  async retry(): Promise<RedemptionOutcome | null> {
+    const last = this.#last;
+    if (!last || !this.leased || this.busy) return null;
+    return this.redeem(last.invoiceId, last.start);
+  }
+
+  /** Back to the form after another desk held the invoice: nothing is sent. */
+  back() {
+    if (this.leased) this.error = null;
   }
 
   #reset() {
@@ -208,6 +235,9 @@ export function kindOf(outcome: RedemptionOutcome): Kind {
 
 /** The first line of a redemption's error, by its code alone: what happened to the money. */
 export function errorTitle(code: ErrorCode | undefined, kind: Kind): string | null {
+  if (code === 'invoice_leased') {
+    return 'Nothing was sent: another desk is redeeming on this invoice.';
+  }
   if (code === 'redemption_refused') {
     return kind === 'points' ? 'Zenoti refused the payment: nothing was paid.' : 'Zenoti refused the redemption: nothing was redeemed.';
   }

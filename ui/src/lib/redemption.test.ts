@@ -73,6 +73,40 @@ describe('a redemption sent', () => {
   });
 });
 
+describe('another desk holding the invoice', () => {
+  it('locks the form with nothing sent; Try again sends the same request, Back returns to the form', async () => {
+    const flow = new Redemption('points');
+    const start = vi.fn<(onProgress: (step: RedeemProgress) => void) => Promise<RedemptionOutcome>>()
+      .mockRejectedValueOnce(error('invoice_leased'))
+      .mockRejectedValueOnce(error('invoice_leased'))
+      .mockResolvedValueOnce(outcome('inv-leased'));
+    expect(await flow.redeem('inv-leased', start)).toBeNull();
+    expect([flow.leased?.code, flow.locked, flow.blocked, flow.outcome]).toEqual(['invoice_leased', true, false, null]);
+    expect(flow.review()).toBe(false);
+    flow.back();
+    expect([flow.leased, flow.error, flow.locked]).toEqual([null, null, false]);
+    // Nothing to try again once back at the form.
+    expect(await flow.retry()).toBeNull();
+    expect(start).toHaveBeenCalledTimes(1);
+
+    expect(await flow.redeem('inv-leased', start)).toBeNull();
+    expect(flow.leased?.code).toBe('invoice_leased');
+    expect((await flow.retry())?.status).toBe('applied');
+    expect(start).toHaveBeenCalledTimes(3);
+    expect([flow.leased, flow.locked, flow.outcome?.status]).toEqual([null, false, 'applied']);
+  });
+
+  it('is forgotten when another invoice is shown', async () => {
+    const flow = new Redemption('session');
+    const start = vi.fn(() => Promise.reject(error('invoice_leased')));
+    await flow.redeem('inv-a', start);
+    flow.show('inv-b');
+    expect([flow.leased, flow.locked]).toEqual([null, false]);
+    expect(await flow.retry()).toBeNull();
+    expect(start).toHaveBeenCalledTimes(1);
+  });
+});
+
 describe('a redemption not seen yet', () => {
   it('locks its invoice on every screen until Zenoti shows it', async () => {
     const points = new Redemption('points');
@@ -136,6 +170,7 @@ describe('kindOf and errorTitle', () => {
     expect(kindOf(outcome('x', { kind: 'session', points: null, package_name: 'Massage Series 10' }))).toBe('session');
     expect(errorTitle('redemption_refused', 'points')).toBe('Zenoti refused the payment: nothing was paid.');
     expect(errorTitle('redemption_refused', 'session')).toBe('Zenoti refused the redemption: nothing was redeemed.');
+    expect(errorTitle('invoice_leased', 'session')).toBe('Nothing was sent: another desk is redeeming on this invoice.');
     expect(errorTitle('otp_required', 'points')).toBeNull();
     expect(errorTitle(undefined, 'points')).toBeNull();
   });
