@@ -179,7 +179,7 @@ fn export_bindings_commands() {
         "}\n\n/** The events the window hears, by name, with what they carry. */\nexport interface Events {\n",
     );
     for (event, payload) in frontdesk_lib::EVENTS {
-        writeln!(text, "  {event}: {payload};").unwrap();
+        writeln!(text, "  {event:?}: {payload};").unwrap();
     }
     text.push_str("}\n\n/** The argument each streaming command takes its channel as. */\nexport const CHANNELS = {\n");
     for (command, arg) in &channels {

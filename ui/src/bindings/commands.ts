@@ -75,10 +75,10 @@ export interface Commands {
 
 /** The events the window hears, by name, with what they carry. */
 export interface Events {
-  closing: ClosingNotice;
-  hub-status: HubStatus;
-  hub-update: HubUpdate;
-  hub-resync: HubStatus;
+  "closing": ClosingNotice;
+  "hub-status": HubStatus;
+  "hub-update": HubUpdate;
+  "hub-resync": HubStatus;
 }
 
 /** The argument each streaming command takes its channel as. */
