@@ -18,7 +18,7 @@ ui:
 	npm run --silent ui:build
 
 build: ui
-	$(CARGO) build -p frontdesk -p zenoti-sandbox
+	$(CARGO) build -p frontdesk -p zenoti-sandbox -p frontdesk-hub
 
 # A hub on loopback for development: SQLite in target/dev-hub, the sandbox as Zenoti, delivering
 # its webhooks to the hub; prints a desk's enrollment code.

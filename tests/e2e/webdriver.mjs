@@ -7,8 +7,8 @@ import { join } from 'node:path';
 const DRIVER = process.env.WEBDRIVER_URL ?? 'http://127.0.0.1:4444';
 const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
 
-async function request(method, path, body, timeoutMs = 30_000) {
-  const response = await fetch(`${DRIVER}${path}`, {
+async function request(method, path, body, timeoutMs = 30_000, driver = DRIVER) {
+  const response = await fetch(`${driver}${path}`, {
     method,
     headers: { 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -25,20 +25,22 @@ async function request(method, path, body, timeoutMs = 30_000) {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 export class App {
-  static async launch(application, outDir) {
+  /** Starts the app through the tauri-driver at `driver` (each desk of a test has its own). */
+  static async launch(application, outDir, driver = DRIVER) {
     const value = await request('POST', '/session', {
       capabilities: { alwaysMatch: { 'tauri:options': { application } } },
-    }, 90_000);
-    return new App(value.sessionId, outDir);
+    }, 90_000, driver);
+    return new App(value.sessionId, outDir, driver);
   }
 
-  constructor(id, outDir) {
+  constructor(id, outDir, driver = DRIVER) {
     this.id = id;
     this.outDir = outDir;
+    this.driver = driver;
   }
 
   call(method, path, body, timeoutMs) {
-    return request(method, `/session/${this.id}${path}`, body, timeoutMs);
+    return request(method, `/session/${this.id}${path}`, body, timeoutMs, this.driver);
   }
 
   execute(script, ...args) {
@@ -128,6 +130,6 @@ export class App {
   }
 
   async quit() {
-    await request('DELETE', `/session/${this.id}`, undefined, 30_000).catch(() => {});
+    await request('DELETE', `/session/${this.id}`, undefined, 30_000, this.driver).catch(() => {});
   }
 }

@@ -80,6 +80,9 @@ pub struct HubDesk {
     http: reqwest::Client,
     notices: broadcast::Sender<HubNotice>,
     listener: Mutex<Option<tokio::task::JoinHandle<()>>>,
+    /// Tells the window every change of the link's state, whoever changed it (the stream, or
+    /// the Zenoti client finding the hub unreachable).
+    watcher: Mutex<Option<tokio::task::JoinHandle<()>>>,
     /// The last event seen (-1: none), for `Last-Event-ID`.
     last_event: Arc<AtomicI64>,
 }
@@ -106,6 +109,7 @@ impl HubDesk {
             http,
             notices: broadcast::channel(256).0,
             listener: Mutex::new(None),
+            watcher: Mutex::new(None),
             last_event: Arc::new(AtomicI64::new(-1)),
         }
     }
@@ -191,6 +195,10 @@ impl HubDesk {
         self.settings.update(|s| s.hub = Some(hub.clone()))?;
         tracing::info!(hub = %hub.url, desk = %hub.desk_name, "joined the hub");
         self.connect(&hub, token);
+        // Answer with the state the stream reaches (connected, usually within milliseconds),
+        // not the moment before it.
+        let mut state = self.link.watch();
+        let _ = tokio::time::timeout(Duration::from_secs(5), state.wait_for(|s| *s == HubState::Connected)).await;
         Ok(self.status())
     }
 
@@ -217,6 +225,20 @@ impl HubDesk {
         let Ok(base) = hub.url.parse::<url::Url>() else { return };
         self.link.set_target(Some((base.clone(), token.clone(), hub.desks)));
         let _ = self.notices.send(HubNotice::Status(self.status()));
+        let mut watcher = self.watcher.lock().unwrap();
+        if watcher.is_none() {
+            let this = Arc::downgrade(self);
+            let mut changes = self.link.watch();
+            *watcher = Some(tokio::spawn(async move {
+                while changes.changed().await.is_ok() {
+                    let Some(hub) = this.upgrade() else { return };
+                    let status = hub.status();
+                    tracing::info!(state = ?status.state, "hub state");
+                    let _ = hub.notices.send(HubNotice::Status(status));
+                }
+            }));
+        }
+        drop(watcher);
         let this = Arc::downgrade(self);
         let task = tokio::spawn(async move { listen(this, base, token).await });
         if let Some(old) = self.listener.lock().unwrap().replace(task) {
@@ -224,13 +246,9 @@ impl HubDesk {
         }
     }
 
+    /// The window hears of the change from the watcher.
     fn set_up(&self, up: bool) {
-        let before = self.link.state();
         self.link.set_up(up);
-        if self.link.state() != before {
-            tracing::info!(up, "hub {}", if up { "connected" } else { "offline: working directly with Zenoti" });
-            let _ = self.notices.send(HubNotice::Status(self.status()));
-        }
     }
 
     /// Takes the hub's lease on the invoice before a redemption. `None` without a hub or while

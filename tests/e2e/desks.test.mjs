@@ -1,0 +1,200 @@
+// Two real desks on one hub (run by desks.sh, once with the hub on SQLite and once on PostgreSQL):
+// each sees the other's work live, both pressing Redeem on one invoice never pay twice, and the
+// hub can die without stopping either.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { openSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { App } from './webdriver.mjs';
+
+const env = process.env;
+const { APP, DESKS_OUT, SANDBOX_URL, E2E_API_KEY, HUB_BIN, HUB_PORT, HUB_URL, CODE_A, CODE_B, DRIVER_A, DRIVER_B, HUB_DB_NAME } = env;
+for (const k of ['APP', 'DESKS_OUT', 'SANDBOX_URL', 'E2E_API_KEY', 'HUB_BIN', 'HUB_PORT', 'HUB_URL', 'CODE_A', 'CODE_B', 'DRIVER_A', 'DRIVER_B']) {
+  assert.ok(env[k], `${k} is not set: run tests/e2e/desks.sh`);
+}
+const LAKESIDE = 'Serenity Med Spa - Lakeside';
+// Lakeside's first guest: holds one package of every kind, and points in Serenity Rewards.
+const GUEST = 'G10001';
+const RACES = Number(env.DESK_RACES ?? 20);
+const LIVE_RUNS = Number(env.DESK_LIVE_RUNS ?? 5);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+let hub;
+let hubLogs = 0;
+async function startHub() {
+  const log = openSync(join(DESKS_OUT, `hub-${++hubLogs}.log`), 'w');
+  hub = spawn(HUB_BIN, ['serve', '--listen', `127.0.0.1:${HUB_PORT}`, '--zenoti', SANDBOX_URL, '--budget', '600/60s'],
+    { stdio: ['ignore', 'ignore', log] });
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (await fetch(`${HUB_URL}/healthz`).then((r) => r.ok, () => false)) return;
+    await sleep(100);
+  }
+  throw new Error('the hub did not start');
+}
+function killHub() {
+  hub?.kill('SIGKILL');
+  hub = undefined;
+}
+after(killHub);
+
+const sandbox = async (path, body) => {
+  const r = await fetch(`${SANDBOX_URL}${path}`, body === undefined ? {} : {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
+  });
+  assert.ok(r.ok, `${path}: ${r.status}`);
+  return r.json();
+};
+const newInvoice = (services) => sandbox('/_sandbox/invoices', { guest_code: GUEST, services });
+const pointsPaid = async () => (await sandbox('/_sandbox/ledger')).ledger.length;
+
+/** Signs a desk in with the API key at Lakeside and joins the hub with its code. */
+async function openDesk(driver, code, name) {
+  const app = await App.launch(APP, DESKS_OUT, driver);
+  app.name = name;
+  await app.waitForText('Sign in to Zenoti', 30_000);
+  await app.signInWithApiKey(SANDBOX_URL, E2E_API_KEY);
+  await app.waitForText('Choose your center', 30_000);
+  await app.click(`//button[contains(., "${LAKESIDE}")]`);
+  await app.waitForText(`packages at ${LAKESIDE}`, 30_000);
+  await app.click('Settings');
+  await app.type('hubUrl', HUB_URL);
+  await app.type('hubCode', code);
+  await app.click('Join hub');
+  await app.waitForText('Hub connected', 20_000);
+  // The Zenoti cash register this workstation takes payments on.
+  await app.click('Redeem points');
+  await app.type('register', `register-${name}`);
+  await app.pressEnter('register');
+  await app.waitForText(`Cash register: register-${name}`);
+  return app;
+}
+
+const shot = (app, name) => app.screenshot(`${HUB_DB_NAME}-${app.name}-${name}`);
+
+/** Opens the guest's packages on a desk. */
+async function showGuestPackages(app) {
+  await app.click('Guest packages');
+  await app.type('guestSearch', GUEST);
+  await app.pressEnter('guestSearch');
+  await app.click(`//ul[@aria-label="Guests found"]//button[contains(., "${GUEST}")]`);
+  await app.waitForText('sessions left');
+}
+
+/** Brings a desk to the confirmation of 10 points on the invoice. */
+async function confirmPoints(app, number) {
+  await app.click('Redeem points');
+  await app.type('invoiceLookup', number);
+  await app.pressEnter('invoiceLookup');
+  await app.waitForText(`Invoice ${number}`, 20_000);
+  await app.waitForText('points worth', 20_000);
+  await app.click('//label[contains(., "Serenity Rewards")]');
+  await app.type('points', '10');
+  await app.pressEnter('points');
+  await app.waitForText('Redeem 10 points?', 20_000);
+}
+
+const confirmButton = '//div[@role="dialog"]//button[normalize-space()="Redeem"]';
+const text = (app) => app.execute('return document.body.innerText');
+
+test(`two desks on one hub (${HUB_DB_NAME})`, { timeout: 30 * 60_000 }, async () => {
+  await startHub();
+  const [a, b] = await Promise.all([openDesk(DRIVER_A, CODE_A, 'desk-1'), openDesk(DRIVER_B, CODE_B, 'desk-2')]);
+  await shot(a, '01-hub-connected');
+
+  // Desk 1 redeems a session; desk 2, showing the same guest, sees it without touching anything.
+  const delays = [];
+  await showGuestPackages(b);
+  for (let run = 0; run < LIVE_RUNS; run++) {
+    const invoice = await newInvoice(['Swedish Massage']);
+    await showGuestPackages(a);
+    await a.click('//ul[@aria-label="Packages"]//button[contains(., "Massage Series 10")]');
+    await a.click('Redeem a session');
+    await a.type('invoiceLookup', invoice.number);
+    await a.pressEnter('invoiceLookup');
+    await a.waitForText('Service this session pays for', 20_000);
+    await a.click('Redeem session');
+    await a.waitForText('Redeem 1 Swedish Massage?');
+    const before = (await sandbox('/_sandbox/events')).events.length;
+    await a.click(confirmButton);
+    await a.waitForText('Redeemed 1 Swedish Massage from Massage Series 10', 30_000);
+    // The moment the sandbox raised the event, then the moment desk 2's screen says so.
+    const seen = await b.until('the live update on desk 2', async () =>
+      (await text(b)).includes('redeemed at Downtown · desk 1') ? Date.now() : null, 30_000);
+    const { events } = await sandbox('/_sandbox/events');
+    const raised = events.slice(before).find((e) => /redeem|redempt/i.test(e.event_type ?? '') && !/revers/i.test(e.event_type ?? ''));
+    assert.ok(raised, 'the sandbox raised the redemption event');
+    delays.push(seen - Date.parse(`${raised.event_timestamp.slice(0, 23)}Z`));
+    if (run === 0) await shot(b, '02-live-update');
+    // The balance desk 2 shows comes from its own fresh read.
+    const left = 6 - run;
+    await b.waitForText(`${left} of 10 sessions left`, 20_000);
+  }
+
+  // Both press Redeem on the same invoice at once, again and again: one proceeds, the other is
+  // told who holds it, and the ledger gains exactly one payment each time.
+  let firstWins = 0;
+  for (let race = 0; race < RACES; race++) {
+    const invoice = await newInvoice(['Signature Facial']);
+    await Promise.all([confirmPoints(a, invoice.number), confirmPoints(b, invoice.number)]);
+    const paidBefore = await pointsPaid();
+    await Promise.all([a.click(confirmButton), b.click(confirmButton)]);
+    const outcome = async (app) => app.until(`the outcome on ${app.name}`, async () => {
+      const shown = await text(app);
+      if (shown.includes('Paid $') && shown.includes('with 10 points')) return 'paid';
+      if (shown.includes('is redeeming on this invoice')) return 'held';
+      return null;
+    }, 40_000);
+    const [oa, ob] = await Promise.all([outcome(a), outcome(b)]);
+    assert.deepEqual([oa, ob].sort(), ['held', 'paid'], `race ${race}: one desk proceeds, the other is told`);
+    if (oa === 'paid') firstWins++;
+    const loser = oa === 'held' ? a : b;
+    const winnerName = oa === 'paid' ? 'Downtown · desk 1' : 'Downtown · desk 2';
+    assert.ok((await text(loser)).includes(`${winnerName} is redeeming on this invoice`), `race ${race}: the loser is told who holds it`);
+    if (race === 0) await shot(loser, '03-another-desk-is-redeeming');
+    // Let the winner's payment settle before counting.
+    await sleep(500);
+    assert.equal(await pointsPaid(), paidBefore + 1, `race ${race}: one payment in the ledger`);
+  }
+
+  // The hub dies: both desks say so and keep redeeming directly with Zenoti.
+  const killedAt = Date.now();
+  killHub();
+  await Promise.all([a.waitForText('Hub offline', 20_000), b.waitForText('Hub offline', 20_000)]);
+  const offlineShown = Date.now() - killedAt;
+  await shot(a, '04-hub-offline');
+  const offlineInvoice = await newInvoice(['Swedish Massage']);
+  const paidBefore = await pointsPaid();
+  const directStart = Date.now();
+  await confirmPoints(a, offlineInvoice.number);
+  await a.waitForText('The hub is offline');
+  await shot(a, '05-offline-warning');
+  await a.click(confirmButton);
+  await a.waitForText('with 10 points', 30_000);
+  const fallback = Date.now() - killedAt;
+  assert.equal(await pointsPaid(), paidBefore + 1, 'redeemed directly while the hub is down');
+
+  // Back: both reconnect by themselves.
+  await startHub();
+  const restartedAt = Date.now();
+  await Promise.all([a.waitForText('Hub connected', 30_000), b.waitForText('Hub connected', 30_000)]);
+  const reconnected = Date.now() - restartedAt;
+  await shot(b, '06-hub-back');
+  await Promise.all([a.quit(), b.quit()]);
+
+  delays.sort((x, y) => x - y);
+  const pct = (p) => delays[Math.min(delays.length - 1, Math.floor(p * delays.length))];
+  const figures = {
+    database: HUB_DB_NAME,
+    webhook_to_screen_ms: { samples: delays, p50: pct(0.5), p95: pct(0.95) },
+    races: RACES,
+    first_desk_won: firstWins,
+    offline_shown_after_kill_ms: offlineShown,
+    first_direct_redemption_after_kill_ms: fallback,
+    direct_redemption_ms: Date.now() - directStart,
+    reconnected_after_restart_ms: reconnected,
+  };
+  writeFileSync(join(DESKS_OUT, 'figures.json'), JSON.stringify(figures, null, 2));
+  console.log(JSON.stringify(figures));
+});
