@@ -167,6 +167,12 @@ test(`two desks on one hub (${HUB_DB_NAME})`, { timeout: 30 * 60_000 }, async ()
   const offlineInvoice = await newInvoice(['Swedish Massage']);
   const paidBefore = await pointsPaid();
   const directStart = Date.now();
+  await a.click('Redeem points');
+  await a.type('invoiceLookup', offlineInvoice.number);
+  await a.pressEnter('invoiceLookup');
+  await a.waitForText(`Invoice ${offlineInvoice.number}`, 20_000);
+  // Hub killed → the desk's first answer straight from Zenoti on screen (typing included).
+  const firstDirectRead = Date.now() - killedAt;
   await confirmPoints(a, offlineInvoice.number);
   await a.waitForText('The hub is offline');
   await shot(a, '05-offline-warning');
@@ -191,6 +197,7 @@ test(`two desks on one hub (${HUB_DB_NAME})`, { timeout: 30 * 60_000 }, async ()
     races: RACES,
     first_desk_won: firstWins,
     offline_shown_after_kill_ms: offlineShown,
+    first_direct_read_after_kill_ms: firstDirectRead,
     first_direct_redemption_after_kill_ms: fallback,
     direct_redemption_ms: Date.now() - directStart,
     reconnected_after_restart_ms: reconnected,
