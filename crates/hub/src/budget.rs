@@ -148,8 +148,8 @@ impl Observed {
 }
 
 /// `60/60s`, `10/1s`, `600/500ms`: the `--budget` option.
-pub fn parse_budget(text: &str) -> Result<(i64, i64), String> {
-    let bad = || format!("--budget must read CALLS/WINDOW such as 60/60s or 20/2s, not \"{text}\"");
+pub fn parse_budget(text: &str) -> Result<(i64, i64), HubError> {
+    let bad = || HubError::Config(format!("--budget must read CALLS/WINDOW such as 60/60s or 20/2s, not \"{text}\""));
     let (calls, window) = text.trim().split_once('/').ok_or_else(bad)?;
     let calls: i64 = calls.trim().parse().map_err(|_| bad())?;
     let window = window.trim();
@@ -372,9 +372,9 @@ mod tests {
 
     #[test]
     fn the_budget_option_reads_calls_per_window() {
-        assert_eq!(parse_budget("60/60s"), Ok((60, 60_000)));
-        assert_eq!(parse_budget("20/2s"), Ok((20, 2000)));
-        assert_eq!(parse_budget("600/500ms"), Ok((600, 500)));
+        assert_eq!(parse_budget("60/60s").unwrap(), (60, 60_000));
+        assert_eq!(parse_budget("20/2s").unwrap(), (20, 2000));
+        assert_eq!(parse_budget("600/500ms").unwrap(), (600, 500));
         assert!(parse_budget("60").is_err());
         assert!(parse_budget("0/1s").is_err());
         assert!(parse_budget("60/1h").is_err());

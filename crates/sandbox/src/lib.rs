@@ -56,7 +56,7 @@ use tokio::net::TcpListener;
 
 pub use clock::Clock;
 pub use faults::{Fault, FaultAction};
-pub use ratelimit::RateLimit;
+pub use ratelimit::{BadRateLimit, RateLimit};
 pub use webhook::{DeliveryStatus, WebhookDelivery, WebhookStatus};
 
 /// The demo organization's API key. Not a secret: it opens only the sandbox.

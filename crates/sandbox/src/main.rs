@@ -53,14 +53,14 @@ struct Args {
     webhook_timeout_ms: u64,
 }
 
-fn parse_rate_limit(text: &str) -> Result<RateLimit, String> {
+fn parse_rate_limit(text: &str) -> Result<RateLimit, zenoti_sandbox::BadRateLimit> {
     text.parse()
 }
 
-fn parse_scale(text: &str) -> Result<f64, String> {
+fn parse_scale(text: &str) -> Result<f64, zenoti_sandbox::BadRateLimit> {
     match text.trim().parse::<f64>() {
         Ok(f) if f.is_finite() && f >= 0.0 => Ok(f),
-        _ => Err(format!("'{text}' is not a number of 0 or more, such as 0.001")),
+        _ => Err(zenoti_sandbox::BadRateLimit(format!("'{text}' is not a number of 0 or more, such as 0.001"))),
     }
 }
 

@@ -51,39 +51,44 @@ impl RateLimit {
     }
 }
 
+/// A rate limit or window that does not read, and why.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct BadRateLimit(pub String);
+
 /// `calls/window[/burst]`: `60/6s`, `60/6s/60`, `10/500ms/5`. The burst is `calls` when absent.
 impl FromStr for RateLimit {
-    type Err = String;
+    type Err = BadRateLimit;
 
-    fn from_str(text: &str) -> Result<Self, String> {
+    fn from_str(text: &str) -> Result<Self, BadRateLimit> {
         let usage = "expected CALLS/WINDOW[/BURST], such as 60/60s, 60/6s/60 or 10/500ms";
         let parts: Vec<&str> = text.trim().split('/').map(str::trim).collect();
         if !(2..=3).contains(&parts.len()) {
-            return Err(format!("'{text}': {usage}"));
+            return Err(BadRateLimit(format!("'{text}': {usage}")));
         }
         let count = |what: &str, value: &str| match value.parse::<u32>() {
             Ok(n) if n > 0 => Ok(n),
-            _ => Err(format!("'{text}': {what} '{value}' is not a whole number above 0 ({usage})")),
+            _ => Err(BadRateLimit(format!("'{text}': {what} '{value}' is not a whole number above 0 ({usage})"))),
         };
         let calls = count("calls", parts[0])?;
-        let window = parse_window(parts[1]).map_err(|e| format!("'{text}': {e} ({usage})"))?;
+        let window = parse_window(parts[1]).map_err(|e| BadRateLimit(format!("'{text}': {e} ({usage})")))?;
         let burst = parts.get(2).map_or(Ok(calls), |b| count("burst", b))?;
         Ok(RateLimit { calls, window, burst })
     }
 }
 
 /// `6s` or `500ms`, above zero.
-fn parse_window(text: &str) -> Result<Duration, String> {
+fn parse_window(text: &str) -> Result<Duration, BadRateLimit> {
     let (digits, unit): (&str, fn(u64) -> Duration) = if let Some(ms) = text.strip_suffix("ms") {
         (ms, Duration::from_millis)
     } else if let Some(s) = text.strip_suffix('s') {
         (s, Duration::from_secs)
     } else {
-        return Err(format!("window '{text}' needs a unit, s or ms"));
+        return Err(BadRateLimit(format!("window '{text}' needs a unit, s or ms")));
     };
     match digits.trim().parse::<u64>() {
         Ok(n) if n > 0 => Ok(unit(n)),
-        _ => Err(format!("window '{text}' is not a whole number of s or ms above 0")),
+        _ => Err(BadRateLimit(format!("window '{text}' is not a whole number of s or ms above 0"))),
     }
 }
 
