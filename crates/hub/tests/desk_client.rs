@@ -77,7 +77,7 @@ async fn a_hub_that_cannot_be_reached_sends_the_call_to_zenoti_directly_and_says
     let sandbox = Sandbox::start_local(Config::default()).await.unwrap();
     let link = joined(&format!("http://127.0.0.1:{}", free_port()), "t");
     let zenoti = client(&sandbox, &link);
-    let mut states = link.watch();
+    let states = link.watch();
     assert!(!zenoti.list_centers().await.unwrap().is_empty());
     assert_eq!(link.state(), HubState::Offline);
     assert!(states.has_changed().unwrap());
