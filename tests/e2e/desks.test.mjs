@@ -95,9 +95,13 @@ async function showGuestPackages(app) {
 /** Looks an invoice up by its number: the whole number in the field before Enter (a busy
  * machine may still be typing), and the exact match picked if a list is shown. */
 async function lookupInvoice(app, number, ready) {
-  await app.type('invoiceLookup', number);
-  await app.until('the invoice number typed in full', () =>
-    app.execute('return document.getElementById("invoiceLookup").value === arguments[0]', number));
+  for (let attempt = 1; ; attempt++) {
+    await app.type('invoiceLookup', number);
+    const full = await app.until('the invoice number typed in full', () =>
+      app.execute('return document.getElementById("invoiceLookup").value === arguments[0]', number), 3_000)
+      .catch((e) => (attempt === 3 ? Promise.reject(e) : false));
+    if (full) break;
+  }
   await app.pressEnter('invoiceLookup');
   const state = await app.until(`invoice ${number}`, async () => {
     if ((await text(app)).includes(ready)) return 'open';
