@@ -102,15 +102,29 @@ async function lookupInvoice(app, number, ready) {
       .catch((e) => (attempt === 3 ? Promise.reject(e) : false));
     if (full) break;
   }
-  await app.pressEnter('invoiceLookup');
-  const state = await app.until(`invoice ${number}`, async () => {
+  // What the lookup came to: the invoice open, the matching invoices listed, or still looking.
+  const progress = async () => {
     if ((await text(app)).includes(ready)) return 'open';
-    const listed = await app.execute(
-      'return [...document.querySelectorAll("button")].some((b) => b.innerText.trim().startsWith(arguments[0] + " ·"))', number);
-    return listed ? 'listed' : null;
+    return app.execute(`
+      if (document.querySelector('ul[aria-label="Matching invoices"]')) return 'listed';
+      const find = [...document.querySelectorAll('form.lookup button')].find((b) => b.innerText.includes('Finding'));
+      return find ? 'finding' : null;`);
+  };
+  await app.pressEnter('invoiceLookup');
+  // A lookup that never started (Enter lost on a busy machine) is told apart from a slow one,
+  // with what the field and the focus were, and Enter is pressed once more as a person would.
+  const started = await app.until('the lookup to start', progress, 5_000).catch(() => null);
+  if (!started) {
+    const seen = await app.execute('const f = document.getElementById("invoiceLookup"); return JSON.stringify({value: f?.value, focus: document.activeElement?.id || document.activeElement?.tagName});');
+    console.error(`${app.name}: Enter on ${number} started no lookup (${seen}); pressing Enter again`);
+    await app.pressEnter('invoiceLookup');
+  }
+  const state = await app.until(`invoice ${number}`, async () => {
+    const now = await progress();
+    return now === 'finding' ? null : now;
   }, 20_000);
   if (state === 'listed') {
-    await app.click(`//button[starts-with(normalize-space(), "${number} ·")]`);
+    await app.click(`//ul[@aria-label="Matching invoices"]//button[starts-with(normalize-space(), "${number} ·")]`);
     await app.waitForText(ready, 20_000);
   }
 }
