@@ -75,6 +75,16 @@ pub enum FaultAction {
     /// Answer normally, but with `page_info.total` (or `page_Info.total`) rewritten to `total`,
     /// such as an absurd 1_000_000_000.
     OverrideTotal { total: i64 },
+    /// Do the work, then answer normally but with `value` at the RFC 6901 JSON `pointer` of the
+    /// answer (`/packages/0/type` → `99`, `/invoice/transactions/0/payment_option` → `"CASH"`):
+    /// a field of another type, or an enum value the client does not know. The value there is
+    /// replaced; a missing last key is added when its parent is an object; when the parent is
+    /// missing (or an array without that index), the answer goes through unchanged.
+    SetValue { pointer: String, value: serde_json::Value },
+    /// Do the work, then answer normally but with every object key equal to `from`, at any
+    /// depth, renamed `to`, its value kept (`page_info` → `page_Info`, or a wrapper
+    /// `categories` → `category_list`).
+    RenameKey { from: String, to: String },
 }
 
 impl FaultAction {
@@ -86,6 +96,23 @@ impl FaultAction {
     /// [`FaultAction::ApplyThenRespond`] with no headers.
     pub fn apply_then_respond(status: u16, body: impl Into<String>) -> FaultAction {
         FaultAction::ApplyThenRespond { status, body: body.into(), headers: Vec::new() }
+    }
+
+    /// [`FaultAction::SetValue`].
+    pub fn set_value(pointer: impl Into<String>, value: impl Into<serde_json::Value>) -> FaultAction {
+        FaultAction::SetValue { pointer: pointer.into(), value: value.into() }
+    }
+
+    /// [`FaultAction::RenameKey`].
+    pub fn rename_key(from: impl Into<String>, to: impl Into<String>) -> FaultAction {
+        FaultAction::RenameKey { from: from.into(), to: to.into() }
+    }
+
+    /// A `Respond` 404 with the ASP.NET answer Zenoti gives for a route it does not have:
+    /// `{"Message":"No HTTP resource was found that matches the request URI '<path>'."}`.
+    pub fn not_found(path: &str) -> FaultAction {
+        let message = format!("No HTTP resource was found that matches the request URI '{path}'.");
+        FaultAction::respond(404, serde_json::json!({ "Message": message }).to_string())
     }
 
     /// Adds a header to a `Respond` or `ApplyThenRespond` (other actions are returned as they are).
@@ -117,9 +144,9 @@ fn canned(status: u16, body: String, retry_after: Option<String>, headers: &[(St
     response
 }
 
-/// The answer with `page_info.total` (either spelling) set to `total`; an answer that is not a
-/// JSON object goes through as it was.
-async fn override_total(response: Response, total: i64) -> Response {
+/// The answer with its JSON body changed by `edit`, without its (now wrong) `Content-Length`.
+/// An answer whose body is not JSON goes through as it was.
+async fn edit_json(response: Response, edit: impl FnOnce(&mut serde_json::Value)) -> Response {
     let (mut parts, body) = response.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
         return broken_response();
@@ -127,13 +154,52 @@ async fn override_total(response: Response, total: i64) -> Response {
     let Ok(mut value) = serde_json::from_slice::<serde_json::Value>(&bytes) else {
         return Response::from_parts(parts, Body::from(bytes));
     };
+    edit(&mut value);
+    parts.headers.remove(CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(serde_json::to_vec(&value).unwrap_or_default()))
+}
+
+/// Sets `page_info.total` (either spelling) to `total`, where there is such an object.
+fn override_total(answer: &mut serde_json::Value, total: i64) {
     for key in ["page_info", "page_Info"] {
-        if let Some(page) = value.get_mut(key).and_then(serde_json::Value::as_object_mut) {
+        if let Some(page) = answer.get_mut(key).and_then(serde_json::Value::as_object_mut) {
             page.insert("total".into(), total.into());
         }
     }
-    parts.headers.remove(CONTENT_LENGTH);
-    Response::from_parts(parts, Body::from(serde_json::to_vec(&value).unwrap_or_default()))
+}
+
+/// Puts `value` at the JSON `pointer` (RFC 6901): replaces what is there, or adds the last key
+/// to its parent object. Nothing changes when there is no such parent.
+fn set_value(answer: &mut serde_json::Value, pointer: &str, value: serde_json::Value) {
+    if let Some(slot) = answer.pointer_mut(pointer) {
+        *slot = value;
+        return;
+    }
+    let Some((parent, last)) = pointer.rsplit_once('/') else {
+        return;
+    };
+    if let Some(serde_json::Value::Object(map)) = answer.pointer_mut(parent) {
+        // RFC 6901: `~1` is `/`, then `~0` is `~`.
+        map.insert(last.replace("~1", "/").replace("~0", "~"), value);
+    }
+}
+
+/// Renames every object key `from`, at any depth, to `to` (a key `to` beside it is replaced).
+fn rename_key(answer: &mut serde_json::Value, from: &str, to: &str) {
+    match answer {
+        serde_json::Value::Object(map) => {
+            if from != to && map.contains_key(from) {
+                *map = std::mem::take(map)
+                    .into_iter()
+                    .filter(|(k, _)| k != to)
+                    .map(|(k, v)| if k == from { (to.to_owned(), v) } else { (k, v) })
+                    .collect();
+            }
+            map.values_mut().for_each(|v| rename_key(v, from, to));
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(|v| rename_key(v, from, to)),
+        _ => {}
+    }
 }
 
 /// A response whose body fails after the headers: the client sees the connection break.
@@ -241,7 +307,15 @@ async fn respond(state: &State, request: Request, next: Next, method: &str, path
             drop(next.run(request).await);
             canned(status, body, None, &headers)
         }
-        Some(FaultAction::OverrideTotal { total }) => override_total(next.run(request).await, total).await,
+        Some(FaultAction::OverrideTotal { total }) => {
+            edit_json(next.run(request).await, |answer| override_total(answer, total)).await
+        }
+        Some(FaultAction::SetValue { pointer, value }) => {
+            edit_json(next.run(request).await, |answer| set_value(answer, &pointer, value)).await
+        }
+        Some(FaultAction::RenameKey { from, to }) => {
+            edit_json(next.run(request).await, |answer| rename_key(answer, &from, &to)).await
+        }
         None => next.run(request).await,
     }
 }
@@ -418,6 +492,14 @@ mod tests {
             ),
             (FaultAction::OverrideTotal { total: 7 }, json!({"kind": "override_total", "total": 7})),
             (
+                FaultAction::set_value("/packages/0/type", 99),
+                json!({"kind": "set_value", "pointer": "/packages/0/type", "value": 99}),
+            ),
+            (
+                FaultAction::rename_key("page_info", "page_Info"),
+                json!({"kind": "rename_key", "from": "page_info", "to": "page_Info"}),
+            ),
+            (
                 FaultAction::respond(429, "").with_header("Retry-After", "1e20"),
                 json!({"kind": "respond", "status": 429, "body": "", "retry_after": null, "headers": [["Retry-After", "1e20"]]}),
             ),
@@ -432,6 +514,174 @@ mod tests {
         let bare: FaultAction =
             serde_json::from_value(json!({"kind": "apply_then_respond", "status": 500, "body": "{}"})).unwrap();
         assert_eq!(bare, FaultAction::apply_then_respond(500, "{}"));
+    }
+
+    /// A sandbox and the path of its first center's packages list.
+    async fn packages() -> (Sandbox, String) {
+        let sandbox = Sandbox::start_local(Config::default()).await.unwrap();
+        let path = format!("/v1/centers/{}/packages", sandbox.center_ids()[0]);
+        (sandbox, path)
+    }
+
+    async fn get_json(sandbox: &Sandbox, path_and_query: &str) -> (u16, Value) {
+        let response = reqwest::Client::new()
+            .get(format!("{}{path_and_query}", sandbox.base_url()))
+            .header("authorization", AUTH)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap())
+    }
+
+    #[tokio::test]
+    async fn set_value_replaces_a_nested_value_and_adds_a_missing_key() {
+        let (sandbox, path) = packages().await;
+        let page = format!("{path}?page=1&size=10");
+        let (_, plain) = get_json(&sandbox, &page).await;
+        assert!(plain["packages"][0].get("type").is_some(), "{plain}");
+        assert_ne!(plain["packages"][0]["type"], 99);
+
+        sandbox.inject(Fault::new("GET", &path, 1, FaultAction::set_value("/packages/0/type", 99)));
+        let (status, answer) = get_json(&sandbox, &page).await;
+        assert_eq!(status, 200);
+        assert_eq!(answer["packages"][0]["type"], 99);
+        let mut expected = plain.clone();
+        expected["packages"][0]["type"] = json!(99);
+        assert_eq!(answer, expected, "only that value changed");
+
+        sandbox.inject(Fault::new("GET", &path, 1, FaultAction::set_value("/page_info/cursor", "abc")));
+        let (_, answer) = get_json(&sandbox, &page).await;
+        assert_eq!(answer["page_info"]["cursor"], "abc");
+        assert_eq!(answer["page_info"]["total"], plain["page_info"]["total"]);
+
+        // A string where the client expects an object, at an invoice's payment.
+        let id = sandbox.with_books(|b| b.invoices.iter().find(|i| !i.payments.is_empty()).unwrap().id.clone());
+        let invoice = format!("/v1/invoices/{id}");
+        let pointer = "/invoice/transactions/0/payment_option";
+        let (_, plain_invoice) = get_json(&sandbox, &invoice).await;
+        assert!(plain_invoice.pointer(pointer).is_some_and(Value::is_object), "{plain_invoice}");
+        sandbox.inject(Fault::new("GET", &invoice, 1, FaultAction::set_value(pointer, "CASH")));
+        let (_, answer) = get_json(&sandbox, &invoice).await;
+        assert_eq!(answer.pointer(pointer), Some(&json!("CASH")));
+    }
+
+    #[tokio::test]
+    async fn set_value_changes_nothing_without_the_parent() {
+        let (sandbox, path) = packages().await;
+        let page = format!("{path}?page=1&size=10");
+        let (_, plain) = get_json(&sandbox, &page).await;
+        for pointer in ["/no_such/key", "/packages/999/type", "/packages/0/type/deeper", "no_slash"] {
+            sandbox.inject(Fault::new("GET", &path, 1, FaultAction::set_value(pointer, 99)));
+            let (status, answer) = get_json(&sandbox, &page).await;
+            assert_eq!(status, 200);
+            assert_eq!(answer, plain, "{pointer}");
+        }
+        assert!(sandbox.state.faults.lock().unwrap().iter().all(|f| f.times == 0), "each fault was used");
+    }
+
+    #[test]
+    fn set_value_and_rename_key_follow_json_pointers_and_reach_every_depth() {
+        let mut doc = json!({"a/b": {"m~n": 1}, "list": [{"k": 1}, {"k": 2}]});
+        super::set_value(&mut doc, "/a~1b/m~0n", json!(2));
+        super::set_value(&mut doc, "/a~1b/new~1key", json!(3));
+        super::set_value(&mut doc, "/list/1/k", json!("two"));
+        super::set_value(&mut doc, "/list/2", json!("out of range"));
+        assert_eq!(doc, json!({"a/b": {"m~n": 2, "new/key": 3}, "list": [{"k": 1}, {"k": "two"}]}));
+        super::set_value(&mut doc, "", json!([]));
+        assert_eq!(doc, json!([]), "the empty pointer is the whole answer");
+
+        let mut doc = json!({"k": {"k": [{"k": 1, "x": {"k": null}}]}, "other": "k"});
+        super::rename_key(&mut doc, "k", "K");
+        assert_eq!(doc, json!({"K": {"K": [{"K": 1, "x": {"K": null}}]}, "other": "k"}));
+        // A key already named `to` gives way to the renamed one.
+        let mut doc = json!({"from": 1, "to": 2});
+        super::rename_key(&mut doc, "from", "to");
+        assert_eq!(doc, json!({"to": 1}));
+    }
+
+    #[tokio::test]
+    async fn rename_key_renames_at_any_depth_and_keeps_the_value() {
+        let (sandbox, path) = packages().await;
+        let page = format!("{path}?page=1&size=10");
+        let (_, plain) = get_json(&sandbox, &page).await;
+        sandbox.inject(Fault::new("GET", &path, 1, FaultAction::rename_key("page_info", "page_Info")));
+        let (status, answer) = get_json(&sandbox, &page).await;
+        assert_eq!(status, 200);
+        assert!(answer.get("page_info").is_none(), "{answer}");
+        assert_eq!(answer["page_Info"], plain["page_info"]);
+        assert_eq!(answer["packages"], plain["packages"]);
+
+        // Inside every element of the list.
+        sandbox.inject(Fault::new("GET", &path, 1, FaultAction::rename_key("type", "package_type")));
+        let (_, answer) = get_json(&sandbox, &page).await;
+        let listed = answer["packages"].as_array().unwrap();
+        assert_eq!(listed.len(), 10);
+        for (renamed, original) in listed.iter().zip(plain["packages"].as_array().unwrap()) {
+            assert!(renamed.get("type").is_none());
+            assert_eq!(renamed["package_type"], original["type"]);
+        }
+    }
+
+    #[tokio::test]
+    async fn redeemable_points_are_served_under_invoices_too() {
+        let sandbox = Sandbox::start_local(Config::default()).await.unwrap();
+        let inv = sandbox.add_open_invoice(1, &[0, 1]);
+        let documented = format!("/v1/guests/{}/payments/loyalty_points/redeemable", inv.id);
+        let elsewhere = format!("/v1/invoices/{}/payments/loyalty_points/redeemable", inv.id);
+        for query in ["", "?redeem_across_programs=1"] {
+            let (status, by_guests) = get_json(&sandbox, &format!("{documented}{query}")).await;
+            assert_eq!(status, 200, "{by_guests}");
+            let (status, by_invoices) = get_json(&sandbox, &format!("{elsewhere}{query}")).await;
+            assert_eq!(status, 200, "{by_invoices}");
+            assert_eq!(by_invoices, by_guests);
+        }
+        let (status, unknown) =
+            get_json(&sandbox, "/v1/invoices/00000000-0000-0000-0000-000000000000/payments/loyalty_points/redeemable")
+                .await;
+        assert_eq!(status, 502, "{unknown}");
+    }
+
+    #[tokio::test]
+    async fn not_found_answers_as_zenoti_does_for_a_route_it_lacks() {
+        let sandbox = Sandbox::start_local(Config::default()).await.unwrap();
+        let inv = sandbox.add_open_invoice(1, &[0]);
+        let elsewhere = format!("/v1/invoices/{}/payments/loyalty_points/redeemable", inv.id);
+        let documented = format!("/v1/guests/{}/payments/loyalty_points/redeemable", inv.id);
+        sandbox.inject(Fault::new("GET", &elsewhere, 1, FaultAction::not_found(&elsewhere)));
+        let (status, answer) = get_json(&sandbox, &elsewhere).await;
+        assert_eq!(status, 404);
+        let message = format!("No HTTP resource was found that matches the request URI '{elsewhere}'.");
+        assert_eq!(answer, json!({"Message": message}));
+        let (status, _) = get_json(&sandbox, &documented).await;
+        assert_eq!(status, 200, "the other route still answers");
+        let (status, _) = get_json(&sandbox, &elsewhere).await;
+        assert_eq!(status, 200, "once only");
+    }
+
+    #[tokio::test]
+    async fn reshaping_faults_can_be_added_over_http() {
+        let (sandbox, path) = packages().await;
+        let page = format!("{path}?page=1&size=10");
+        let client = reqwest::Client::new();
+        let faults = format!("{}/_sandbox/faults", sandbox.base_url());
+        let set = json!({"path_prefix": path,
+            "action": {"kind": "set_value", "pointer": "/packages/0/type", "value": "99"}});
+        let rename =
+            json!({"path_prefix": path, "action": {"kind": "rename_key", "from": "packages", "to": "package_list"}});
+        for fault in [&set, &rename] {
+            assert_eq!(client.post(&faults).json(fault).send().await.unwrap().status(), 204, "{fault}");
+        }
+        let (_, answer) = get_json(&sandbox, &page).await;
+        assert_eq!(answer["packages"][0]["type"], "99");
+        let (_, answer) = get_json(&sandbox, &page).await;
+        assert!(answer.get("packages").is_none());
+        assert_eq!(answer["package_list"].as_array().unwrap().len(), 10);
+        let (_, answer) = get_json(&sandbox, &page).await;
+        assert_eq!(answer["packages"].as_array().unwrap().len(), 10, "each fault applied once");
+        // A malformed action is refused.
+        let bad = json!({"path_prefix": path, "action": {"kind": "set_value", "value": 1}});
+        assert_eq!(client.post(&faults).json(&bad).send().await.unwrap().status(), 422);
     }
 
     #[tokio::test]

@@ -13,8 +13,17 @@
 //! webhooks: retried with backoff, in any order, deactivated after consecutive failures
 //! ([`webhook`]).
 //!
+//! The redeemable points are served both where the docs put them
+//! (`GET /v1/guests/{invoice_id}/payments/loyalty_points/redeemable`) and under
+//! `/v1/invoices/{invoice_id}/…` (UNKNOWN which one an organization answers; a
+//! [`FaultAction::not_found`] on one leaves only the other).
+//!
 //! Test hooks, outside the Zenoti API:
-//! - `POST /_sandbox/faults` adds a [`Fault`], `DELETE /_sandbox/faults` clears them;
+//! - `POST /_sandbox/faults` adds a [`Fault`], `DELETE /_sandbox/faults` clears them. A fault
+//!   answers in its stead ([`FaultAction::Respond`], [`FaultAction::not_found`]), delays, breaks
+//!   the connection, or reshapes the real answer: `override_total`, `set_value` (a JSON pointer's
+//!   value) and `rename_key` (a key at any depth), for answers that differ from what the client
+//!   expects;
 //! - `GET /_sandbox/stats` returns [`Stats`] (calls allowed and refused by the rate limit, grants,
 //!   requests);
 //! - `GET /_sandbox/ledger`: the loyalty ledger and codes sent;
@@ -417,6 +426,11 @@ fn router(state: Arc<State>) -> Router {
         .route("/v1/invoices/{invoice_id}", get(loyalty::get_invoice))
         .route("/v1/centers/{center_id}/invoices", get(loyalty::center_invoices))
         .route("/v1/guests/{invoice_id}/payments/loyalty_points/redeemable", get(loyalty::redeemable))
+        // UNKNOWN: the docs put the redeemable points under /v1/guests/ with an invoice id; some
+        // organizations may answer them under /v1/invoices/. The sandbox answers both; a fault
+        // refusing one (`FaultAction::not_found`) stands for an organization where only the
+        // other exists.
+        .route("/v1/invoices/{invoice_id}/payments/loyalty_points/redeemable", get(loyalty::redeemable))
         .route("/v1/invoices/{invoice_id}/payments/loyalty_points", post(loyalty::redeem))
         .route("/v1/guests/{guest_id}/points/{kind}", get(loyalty::redeemed_points))
         .route("/v1/guests/{guest_id}/packages", get(guest_packages::list))

@@ -56,7 +56,8 @@ pub(crate) async fn center_invoices(
 }
 
 /// `GET /v1/guests/{invoice_id}/payments/loyalty_points/redeemable` (the docs put an invoice id
-/// under `guests`). At a center that requires an OTP, this is when the guest is sent one.
+/// under `guests`), also served under `/v1/invoices/{invoice_id}/…`. At a center that requires
+/// an OTP, this is when the guest is sent one.
 pub(crate) async fn redeemable(
     AxumState(state): AxumState<Arc<State>>,
     Path(invoice_id): Path<String>,
