@@ -65,9 +65,9 @@ pub struct Address {
 }
 
 #[derive(Debug, Deserialize)]
-struct CentersResponse {
+pub(crate) struct CentersResponse {
     #[serde(default)]
-    centers: Option<Vec<Center>>,
+    pub centers: Option<Vec<Center>>,
 }
 
 impl Client {

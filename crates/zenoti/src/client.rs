@@ -15,10 +15,13 @@ use tokio::sync::Mutex;
 use url::Url;
 
 use crate::auth::{Credentials, EmployeeLogin, Token, TokenRequest, TokenResponse};
+#[cfg(test)]
 use crate::de::decode;
 use crate::error::{find_api_error, Error, Result};
 use crate::hub::{hub_url, HubLink, Priority};
 use crate::ratelimit::{seconds, RateLimit, RateLimiter, DAY};
+use crate::readings::Readings;
+use crate::unexpected::{decode_noting, Unexpected};
 
 /// Zenoti's US data center, the default.
 pub const DEFAULT_BASE_URL: &str = "https://api.zenoti.com";
@@ -58,6 +61,23 @@ pub struct ClientConfig {
     pub rate_limit: RateLimit,
     /// The desk's hub, when it has joined one: calls go through it while it is reachable.
     pub hub: Option<Arc<HubLink>>,
+    /// How this organization answers where the docs leave two readings open (found by the
+    /// connection check, `check.rs`).
+    pub readings: Readings,
+    /// Told of every answer that was not as expected (a decode failure, a field of another
+    /// type, an unknown enum value).
+    pub observer: Option<Arc<dyn Observer>>,
+}
+
+/// Hears of answers that were not as expected ([`Unexpected`]: paths and types, no values).
+pub trait Observer: Send + Sync {
+    fn unexpected(&self, found: &Unexpected);
+}
+
+impl std::fmt::Debug for dyn Observer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Observer")
+    }
 }
 
 impl ClientConfig {
@@ -70,6 +90,8 @@ impl ClientConfig {
             retry: RetryPolicy::default(),
             rate_limit: RateLimit::default(),
             hub: None,
+            readings: Readings::default(),
+            observer: None,
         }
     }
 }
@@ -122,6 +144,15 @@ struct Inner {
     retry: RetryPolicy,
     limiter: RateLimiter,
     hub: Option<Arc<HubLink>>,
+    readings: std::sync::RwLock<Readings>,
+    observer: Option<Arc<dyn Observer>>,
+}
+
+/// One answer as it came: status, headers, body.
+pub(crate) struct Answer {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: bytes::Bytes,
 }
 
 enum Auth {
@@ -180,6 +211,8 @@ impl Client {
                 // holds back no call (payments included) for longer than that either.
                 limiter: RateLimiter::new(config.rate_limit, max_pause),
                 hub: config.hub,
+                readings: std::sync::RwLock::new(config.readings),
+                observer: config.observer,
             }),
             priority: Priority::default(),
         })
@@ -192,6 +225,16 @@ impl Client {
 
     pub fn base_url(&self) -> &Url {
         &self.inner.base
+    }
+
+    /// How this client reads what the docs leave open.
+    pub fn readings(&self) -> Readings {
+        self.inner.readings.read().unwrap().clone()
+    }
+
+    /// Reads as the connection check found this organization answers, from the next call on.
+    pub fn set_readings(&self, readings: Readings) {
+        *self.inner.readings.write().unwrap() = readings;
     }
 
     /// Obtains a token now (employee login); a no-op for an API key.
@@ -256,7 +299,7 @@ impl Client {
         }
     }
 
-    /// Sends one call once: through the hub while it is reachable, else straight to Zenoti.
+    /// Sends one call once, and reads its answer (noting what was not as expected).
     async fn call<T: DeserializeOwned>(
         &self,
         method: reqwest::Method,
@@ -265,8 +308,63 @@ impl Client {
         body: Option<&Value>,
         authorization: HeaderValue,
     ) -> Result<T> {
+        let answer = self.exchange(&method, url, query, body, authorization, None).await?;
+        self.read_answer(&method, url, &answer)
+    }
+
+    /// An answer as a value or an error; what in it was not as expected goes to the observer.
+    pub(crate) fn read_answer<T: DeserializeOwned>(
+        &self,
+        method: &reqwest::Method,
+        url: &Url,
+        answer: &Answer,
+    ) -> Result<T> {
+        self.read_answer_noted(method, url, answer).0
+    }
+
+    /// [`Client::read_answer`], and the surprises it told the observer of.
+    pub(crate) fn read_answer_noted<T: DeserializeOwned>(
+        &self,
+        method: &reqwest::Method,
+        url: &Url,
+        answer: &Answer,
+    ) -> (Result<T>, Vec<Unexpected>) {
+        let (result, mut unexpected) = interpret_noting(answer.status, &answer.headers, &answer.body);
+        let endpoint = crate::unexpected::endpoint(method.as_str(), url.path());
+        for found in &mut unexpected {
+            found.endpoint = endpoint.clone();
+            self.tell_observer(found);
+        }
+        (result, unexpected)
+    }
+
+    pub(crate) fn tell_observer(&self, found: &Unexpected) {
+        tracing::warn!(endpoint = %found.endpoint, path = %found.path, expected = %found.expected, found = %found.found, kind = ?found.kind, "an answer was not as expected");
+        if let Some(observer) = &self.inner.observer {
+            observer.unexpected(found);
+        }
+    }
+
+    pub(crate) fn is_employee(&self) -> bool {
+        matches!(self.inner.auth, Auth::Employee { .. })
+    }
+
+    /// Sends one call once: through the hub while it is reachable, else straight to Zenoti.
+    /// `timeout` shortens this call's own (the connection check's).
+    pub(crate) async fn exchange(
+        &self,
+        method: &reqwest::Method,
+        url: &Url,
+        query: &[(&str, String)],
+        body: Option<&Value>,
+        authorization: HeaderValue,
+        timeout: Option<Duration>,
+    ) -> Result<Answer> {
         let build = |target: Url| {
-            let request = self.inner.http.request(method.clone(), target).query(query);
+            let mut request = self.inner.http.request(method.clone(), target).query(query);
+            if let Some(timeout) = timeout {
+                request = request.timeout(timeout);
+            }
             match body {
                 Some(body) => request.json(body),
                 None => request,
@@ -296,9 +394,9 @@ impl Client {
                 Ok(response) => {
                     let status = response.status();
                     let headers = response.headers().clone();
-                    let bytes = response.bytes().await.map_err(Error::from_reqwest)?;
-                    match hub_failure(status, &headers, &bytes) {
-                        None => return interpret(status, &headers, &bytes),
+                    let body = response.bytes().await.map_err(Error::from_reqwest)?;
+                    match hub_failure(status, &headers, &body) {
+                        None => return Ok(Answer { status, headers, body }),
                         // The hub refused before forwarding: safe to send to Zenoti directly.
                         Some(HubFailure::NotForwarded) => {
                             tracing::warn!(%status, "the hub cannot work; working directly with Zenoti");
@@ -308,7 +406,7 @@ impl Client {
                         Some(HubFailure::Unknown) => {
                             link.set_up(false);
                             if method != reqwest::Method::GET {
-                                return interpret(status, &headers, &bytes);
+                                return Ok(Answer { status, headers, body });
                             }
                         }
                     }
@@ -319,7 +417,7 @@ impl Client {
     }
 
     /// Sends one request straight to Zenoti within a rate limit.
-    async fn send<T: DeserializeOwned>(&self, request: reqwest::RequestBuilder, limiter: &RateLimiter) -> Result<T> {
+    async fn send(&self, request: reqwest::RequestBuilder, limiter: &RateLimiter) -> Result<Answer> {
         limiter.acquire().await;
         let response = request.send().await.map_err(Error::from_reqwest)?;
         let status = response.status();
@@ -329,7 +427,23 @@ impl Client {
             limiter.pause(retry_after(&headers).unwrap_or(Duration::from_secs(1)));
         }
         let body = response.bytes().await.map_err(Error::from_reqwest)?;
-        interpret(status, &headers, &body)
+        Ok(Answer { status, headers, body })
+    }
+
+    /// How long Zenoti asked this client to hold every call back, if it did (a 429's
+    /// `Retry-After`, or a spent `RateLimit-Remaining`).
+    pub(crate) fn held_back(&self) -> Option<Duration> {
+        match self.inner.hub.as_ref().and_then(|link| link.target().map(|t| (link.is_up(), t))) {
+            // The hub's budget decides, and says so in its answer.
+            Some((true, _)) => None,
+            Some((false, target)) => target.fair_share.paused_for(),
+            None => self.inner.limiter.paused_for(),
+        }
+    }
+
+    /// The Authorization header for a call (signing in first when a token is needed).
+    pub(crate) async fn authorization_header(&self) -> Result<HeaderValue> {
+        self.authorization().await.map(|(value, _)| value)
     }
 
     fn can_reauthenticate(&self) -> bool {
@@ -369,7 +483,9 @@ impl Client {
         // Sign-in goes to Zenoti directly, hub or not (the hub forwards calls that carry one).
         let limiter = self.inner.hub.as_ref().and_then(|link| link.target()).map(|t| t.fair_share.clone());
         let limiter = limiter.as_deref().unwrap_or(&self.inner.limiter);
-        let response: TokenResponse = self.send(request, limiter).await.map_err(|err| match err {
+        let answer = self.send(request, limiter).await;
+        let answer = answer.and_then(|a| interpret::<TokenResponse>(a.status, &a.headers, &a.body));
+        let response: TokenResponse = answer.map_err(|err| match err {
             // The token endpoint answers a wrong login with an error envelope: to the caller
             // that is a refusal of the credentials.
             Error::Api { message, .. } => Error::Unauthorized { message },
@@ -418,35 +534,43 @@ fn header_value(scheme: &str, secret: &SecretString) -> Result<HeaderValue> {
 
 /// Turns a response into a value or an error, reading error envelopes in any status.
 pub(crate) fn interpret<T: DeserializeOwned>(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Result<T> {
+    interpret_noting(status, headers, body).0
+}
+
+/// [`interpret`], and what in a successful answer was not as expected.
+pub(crate) fn interpret_noting<T: DeserializeOwned>(
+    status: StatusCode,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> (Result<T>, Vec<Unexpected>) {
     if status == StatusCode::TOO_MANY_REQUESTS {
-        return Err(Error::RateLimited { retry_after: retry_after(headers) });
+        return (Err(Error::RateLimited { retry_after: retry_after(headers) }), Vec::new());
     }
     let value: Option<Value> = serde_json::from_slice(body).ok();
     let api_error = value.as_ref().and_then(find_api_error);
-    if status == StatusCode::UNAUTHORIZED {
+    let refused = if status == StatusCode::UNAUTHORIZED {
         let message =
             api_error.map(|e| e.message).unwrap_or_else(|| "Authorization has been denied for this request.".into());
-        return Err(Error::Unauthorized { message });
-    }
-    if let Some(e) = api_error {
-        return Err(Error::Api { status: status.as_u16(), code: e.code, message: e.message });
-    }
-    if status.is_server_error() {
-        return Err(Error::Server { status: status.as_u16() });
-    }
-    if !status.is_success() {
-        return Err(Error::Api {
+        Error::Unauthorized { message }
+    } else if let Some(e) = api_error {
+        Error::Api { status: status.as_u16(), code: e.code, message: e.message }
+    } else if status.is_server_error() {
+        Error::Server { status: status.as_u16() }
+    } else if !status.is_success() {
+        Error::Api {
             status: status.as_u16(),
             code: Some(status.as_u16().to_string()),
             message: status.canonical_reason().unwrap_or("request refused").to_owned(),
-        });
-    }
-    decode(body)
+        }
+    } else {
+        return decode_noting(body);
+    };
+    (Err(refused), Vec::new())
 }
 
 /// `Retry-After` as seconds or as an HTTP date; absurd values (1e20, negative, NaN) never
 /// panic: they read as "unknown" or are capped at a day, and callers cap them further.
-fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     let text = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
     if let Ok(secs) = text.parse::<f64>() {
         return seconds(secs);

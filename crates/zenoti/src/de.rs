@@ -11,10 +11,12 @@
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use serde::de::DeserializeOwned;
+use serde::de::Error as _;
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
 use crate::error::{Error, Result};
+use crate::unexpected::{bend_here, read_bending};
 
 /// Decodes a body, naming the JSON path (or line and column) where it went wrong.
 pub fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T> {
@@ -37,17 +39,21 @@ pub(crate) fn at_path<'de, R: serde_json::de::Read<'de>, T: Deserialize<'de>>(
     Ok(value)
 }
 
-/// A descriptive field: wrong types and nulls read as `None`. Only a body that is not JSON
-/// fails here.
+/// A descriptive field: wrong types and nulls read as `None` (a wrong type is noted as a
+/// surprise, `unexpected.rs`). Only a body that is not JSON fails here.
 pub(crate) fn lenient<'de, D: Deserializer<'de>, T: DeserializeOwned>(
     d: D,
 ) -> std::result::Result<Option<T>, D::Error> {
-    Ok(tolerant(Value::deserialize(d)?))
+    read_bending(Value::deserialize(d)?, String::new).map_err(D::Error::custom)
 }
 
-/// A value already read, as [`lenient`] reads it.
+/// A value already read, as [`lenient`] reads it (never an error: a bend located inside it
+/// reads as absent too, and is then noted without its path).
 pub(crate) fn tolerant<T: DeserializeOwned>(value: Value) -> Option<T> {
-    T::deserialize(value).ok()
+    read_bending(value, String::new).unwrap_or_else(|_| {
+        crate::unexpected::lost();
+        None
+    })
 }
 
 /// A list of descriptive items: a null or a non-list reads as empty, a malformed item is skipped.
@@ -55,8 +61,19 @@ pub(crate) fn tolerant_list<'de, D: Deserializer<'de>, T: DeserializeOwned>(
     d: D,
 ) -> std::result::Result<Vec<T>, D::Error> {
     Ok(match Value::deserialize(d)? {
-        Value::Array(items) => items.into_iter().filter_map(|v| T::deserialize(v).ok()).collect(),
-        _ => Vec::new(),
+        Value::Array(items) => {
+            let mut read = Vec::with_capacity(items.len());
+            for (i, item) in items.into_iter().enumerate() {
+                if let Some(item) = read_bending(item, || format!("[{i}]")).map_err(D::Error::custom)? {
+                    read.push(item);
+                }
+            }
+            read
+        }
+        other => {
+            bend_here("a list", &other).map_err(D::Error::custom)?;
+            Vec::new()
+        }
     })
 }
 
@@ -72,7 +89,10 @@ pub(crate) fn text_or_number<'de, D: Deserializer<'de>>(d: D) -> std::result::Re
     Ok(match Value::deserialize(d)? {
         Value::String(s) => Some(s),
         Value::Number(n) => Some(n.to_string()),
-        _ => None,
+        other => {
+            bend_here("text or a number", &other).map_err(D::Error::custom)?;
+            None
+        }
     })
 }
 
@@ -84,18 +104,31 @@ pub(crate) fn phone_text<'de, D: Deserializer<'de>>(d: D) -> std::result::Result
         Value::Object(o) => ["display_number", "number"]
             .iter()
             .find_map(|k| o.get(*k).and_then(Value::as_str).filter(|s| !s.is_empty()).map(str::to_owned)),
-        _ => None,
+        other => {
+            bend_here("a phone number (text or an object)", &other).map_err(D::Error::custom)?;
+            None
+        }
     })
 }
 
 /// A center-local time, `None` unless it is a string [`parse_local_time`] reads.
 pub(crate) fn local_time<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<NaiveDateTime>, D::Error> {
-    Ok(Value::deserialize(d)?.as_str().and_then(parse_local_time))
+    let value = Value::deserialize(d)?;
+    let time = value.as_str().and_then(parse_local_time);
+    if time.is_none() {
+        bend_here("a center-local time (2026-12-02T10:00:00)", &value).map_err(D::Error::custom)?;
+    }
+    Ok(time)
 }
 
 /// A UTC timestamp, `None` unless it is a string [`parse_utc_time`] reads.
 pub(crate) fn utc_time<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<DateTime<Utc>>, D::Error> {
-    Ok(Value::deserialize(d)?.as_str().and_then(parse_utc_time))
+    let value = Value::deserialize(d)?;
+    let time = value.as_str().and_then(parse_utc_time);
+    if time.is_none() {
+        bend_here("a time (2026-12-02T10:00:00Z)", &value).map_err(D::Error::custom)?;
+    }
+    Ok(time)
 }
 
 /// A UTC time: with an offset or "Z", or without one (then taken as UTC), in any of the forms

@@ -57,17 +57,25 @@ macro_rules! open_enum {
 
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-                match serde_json::Value::deserialize(d)? {
-                    serde_json::Value::Number(n) => Ok(match n.as_i64() {
+                let raw = serde_json::Value::deserialize(d)?;
+                let read = match &raw {
+                    serde_json::Value::Number(n) => match n.as_i64() {
                         Some(code) => Self::from_code(code),
                         None => $name::Other(n.to_string()),
-                    }),
-                    serde_json::Value::String(s) => Ok(Self::from_name(&s)),
-                    other => Err(serde::de::Error::custom(format!(
-                        "expected a number or a string for {}, found {other}",
-                        stringify!($name)
-                    ))),
+                    },
+                    serde_json::Value::String(s) => Self::from_name(s),
+                    other => {
+                        return Err(serde::de::Error::custom(format!(
+                            "expected a number or a string for {}, found {}",
+                            stringify!($name),
+                            $crate::unexpected::type_of(other)
+                        )))
+                    }
+                };
+                if matches!(read, $name::Other(_)) {
+                    $crate::unexpected::unknown_value(stringify!($name), &raw).map_err(serde::de::Error::custom)?;
                 }
+                Ok(read)
             }
         }
 

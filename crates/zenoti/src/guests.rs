@@ -91,34 +91,42 @@ pub struct GuestPage {
 
 impl Client {
     pub async fn search_guests(&self, search: &GuestSearch) -> Result<GuestPage> {
-        if search.center_id.trim().is_empty() {
+        let query = search.to_query()?;
+        self.get(self.url(&["v1", "guests", "search"]), &query).await
+    }
+}
+
+impl GuestSearch {
+    /// The search's query, refused before anything is sent when it asks for nothing.
+    pub(crate) fn to_query(&self) -> Result<Vec<(&'static str, String)>> {
+        if self.center_id.trim().is_empty() {
             return Err(Error::InvalidInput("Choose a center first.".into()));
         }
         let fields = [
-            ("first_name", &search.first_name),
-            ("last_name", &search.last_name),
-            ("phone", &search.phone),
-            ("email", &search.email),
-            ("user_code", &search.user_code),
+            ("first_name", &self.first_name),
+            ("last_name", &self.last_name),
+            ("phone", &self.phone),
+            ("email", &self.email),
+            ("user_code", &self.user_code),
         ];
-        let given: Vec<(&str, String)> = fields
+        let given: Vec<(&'static str, String)> = fields
             .iter()
             .filter_map(|(k, v)| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(|v| (*k, v.to_owned())))
             .collect();
         if given.is_empty() {
             return Err(Error::InvalidInput("Type a name, phone number, email or guest code.".into()));
         }
-        if search.size == 0 || search.size > 100 || search.page == 0 {
+        if self.size == 0 || self.size > 100 || self.page == 0 {
             return Err(Error::InvalidInput("A page holds 1 to 100 guests, numbered from 1.".into()));
         }
-        let mut query = vec![("center_id", search.center_id.trim().to_owned())];
+        let mut query = vec![("center_id", self.center_id.trim().to_owned())];
         query.extend(given);
-        if search.across_centers {
+        if self.across_centers {
             query.push(("search_across_zone", "true".to_owned()));
         }
-        query.push(("page", search.page.to_string()));
-        query.push(("size", search.size.to_string()));
-        self.get(self.url(&["v1", "guests", "search"]), &query).await
+        query.push(("page", self.page.to_string()));
+        query.push(("size", self.size.to_string()));
+        Ok(query)
     }
 }
 

@@ -227,8 +227,8 @@ pub struct PaymentOption {
 }
 
 #[derive(Deserialize)]
-struct InvoiceResponse {
-    invoice: Option<Invoice>,
+pub(crate) struct InvoiceResponse {
+    pub invoice: Option<Invoice>,
 }
 
 /// An invoice as the center's invoice lists show it.
@@ -247,11 +247,22 @@ pub struct InvoiceSummary {
 }
 
 #[derive(Deserialize)]
-struct InvoiceListResponse {
+pub(crate) struct InvoiceListResponse {
     #[serde(default, deserialize_with = "null_as_empty")]
     invoices: Vec<InvoiceSummary>,
     #[serde(default, deserialize_with = "null_as_empty")]
     todays_invoices: Vec<InvoiceSummary>,
+}
+
+impl InvoiceListResponse {
+    /// The invoices found, or today's when the answer lists those.
+    pub(crate) fn into_list(self) -> Vec<InvoiceSummary> {
+        if self.invoices.is_empty() {
+            self.todays_invoices
+        } else {
+            self.invoices
+        }
+    }
 }
 
 /// The invoice a redemption answers with, of points or a package session: unlike `InvoiceRef`,
@@ -298,9 +309,9 @@ impl Client {
         let mut query = Vec::new();
         if let Some(n) = number.map(str::trim).filter(|n| !n.is_empty()) {
             query.push(("search_type", "1".to_owned()));
-            query.push(("search_text", n.to_owned()));
+            query.push(("search_text", self.readings().invoice_search.search_text(n)));
         }
         let response: InvoiceListResponse = self.get(self.url(&["v1", "centers", &center, "invoices"]), &query).await?;
-        Ok(if response.invoices.is_empty() { response.todays_invoices } else { response.invoices })
+        Ok(response.into_list())
     }
 }

@@ -6,6 +6,7 @@
 
 mod auth;
 mod centers;
+mod check;
 mod client;
 mod de;
 mod enums;
@@ -19,11 +20,16 @@ mod money;
 mod package_redemptions;
 mod packages;
 mod ratelimit;
+mod readings;
+mod unexpected;
 mod webhooks;
 
 pub use auth::{Credentials, EmployeeLogin};
 pub use centers::{Address, Center, Currency};
-pub use client::{parse_base_url, Client, ClientConfig, RetryPolicy, DEFAULT_BASE_URL};
+pub use check::{
+    CheckOptions, ConnectionReport, HeaderSeen, ProbeOutcome, ProbeRow, ReadingChoice, Verdict, MAX_CHECK_CALLS,
+};
+pub use client::{parse_base_url, Client, ClientConfig, Observer, RetryPolicy, DEFAULT_BASE_URL};
 pub use de::decode;
 pub use error::{find_api_error, ApiError, Error, Result};
 pub use guest_packages::{
@@ -51,7 +57,9 @@ pub use packages::{
     SeriesPackageType, SeriesValidity, MAX_CATALOG_PAGES, MAX_PAGE_SIZE,
 };
 pub use ratelimit::RateLimit;
+pub use readings::{InvoiceSearch, Readings, RedeemablePath};
 pub use secrecy::{ExposeSecret, SecretString};
+pub use unexpected::{decode_noting, Unexpected, UnexpectedKind};
 pub use webhooks::{
     decode_event, decode_webhook, ClosedInvoice, EventDecodeError, GuestPackageEvent, GuestPackageEventKind,
     InvoiceClosedEvent, Webhook, WebhookEvent, WebhookSummary,

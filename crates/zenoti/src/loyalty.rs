@@ -200,7 +200,7 @@ impl Client {
         if let Some(p) = program_id.map(str::trim).filter(|p| !p.is_empty()) {
             query.push(("lp_program_id", p.to_owned()));
         }
-        let url = self.url(&["v1", "guests", &id, "payments", "loyalty_points", "redeemable"]);
+        let url = self.url(&self.readings().redeemable_points.segments(&id));
         self.get(url, &query).await
     }
 

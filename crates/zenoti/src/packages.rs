@@ -31,8 +31,10 @@ open_enum! {
 }
 
 open_enum! {
-    /// Documented: PackageComissionTypes.
+    /// Documented: PackageComissionTypes (1 to 3). Zenoti's recorded catalog also sends 0, with
+    /// `eligible: true`, `value: 0`: UNKNOWN what it means; read as "not set".
     pub enum CommissionType {
+        NotSet = 0 / "not_set",
         CommissionSettings = 1 / "comission_settings",
         FlatAmount = 2 / "flat_amount",
         RevenuePercentage = 3 / "revenue_percentage",
@@ -534,9 +536,9 @@ pub struct Category {
 }
 
 #[derive(Deserialize)]
-struct CategoriesResponse {
+pub(crate) struct CategoriesResponse {
     #[serde(default, deserialize_with = "null_as_empty")]
-    categories: Vec<Category>,
+    pub categories: Vec<Category>,
 }
 
 impl Client {

@@ -105,6 +105,13 @@ impl RateLimiter {
         }
     }
 
+    /// How long every call is still held back by the server's word, if it is.
+    pub fn paused_for(&self) -> Option<Duration> {
+        let bucket = self.state.lock().unwrap();
+        let now = Instant::now();
+        bucket.paused_until.filter(|until| *until > now).map(|until| until - now)
+    }
+
     /// After a 429: nobody sends anything until `wait` has passed.
     pub fn pause(&self, wait: Duration) {
         let mut bucket = self.state.lock().unwrap();
