@@ -3,6 +3,7 @@
 
 pub mod catalog;
 pub mod commands;
+pub mod diagnostics;
 pub mod error;
 pub mod guest_packages;
 pub mod redemption;
@@ -95,6 +96,7 @@ pub fn manage<R: tauri::Runtime>(app: &impl Manager<R>, services: Services) {
     app.manage(services.catalog);
     app.manage(services.redemptions);
     app.manage(services.hub);
+    app.manage(services.diagnostics);
 }
 
 /// Every command of the app (the test host registers the same).
@@ -137,6 +139,9 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         commands::update::set_update_endpoint,
         commands::support::about,
         commands::support::export_support_bundle,
+        commands::support::check_connection,
+        commands::support::diagnostics,
+        commands::support::clear_diagnostics,
         commands::hub::hub_status,
         commands::hub::join_hub,
         commands::hub::leave_hub,

@@ -76,6 +76,9 @@ pub struct Settings {
     pub update_endpoint: Option<String>,
     /// How long a payment whose answer was lost is checked for before "not seen yet".
     pub payment_check_seconds: u32,
+    /// Per connection, how its Zenoti answers where the docs leave two readings open (found by
+    /// Settings → Check connection).
+    pub readings: BTreeMap<String, zenoti::Readings>,
 }
 
 impl Default for Settings {
@@ -90,6 +93,7 @@ impl Default for Settings {
             update_endpoint: None,
             hub: None,
             payment_check_seconds: crate::redemption::DEFAULT_CHECK_SECONDS,
+            readings: BTreeMap::new(),
         }
     }
 }

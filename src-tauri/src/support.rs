@@ -83,10 +83,11 @@ pub fn export(
     dir: &Path,
     log_dir: &Path,
     settings_file: &Path,
+    diagnostics_file: &Path,
     about: &About,
 ) -> Result<String, IpcError> {
     let name = format!("front-desk-support-{}.zip", chrono::Local::now().format("%Y-%m-%d-%H%M%S"));
-    Ok(write_bundle(&dir.join(name), log_dir, settings_file, about)?.display().to_string())
+    Ok(write_bundle(&dir.join(name), log_dir, settings_file, diagnostics_file, about)?.display().to_string())
 }
 
 /// The operating system as it describes itself.
@@ -97,9 +98,16 @@ fn os_description() -> String {
         .unwrap_or_else(|| std::env::consts::OS.to_owned())
 }
 
-/// Writes a zip of the log files, the versions and OS, and the settings file to `out`.
-/// Settings hold no secret (secrets live only in the keychain); nothing else is read.
-pub fn write_bundle(out: &Path, log_dir: &Path, settings_file: &Path, about: &About) -> Result<PathBuf, IpcError> {
+/// Writes a zip of the log files, the versions and OS, the settings file and the diagnostics
+/// log to `out`. Settings hold no secret (secrets live only in the keychain), the diagnostics
+/// log no value; nothing else is read.
+pub fn write_bundle(
+    out: &Path,
+    log_dir: &Path,
+    settings_file: &Path,
+    diagnostics_file: &Path,
+    about: &About,
+) -> Result<PathBuf, IpcError> {
     let write = || -> Result<(), Box<dyn std::error::Error>> {
         if let Some(dir) = out.parent() {
             std::fs::create_dir_all(dir)?;
@@ -116,6 +124,10 @@ pub fn write_bundle(out: &Path, log_dir: &Path, settings_file: &Path, about: &Ab
         if let Ok(settings) = std::fs::read(settings_file) {
             zip.start_file("settings.json", options)?;
             zip.write_all(&settings)?;
+        }
+        if let Ok(diagnostics) = std::fs::read(diagnostics_file) {
+            zip.start_file("diagnostics.json", options)?;
+            zip.write_all(&diagnostics)?;
         }
         let mut logs: Vec<PathBuf> = std::fs::read_dir(log_dir)
             .map(|entries| entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.is_file()).collect())
@@ -158,14 +170,22 @@ mod tests {
         std::fs::write(logs.join("frontdesk.2026-11-22.log"), "today\n").unwrap();
         let settings = dir.path().join("settings.json");
         std::fs::write(&settings, r#"{"base_url":"https://api.zenoti.com"}"#).unwrap();
-        let out = write_bundle(&dir.path().join("out/support.zip"), &logs, &settings, &about()).unwrap();
+        let diagnostics = dir.path().join("diagnostics.json");
+        std::fs::write(&diagnostics, "[]").unwrap();
+        let out = write_bundle(&dir.path().join("out/support.zip"), &logs, &settings, &diagnostics, &about()).unwrap();
 
         let mut zip = zip::ZipArchive::new(std::fs::File::open(out).unwrap()).unwrap();
         let mut names: Vec<String> = zip.file_names().map(str::to_owned).collect();
         names.sort();
         assert_eq!(
             names,
-            ["about.json", "logs/frontdesk.2026-11-21.log", "logs/frontdesk.2026-11-22.log", "settings.json"]
+            [
+                "about.json",
+                "diagnostics.json",
+                "logs/frontdesk.2026-11-21.log",
+                "logs/frontdesk.2026-11-22.log",
+                "settings.json"
+            ]
         );
         let mut text = String::new();
         zip.by_name("about.json").unwrap().read_to_string(&mut text).unwrap();
@@ -179,7 +199,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let blocked = dir.path().join("file");
         std::fs::write(&blocked, "").unwrap();
-        let err = write_bundle(&blocked.join("support.zip"), dir.path(), &dir.path().join("none"), &about());
+        let none = dir.path().join("none");
+        let err = write_bundle(&blocked.join("support.zip"), dir.path(), &none, &none, &about());
         assert_eq!(err.unwrap_err().code, ErrorCode::SettingsError);
     }
 

@@ -242,6 +242,15 @@ mod host {
         ) -> CommandResult<RedemptionOutcome> {
             redeem::redeem_points(self.s(), self.s(), self.s(), self.s(), request, progress_channel(progress)).await
         }
+        pub(crate) async fn check_connection(&self) -> CommandResult<zenoti::ConnectionReport> {
+            crate::commands::support::check_connection(self.s()).await
+        }
+        pub(crate) fn diagnostics(&self) -> Vec<crate::diagnostics::DiagnosticEntry> {
+            crate::commands::support::diagnostics(self.s())
+        }
+        pub(crate) fn clear_diagnostics(&self) -> CommandResult<()> {
+            crate::commands::support::clear_diagnostics(self.s(), self.s())
+        }
         pub(crate) fn hub_status(&self) -> crate::services::hub::HubStatus {
             crate::commands::hub::hub_status(self.s())
         }

@@ -1,7 +1,12 @@
 use tauri::{AppHandle, Manager, Runtime, State};
 
+use std::sync::Arc;
+
+use zenoti::ConnectionReport;
+
+use crate::diagnostics::{DiagnosticEntry, DiagnosticsLog};
 use crate::error::{CommandResult, ErrorCode, IpcError};
-use crate::services::{Connection, Workstation};
+use crate::services::{check, Connection, Workstation};
 use crate::support::{self as bundle, About, BuildInfo};
 
 fn log_dir<R: Runtime>(app: &AppHandle<R>) -> std::path::PathBuf {
@@ -39,5 +44,29 @@ pub async fn export_support_bundle<R: Runtime>(
             .with_detail(e.to_string())
     })?;
     let about = about_now(&app, &connection, &workstation).await;
-    bundle::export(&unlocked, &dir, &log_dir(&app), workstation.settings_path(), &about)
+    let diagnostics = app.state::<Arc<DiagnosticsLog>>();
+    bundle::export(&unlocked, &dir, &log_dir(&app), workstation.settings_path(), diagnostics.path(), &about)
+}
+
+/// Settings → Check connection: read-only probes of every call Front Desk uses.
+#[tauri::command]
+pub async fn check_connection(connection: State<'_, Connection>) -> CommandResult<ConnectionReport> {
+    let c = connection.connected().await?;
+    check::check_connection(&connection, &c, check::PROBE_TIMEOUT).await
+}
+
+/// The answers from Zenoti that were not as expected, the most recent first.
+#[tauri::command]
+pub fn diagnostics(diagnostics: State<'_, Arc<DiagnosticsLog>>) -> Vec<DiagnosticEntry> {
+    diagnostics.entries()
+}
+
+#[tauri::command]
+pub fn clear_diagnostics(
+    connection: State<'_, Connection>,
+    diagnostics: State<'_, Arc<DiagnosticsLog>>,
+) -> CommandResult<()> {
+    connection.unlocked()?;
+    diagnostics.clear();
+    Ok(())
 }

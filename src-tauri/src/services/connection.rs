@@ -12,6 +12,7 @@ use ts_rs::TS;
 use zenoti::{Client, ClientConfig, Credentials, EmployeeLogin};
 use zenoti_sandbox::Sandbox;
 
+use crate::diagnostics::DiagnosticsLog;
 use crate::error::{CommandResult, ErrorCode, IpcError};
 use crate::secrets::{SavedCredentials, SecretStore};
 use crate::services::idle_lock::Unlock;
@@ -169,6 +170,8 @@ pub struct Connection {
     pub(super) failed_unlocks: AtomicU32,
     /// The hub the real organization's calls go through when one is joined (never the demo's).
     hub: Arc<zenoti::HubLink>,
+    /// Hears of every answer that was not as expected.
+    diagnostics: Arc<DiagnosticsLog>,
 }
 
 impl Connection {
@@ -177,9 +180,11 @@ impl Connection {
         settings: Arc<SettingsStore>,
         tuning: ClientTuning,
         hub: Arc<zenoti::HubLink>,
+        diagnostics: Arc<DiagnosticsLog>,
     ) -> Self {
         Connection {
             hub,
+            diagnostics,
             secrets,
             settings,
             tuning,
@@ -242,6 +247,15 @@ impl Connection {
         self.client_via(base_url, credentials, Some(self.hub.clone()))
     }
 
+    /// Keeps what the connection check found for this connection, and reads by it from now on.
+    pub fn remember_readings(&self, c: &Connected, readings: zenoti::Readings) -> CommandResult<()> {
+        c.client().set_readings(readings.clone());
+        self.settings.update(|s| {
+            s.readings.insert(c.connection_key().to_owned(), readings);
+        })?;
+        Ok(())
+    }
+
     fn client_via(
         &self,
         base_url: &url::Url,
@@ -256,6 +270,8 @@ impl Connection {
             retry: self.tuning.retry.clone(),
             rate_limit: self.tuning.rate_limit,
             hub,
+            readings: self.settings.get().readings.get(&connection_key(base_url)).cloned().unwrap_or_default(),
+            observer: Some(self.diagnostics.clone()),
         })
     }
 

@@ -3,6 +3,7 @@
 //! unlocked); every change to the workstation takes an [`Unlocked`] proof.
 
 pub mod catalog;
+pub mod check;
 pub mod connection;
 pub mod demo;
 pub mod guests;
@@ -28,6 +29,7 @@ pub struct Services {
     pub catalog: Catalog,
     pub redemptions: Redemptions,
     pub hub: std::sync::Arc<HubDesk>,
+    pub diagnostics: std::sync::Arc<crate::diagnostics::DiagnosticsLog>,
 }
 
 impl Services {
@@ -40,16 +42,20 @@ impl Services {
         let settings = std::sync::Arc::new(settings);
         let secrets = std::sync::Arc::new(secrets);
         let hub = std::sync::Arc::new(HubDesk::new(secrets.clone(), settings.clone()));
+        let diagnostics = std::sync::Arc::new(crate::diagnostics::DiagnosticsLog::open(data_dir));
         Services {
             workstation: Workstation::new(settings.clone()),
             redemptions: Redemptions::new(data_dir, tuning.check_window),
-            connection: Connection::new(secrets, settings, tuning, hub.link()),
+            connection: Connection::new(secrets, settings, tuning, hub.link(), diagnostics.clone()),
             catalog: Catalog::new(data_dir),
             hub,
+            diagnostics,
         }
     }
 }
 
+#[cfg(test)]
+mod check_tests;
 #[cfg(test)]
 mod hub_tests;
 #[cfg(test)]

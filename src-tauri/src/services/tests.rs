@@ -279,7 +279,7 @@ async fn reqwest_free_get(base: &str) -> std::io::Result<()> {
 
 /// The app started again on this workstation: same folder, same keychain contents (keyring's
 /// mock keeps a secret only in the entry that wrote it, so they are carried over).
-fn restarted(app: &TestHost, dir: &std::path::Path) -> TestHost {
+pub(super) fn restarted(app: &TestHost, dir: &std::path::Path) -> TestHost {
     let again = state(dir);
     if let Some((saved, lock)) = app.connection().secrets().load().unwrap() {
         again.connection().secrets().save(&saved).unwrap();

@@ -1,0 +1,159 @@
+//! Settings → Check connection through the app's commands: against a sandbox reshaped the
+//! ways a real organization's Zenoti may differ, the check settles the readings, the app then
+//! works with them (also after a restart), and the diagnostics log and the support bundle keep
+//! the shape of each surprise and none of its values.
+
+use std::io::Read;
+use std::time::Duration;
+
+use serde_json::json;
+use zenoti::{InvoiceSearch, RedeemablePath, UnexpectedKind, Verdict};
+use zenoti_sandbox::{Config, Fault, FaultAction, Sandbox, DEMO_API_KEY};
+
+use crate::settings::CenterChoice;
+use crate::testing::{self, TestHost};
+
+/// Values planted in the answers: none may be kept anywhere.
+const NAME: &str = "Rosalind Quarrington";
+const AMOUNT: &str = "987.65";
+const PHONE: &str = "555 123 4567";
+
+#[tokio::test]
+async fn the_check_settles_readings_the_app_then_uses_and_keeps_only_shapes() {
+    let sandbox = Sandbox::start_local(Config::default()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let app = TestHost::signed_in(&sandbox, dir.path(), Duration::from_secs(5), testing::CHECK_WINDOW).await;
+    let center = sandbox.guest(1).1;
+    app.select_center(CenterChoice { id: center.clone(), name: "Lakeside".into(), currency: None, culture: None })
+        .await
+        .unwrap();
+    let first = app.find_invoices(center.clone(), None).await.unwrap()[0].clone();
+    let printed = first.invoice_no.clone().unwrap();
+    let prefix: String = printed.chars().take_while(|c| !c.is_ascii_digit()).collect();
+
+    // This organization: the redeemable read under /v1/invoices, a search that ignores the
+    // prefix, and answers with fields of other types and an unknown enum value.
+    sandbox.inject(
+        Fault::new("GET", "/v1/guests/", 99, FaultAction::not_found("/v1/guests/…/redeemable"))
+            .with_query("redeem_across_programs="),
+    );
+    sandbox.inject(
+        Fault::new(
+            "GET",
+            &format!("/v1/centers/{center}/invoices"),
+            99,
+            FaultAction::respond(200, r#"{"invoices":[]}"#),
+        )
+        .with_query(&format!("search_text={prefix}")),
+    );
+    let packages = format!("/v1/centers/{center}/packages");
+    sandbox.inject(Fault::new("GET", &packages, 1, FaultAction::set_value("/packages/0/type", json!(99))));
+    let invoice = format!("/v1/invoices/{}", first.invoice_id);
+    sandbox.inject(Fault::new(
+        "GET",
+        &invoice,
+        1,
+        FaultAction::set_value("/invoice/guest/first_name", json!({ "text": NAME })),
+    ));
+    assert!(app.redeemable_points(first.invoice_id.clone()).await.is_err(), "the documented path is gone");
+
+    let report = app.check_connection().await.unwrap();
+    assert_eq!(report.verdict, Verdict::WorksWithDifferences, "{report:#?}");
+    assert_eq!(report.readings.redeemable_points, RedeemablePath::Invoices);
+    assert_eq!(report.readings.invoice_search, InvoiceSearch::WithoutPrefix);
+    assert_eq!(report.center.as_deref(), Some("Serenity Med Spa - Lakeside"));
+
+    // The app now works with what the check found.
+    assert!(app.redeemable_points(first.invoice_id.clone()).await.is_ok());
+    let found = app.find_invoices(center.clone(), Some(printed.clone())).await.unwrap();
+    assert!(found.iter().any(|i| i.invoice_id == first.invoice_id), "the printed number finds the invoice");
+
+    // Surprises met in normal use are kept too: an amount and a phone of other types.
+    sandbox.inject(Fault::new(
+        "GET",
+        &invoice,
+        1,
+        FaultAction::set_value("/invoice/guest/mobile_phone", json!([PHONE])),
+    ));
+    sandbox.inject(Fault::new(
+        "GET",
+        &packages,
+        1,
+        FaultAction::set_value("/packages/0/centers/0/sale_price", json!({ "amount": AMOUNT })),
+    ));
+    app.get_invoice(first.invoice_id.clone()).await.unwrap();
+    app.open_catalog(center.clone()).await.unwrap();
+
+    let log = app.diagnostics();
+    let seen =
+        |path: &str| log.iter().find(|e| e.unexpected.path == path).unwrap_or_else(|| panic!("{path}: {log:#?}"));
+    let e = seen("packages[0].type");
+    assert_eq!((e.unexpected.kind, e.unexpected.value.as_deref()), (UnexpectedKind::UnknownValue, Some("99")));
+    assert_eq!(e.unexpected.endpoint, "GET /v1/centers/{id}/packages");
+    let e = seen("invoice.guest.first_name");
+    assert_eq!(
+        (e.unexpected.kind, e.unexpected.found.as_str(), e.unexpected.value.as_deref()),
+        (UnexpectedKind::Tolerated, "an object", None)
+    );
+    assert_eq!(e.unexpected.endpoint, "GET /v1/invoices/{id}");
+    assert_eq!(seen("invoice.guest.mobile_phone").unexpected.found, "a list");
+    assert_eq!(seen("packages[0].centers[0].sale_price").unexpected.found, "an object");
+
+    // The bundle carries the log; neither holds a planted value or the key.
+    let logs = dir.path().join("logs");
+    std::fs::create_dir_all(&logs).unwrap();
+    let about = crate::support::About {
+        build: crate::support::BuildInfo::new("0.0.0"),
+        base_url: None,
+        mode: None,
+        log_dir: "logs".into(),
+    };
+    let diagnostics = dir.path().join(crate::diagnostics::FILE_NAME);
+    let bundle = crate::support::write_bundle(
+        &dir.path().join("bundle.zip"),
+        &logs,
+        &dir.path().join("settings.json"),
+        &diagnostics,
+        &about,
+    )
+    .unwrap();
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(bundle).unwrap()).unwrap();
+    let mut in_bundle = String::new();
+    zip.by_name("diagnostics.json").unwrap().read_to_string(&mut in_bundle).unwrap();
+    let on_disk = std::fs::read_to_string(&diagnostics).unwrap();
+    assert_eq!(in_bundle, on_disk);
+    let settings = std::fs::read_to_string(dir.path().join("settings.json")).unwrap();
+    for text in [&on_disk, &settings] {
+        for secret in [NAME, AMOUNT, PHONE, DEMO_API_KEY] {
+            assert!(!text.contains(secret), "{secret} kept: {text}");
+        }
+    }
+    assert!(settings.contains("\"without_prefix\"") && settings.contains("\"invoices\""), "{settings}");
+
+    // Kept for this connection: after a restart the app reads by them at once.
+    let again = super::tests::restarted(&app, dir.path());
+    again.restore_session().await.unwrap().unwrap();
+    let found = again.find_invoices(center.clone(), Some(printed)).await.unwrap();
+    assert!(found.iter().any(|i| i.invoice_id == first.invoice_id));
+    assert!(again.redeemable_points(first.invoice_id.clone()).await.is_ok());
+    assert!(!again.diagnostics().is_empty(), "the log survives a restart");
+    again.clear_diagnostics().unwrap();
+    assert!(again.diagnostics().is_empty());
+}
+
+#[tokio::test]
+async fn the_demo_checks_as_expected() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = TestHost::new(dir.path(), testing::tuning(Duration::from_secs(5), None));
+    app.start_demo().await.unwrap();
+    let report = app.check_connection().await.unwrap();
+    assert_eq!(report.verdict, Verdict::AsExpected, "{report:#?}");
+    assert!(app.diagnostics().is_empty());
+}
+
+#[tokio::test]
+async fn the_check_needs_a_session() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = TestHost::new(dir.path(), testing::tuning(Duration::from_secs(5), None));
+    assert_eq!(app.check_connection().await.unwrap_err().code, crate::error::ErrorCode::NotSignedIn);
+}
