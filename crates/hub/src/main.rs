@@ -67,6 +67,23 @@ enum Command {
         #[command(subcommand)]
         command: DesksCommand,
     },
+    /// Checks this server's connection to Zenoti: read-only probes of every call Front Desk
+    /// uses (at most 11 calls, nothing written), with the API key in ZENOTI_API_KEY. Exit 0
+    /// when everything answered (as documented or with differences Front Desk adapts to), 1
+    /// when a call failed.
+    Check {
+        #[arg(long, default_value = "https://api.zenoti.com")]
+        zenoti: String,
+        /// The center whose packages and invoices are read (the first center by default).
+        #[arg(long)]
+        center: Option<String>,
+        /// Each call's own limit, in seconds.
+        #[arg(long, default_value_t = 15)]
+        timeout_seconds: u64,
+        /// The report as JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Prints the URL to paste into Zenoti's webhook setup.
     WebhookUrl {
         /// The address desks and Zenoti reach the hub at, e.g. https://hub.example.com.
@@ -242,6 +259,27 @@ async fn run(args: Args) -> Result<(), (u8, String)> {
                 }
             }
             Ok(())
+        }
+        Command::Check { zenoti, center, timeout_seconds, json } => {
+            let key = std::env::var("ZENOTI_API_KEY").ok().filter(|k| !k.trim().is_empty()).ok_or((
+                2,
+                "set ZENOTI_API_KEY to the organization's API key (it is read from the environment so it stays out of the process list)".to_owned(),
+            ))?;
+            let base = zenoti::parse_base_url(&zenoti).map_err(|e| (2, e.to_string()))?;
+            let client = zenoti::Client::new(zenoti::ClientConfig::new(base, zenoti::Credentials::ApiKey(key.into())))
+                .map_err(|e| (2, e.to_string()))?;
+            let options =
+                zenoti::CheckOptions { center_id: center, timeout: Duration::from_secs(timeout_seconds.max(1)) };
+            let report = client.check_connection(options).await;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report).map_err(|e| (1, e.to_string()))?);
+            } else {
+                print!("{report}");
+            }
+            match report.verdict {
+                zenoti::Verdict::Problems => Err((1, "some calls failed (see the report)".to_owned())),
+                _ => Ok(()),
+            }
         }
         Command::WebhookUrl { public_url } => {
             let db = Db::open(&args.database).await.map_err(fail)?;

@@ -522,3 +522,48 @@ async fn old_events_leases_and_codes_are_pruned() {
         assert_eq!(seq, 2);
     }
 }
+
+/// `frontdesk-hub check`: the connection check from the hub's own machine, the key from the
+/// environment (never printed), a clear report, and exit 1 when a call failed.
+#[tokio::test]
+async fn the_check_command_reports_and_keeps_the_key_out() {
+    let sandbox = zenoti_sandbox::Sandbox::start_local(zenoti_sandbox::Config::default()).await.unwrap();
+    let base = sandbox.base_url();
+    fn check(base: String, key: Option<&'static str>, extra: &'static [&'static str]) -> (i32, String, String) {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_frontdesk-hub"));
+        command.args(["check", "--zenoti", &base]).args(extra).env_remove("ZENOTI_API_KEY");
+        if let Some(key) = key {
+            command.env("ZENOTI_API_KEY", key);
+        }
+        let out = command.output().unwrap();
+        let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+        (out.status.code().unwrap(), text(&out.stdout), text(&out.stderr))
+    }
+    let key = zenoti_sandbox::DEMO_API_KEY;
+    let (exit, out, err) = tokio::task::spawn_blocking({
+        let base = base.clone();
+        move || check(base, Some(key), &[])
+    })
+    .await
+    .unwrap();
+    assert_eq!(exit, 0, "{out}{err}");
+    assert!(out.starts_with("Zenoti answers the way Front Desk expects."), "{out}");
+    assert!(out.contains("GET /v1/centers/{id}/packages") && out.contains("Readings used from now on:"), "{out}");
+    assert!(!out.contains(key) && !err.contains(key));
+
+    let (exit, out, err) = tokio::task::spawn_blocking({
+        let base = base.clone();
+        move || check(base, Some("wrong-key"), &["--json"])
+    })
+    .await
+    .unwrap();
+    assert_eq!(exit, 1, "{out}{err}");
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(report["verdict"], "problems");
+    assert!(report["probes"][0]["words"].as_str().unwrap().starts_with("Zenoti refused the credentials"), "{out}");
+    assert!(!out.contains("wrong-key") && !err.contains("wrong-key"));
+
+    let (exit, _, err) = tokio::task::spawn_blocking(move || check(base, None, &[])).await.unwrap();
+    assert_eq!(exit, 2);
+    assert!(err.contains("ZENOTI_API_KEY"), "{err}");
+}

@@ -128,6 +128,52 @@ pub enum Verdict {
     Problems,
 }
 
+impl Verdict {
+    /// The verdict in words, for the screen and the hub's `check`.
+    pub fn words(self) -> &'static str {
+        match self {
+            Verdict::AsExpected => "Zenoti answers the way Front Desk expects.",
+            Verdict::WorksWithDifferences => {
+                "Everything works, but this organization's Zenoti differs from the documentation in places (below); Front Desk adapts to it."
+            }
+            Verdict::Problems => "Some calls failed: see the rows marked FAILED.",
+        }
+    }
+}
+
+/// The report as text: the verdict, one line per probe (with its surprises and rate-limit
+/// headers beneath), and the readings used from now on.
+impl std::fmt::Display for ConnectionReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(f, "{}", self.verdict.words())?;
+        let center = self.center.as_deref().map(|c| format!(", center {c}")).unwrap_or_default();
+        writeln!(f, "{} call(s) sent to {}{center}; nothing written.", self.calls, self.base_url)?;
+        for p in &self.probes {
+            let outcome = match p.outcome {
+                ProbeOutcome::Ok => "ok",
+                ProbeOutcome::Unexpected => "DIFFERS",
+                ProbeOutcome::Failed => "FAILED",
+                ProbeOutcome::Skipped => "not run",
+            };
+            let status = p.status.map_or("-".to_owned(), |s| s.to_string());
+            let time = p.millis.map_or("-".to_owned(), |m| format!("{m} ms"));
+            writeln!(f, "  {:<8} {:<34} {:<56} {:>4} {:>8}  {}", outcome, p.step, p.call, status, time, p.words)?;
+            for u in &p.unexpected {
+                writeln!(f, "           {}", u.describe())?;
+            }
+            if !p.rate_limit.is_empty() {
+                let seen: Vec<String> = p.rate_limit.iter().map(|h| format!("{}: {}", h.name, h.value)).collect();
+                writeln!(f, "           {}", seen.join(", "))?;
+            }
+        }
+        writeln!(f, "Readings used from now on:")?;
+        for c in &self.choices {
+            writeln!(f, "  {}: {} ({})", c.question, c.answer, c.evidence)?;
+        }
+        Ok(())
+    }
+}
+
 /// A probe's answer: its row, the value when it decoded, and the answer's top-level keys.
 struct Probed<T> {
     row: ProbeRow,

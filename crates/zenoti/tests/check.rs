@@ -56,24 +56,7 @@ fn rows<'r>(report: &'r ConnectionReport, step: &str) -> Vec<&'r zenoti::ProbeRo
 
 /// The report as the closing note shows it.
 fn print(title: &str, report: &ConnectionReport) {
-    println!("== {title}: {:?}, {} calls", report.verdict, report.calls);
-    for p in &report.probes {
-        println!(
-            "  {:<34} {:<48} {:?} {} {} | {}",
-            p.step,
-            p.call,
-            p.outcome,
-            p.status.map(|s| s.to_string()).unwrap_or("-".into()),
-            p.millis.map(|m| format!("{m} ms")).unwrap_or("-".into()),
-            p.words
-        );
-        for u in &p.unexpected {
-            println!("      {}", u.describe());
-        }
-    }
-    for c in &report.choices {
-        println!("  reading: {} = {} ({})", c.question, c.answer, c.evidence);
-    }
+    println!("== {title}\n{report}");
 }
 
 #[tokio::test]
