@@ -229,6 +229,41 @@ async function spotless(page, screen) {
   assert.deepEqual(violations.map((v) => `${v.impact} ${v.id}: ${v.targets.join(' | ')}`), [], `${screen}: violations`);
 }
 
+test('axe: the connection check in Settings, its report with differences and failures, and the log being cleared', async () => {
+  /** @type {import('./mocks').ProbeRow} */
+  const row = { step: 'Centers (proves the credentials)', call: 'GET /v1/centers', outcome: 'ok', status: 200, millis: 182,
+    rate_limit: [{ name: 'x-ratelimit-remaining', value: '994' }], words: '3 center(s) visible to these credentials.', unexpected: [] };
+  const app = await harness.open(backend({
+    check_connection: () => ({
+      base_url: 'https://api.zenoti.com', center: 'Serenity Day Spa - Downtown', calls: 3, verdict: 'problems',
+      readings: { redeemable_points: 'invoices', invoice_search: 'as_printed', page_info_key: null },
+      probes: [row,
+        { ...row, step: 'Packages of the center', call: 'GET /v1/centers/{id}/packages', outcome: 'unexpected', rate_limit: [], words: 'Answered, but not all as expected:',
+          unexpected: [{ endpoint: 'GET /v1/centers/{id}/packages', kind: 'tolerated', path: 'packages[0].tags', expected: 'a list', found: 'text', value: null }] },
+        { ...row, step: 'Categories', call: 'GET /v1/centers/{id}/categories', outcome: 'failed', status: 500, rate_limit: [], words: 'Zenoti answered HTTP 500 (a server error). Run the check again later.' },
+        { ...row, step: 'An invoice', call: '', outcome: 'skipped', status: null, millis: null, rate_limit: [], words: 'No invoice today at this center to read: not checked.' }],
+      choices: [
+        { question: 'Redeemable points', answer: '/v1/invoices/{invoice_id}/payments/loyalty_points/redeemable', evidence: 'The documented path answered 404.', settled: true },
+        { question: 'Paging key of lists', answer: 'none seen', evidence: 'The package list answered without `page_info` or `page_Info`.', settled: false },
+      ],
+    }),
+    diagnostics: () => [{ words: '`packages[0].tags`: expected a list, Zenoti sent text (read as absent)', count: 2, first_seen: '2026-11-21T10:00:00Z',
+      last_seen: '2026-11-22T10:00:00Z', endpoint: 'GET /v1/centers/{id}/packages', kind: 'tolerated', path: 'packages[0].tags', expected: 'a list', found: 'text', value: null }],
+  }));
+  const { page } = app;
+  await page.getByRole('button', { name: 'Settings' }).click();
+  const card = page.getByRole('article', { name: 'Connection check' });
+  await card.getByTestId('diagnostics').getByRole('listitem').waitFor();
+  await spotless(page, 'settings, connection check');
+  await page.click('#checkConnection');
+  await card.getByTestId('connection-report').getByText('Some calls failed').waitFor();
+  await spotless(page, 'settings, connection report');
+  await page.click('#clearDiagnostics');
+  await card.getByRole('group', { name: 'Clear the answers we did not expect?' }).waitFor();
+  await spotless(page, 'settings, clearing the answers not expected');
+  await page.close();
+});
+
 test('axe: the hub in Settings, to join, refused, joined and leaving', async () => {
   const app = await harness.open(backend({
     hub_status: () => hubStatus('none'),
@@ -466,7 +501,7 @@ test('keyboard: Settings, every control reached by Tab with a visible focus', as
   await page.getByRole('button', { name: 'Settings' }).click();
   await page.getByTestId('about-version').waitFor();
   const stops = await tabThrough(page, 'settings');
-  for (const expected of ['#hubUrl', '#hubCode', '"Join hub"', '#updateEndpoint', '#idleMinutes', '#workstationPin', '#paymentCheckSeconds', '"Export support bundle"']) {
+  for (const expected of ['#checkConnection', '#hubUrl', '#hubCode', '"Join hub"', '#updateEndpoint', '#idleMinutes', '#workstationPin', '#paymentCheckSeconds', '"Export support bundle"']) {
     assert.ok(stops.some((s) => s.includes(expected)), `${expected} is not a tab stop: ${stops.join(', ')}`);
   }
   await page.close();

@@ -202,6 +202,7 @@ export function signedIn(session) {
     list_centers: () => CENTERS,
     open_catalog: () => null,
     list_categories: () => [],
+    diagnostics: () => [],
   };
 }
 

@@ -8,9 +8,11 @@ import type { CatalogEvent } from '../bindings/CatalogEvent';
 import type { Category } from '../bindings/Category';
 import type { Center } from '../bindings/Center';
 import type { CenterChoice } from '../bindings/CenterChoice';
+import type { ConnectionReport } from '../bindings/ConnectionReport';
 import { CHANNELS, ERROR_CODES, type Commands, type Events } from '../bindings/commands';
 import type { DemoCodes } from '../bindings/DemoCodes';
 import type { DeskPackage } from '../bindings/DeskPackage';
+import type { DiagnosticEntry } from '../bindings/DiagnosticEntry';
 import type { ErrorCode } from '../bindings/ErrorCode';
 import type { Guest } from '../bindings/Guest';
 import type { GuestPage } from '../bindings/GuestPage';
@@ -129,6 +131,11 @@ export const backend = {
   /** Downloads, verifies and installs the update found, then restarts into it. */
   installUpdate: (onProgress: (p: UpdateProgress) => void) => streaming('install_update', none, onProgress),
   exportSupportBundle: () => call('export_support_bundle', none),
+  /** Reads every call Front Desk uses once (writes nothing); the readings it settles are used from then on. */
+  checkConnection: () => call('check_connection', none),
+  /** The answers from Zenoti that were not as expected, the most recent first. */
+  diagnostics: () => call('diagnostics', none),
+  clearDiagnostics: () => call('clear_diagnostics', none),
   hubStatus: () => call('hub_status', none),
   /** Joins the hub at `url` with the one-time enrollment code IT gave. */
   joinHub: (url: string, code: string) => call('join_hub', { url, code }),
@@ -161,8 +168,10 @@ export type {
   Category,
   Center,
   CenterChoice,
+  ConnectionReport,
   DemoCodes,
   DeskPackage,
+  DiagnosticEntry,
   ErrorCode,
   Guest,
   GuestPage,
