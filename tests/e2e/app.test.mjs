@@ -383,6 +383,29 @@ test('the window comes back where it was, never off-screen', async () => {
   rmSync(stateFile);
 });
 
+/** Settings → Check connection, and the report once it is shown. */
+async function checkConnection(expect) {
+  await app.click('Settings');
+  await app.click('Check connection');
+  await app.waitForText(expect, 60_000);
+}
+
+test('the demo: Settings → Check connection reports every call as expected', async () => {
+  await launch();
+  await app.waitForText('Sign in to Zenoti', 30_000);
+  await app.click('Try the demo');
+  await app.click('//button[contains(., "Serenity Med Spa - Lakeside")]');
+  await app.waitForText('240 packages at Serenity Med Spa - Lakeside');
+  await checkConnection('Zenoti answers the way Front Desk expects.');
+  const report = await app.execute('return document.querySelector(\'[data-testid="connection-report"]\').innerText');
+  for (const call of ['GET /v1/centers', 'GET /v1/centers/{id}/packages', 'GET /v1/guests/search', 'GET /v1/invoices/{id}']) {
+    assert.ok(report.includes(call), `${call} is not in the report:\n${report}`);
+  }
+  await app.scrollTo('connection-report');
+  await app.screenshot('04b-demo-connection-check');
+  await quit();
+});
+
 test('bad input and a refused key: clear messages, nothing saved', async () => {
   await launch();
   await app.waitForText('Sign in to Zenoti', 30_000);
@@ -409,6 +432,25 @@ test('API key sign-in: the key goes to the Secret Service, the center is remembe
   await app.waitForText('240 packages at Serenity Med Spa - Lakeside');
   const saved = keychainEntry();
   assert.ok(saved && saved.includes(E2E_API_KEY), 'the API key is not in the Secret Service');
+  // The connection check against this organization, as documented, then with an answer that is
+  // not: a package type Front Desk does not know, reported and kept in the diagnostics log.
+  await checkConnection('Zenoti answers the way Front Desk expects.');
+  await app.scrollTo('connection-report');
+  await app.screenshot('06a-api-key-connection-check');
+  const fault = { method: 'GET', path_prefix: '/v1/centers/', query_contains: 'size=10&', times: 1,
+    action: { kind: 'set_value', pointer: '/packages/0/type', value: 99 } };
+  const added = await fetch(`${SANDBOX_URL}/_sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(fault), signal: AbortSignal.timeout(10_000) });
+  assert.equal(added.status, 204);
+  await app.click('Check connection');
+  await app.waitForText('differs from the documentation', 60_000);
+  await app.waitForText('packages[0].type');
+  const log = await app.execute('return document.querySelector(\'[data-testid="diagnostics"]\').innerText');
+  assert.match(log, /packages\[0\]\.type/);
+  await app.scrollTo('connection-report');
+  await app.screenshot('06b-api-key-check-differs');
+  await app.scrollTo('diagnostics');
+  await app.screenshot('06c-diagnostics-log');
   await quit();
 });
 
@@ -488,6 +530,7 @@ test('no credential or token in the app folders, the log files or the support bu
   for (const bundle of bundles) {
     const names = execFileSync('unzip', ['-Z1', bundle], { encoding: 'utf8' }).split('\n').filter(Boolean);
     assert.ok(names.includes('about.json') && names.includes('settings.json'), names.join(', '));
+    assert.ok(names.includes('diagnostics.json'), `the diagnostics log is not in the bundle: ${names.join(', ')}`);
     assert.ok(names.some((n) => n.startsWith('logs/frontdesk.')), names.join(', '));
     for (const name of names) texts.push([`${bundle}:${name}`, execFileSync('unzip', ['-p', bundle, name]).toString('latin1')]);
   }

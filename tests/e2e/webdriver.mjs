@@ -91,6 +91,13 @@ export class App {
     await this.call('POST', `/element/${id}/value`, { text });
   }
 
+  /** Scrolls the element with this id or data-testid into view (for a screenshot of it). */
+  scrollTo(idOrTestId) {
+    return this.execute(
+      'const e = document.getElementById(arguments[0]) ?? document.querySelector(`[data-testid="${arguments[0]}"]`); e?.scrollIntoView({ block: "start" }); return !!e;',
+      idOrTestId);
+  }
+
   pressEnter(cssId) {
     return this.find(`//*[@id=${JSON.stringify(cssId)}]`).then((id) =>
       this.call('POST', `/element/${id}/value`, { text: '\uE007' }));
