@@ -93,6 +93,12 @@ thread_local! {
     static MODE: RefCell<Mode> = const { RefCell::new(Mode::Off) };
 }
 
+/// The bend being located, failing the decode where it sits (only while locating: the message
+/// is serde's for the value that did not fit, or the reader's own).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub(crate) struct Located(String);
+
 /// Counts a bend, or (while locating) says whether this is the one to fail at.
 fn bent(kind: UnexpectedKind, expected: String, found: &str, value: Option<&str>) -> bool {
     MODE.with(|mode| match &mut *mode.borrow_mut() {
@@ -148,7 +154,7 @@ fn push_suffix(path: String) {
 pub(crate) fn read_bending<T: DeserializeOwned>(
     value: Value,
     inner: impl FnOnce() -> String,
-) -> std::result::Result<Option<T>, String> {
+) -> std::result::Result<Option<T>, Located> {
     if is_off() || value.is_null() {
         return Ok(T::deserialize(value).ok());
     }
@@ -160,12 +166,12 @@ pub(crate) fn read_bending<T: DeserializeOwned>(
             // A bend further in failed already: passed on with where it sat.
             if fired() {
                 push_suffix(join(&inner(), &path));
-                return Err(message);
+                return Err(Located(message));
             }
             let found = at(&value, &path).map_or("nothing", type_of);
             if bent(UnexpectedKind::Tolerated, expected_words(&message), found, None) {
                 push_suffix(join(&inner(), &path));
-                return Err(message);
+                return Err(Located(message));
             }
             Ok(None)
         }
@@ -174,20 +180,20 @@ pub(crate) fn read_bending<T: DeserializeOwned>(
 
 /// A reader that bent with nothing inside it (a time in another form, a code of another
 /// type): `Err` only when it is the bend being located.
-pub(crate) fn bend_here(expected: &str, found: &Value) -> std::result::Result<(), String> {
+pub(crate) fn bend_here(expected: &str, found: &Value) -> std::result::Result<(), Located> {
     if is_off() || found.is_null() {
         return Ok(());
     }
     let found = if found.is_string() { "text in another form" } else { type_of(found) };
     if bent(UnexpectedKind::Tolerated, expected.to_owned(), found, None) {
-        return Err(format!("expected {expected}"));
+        return Err(Located(format!("expected {expected}")));
     }
     Ok(())
 }
 
 /// An enum value Front Desk does not know (kept as `Other`): `Err` only when it is the bend
 /// being located.
-pub(crate) fn unknown_value(enum_name: &str, raw: &Value) -> std::result::Result<(), String> {
+pub(crate) fn unknown_value(enum_name: &str, raw: &Value) -> std::result::Result<(), Located> {
     if is_off() {
         return Ok(());
     }
@@ -196,7 +202,7 @@ pub(crate) fn unknown_value(enum_name: &str, raw: &Value) -> std::result::Result
         other => other.to_string(),
     };
     if bent(UnexpectedKind::UnknownValue, format!("a known {enum_name}"), type_of(raw), Some(&text)) {
-        return Err(format!("unknown {enum_name}"));
+        return Err(Located(format!("unknown {enum_name}")));
     }
     Ok(())
 }
