@@ -41,7 +41,7 @@ impl App {
         progress: impl Fn(RedeemProgress) + Send + Sync,
     ) -> CommandResult<RedemptionOutcome> {
         let connected = self.0.connection.connected().await?;
-        self.0.redemptions.redeem_points(&connected, &self.0.workstation, request, progress).await
+        self.0.redemptions.redeem_points(&connected, &self.0.workstation, &self.0.hub, request, progress).await
     }
 
     async fn redeem_package(
@@ -50,7 +50,7 @@ impl App {
         progress: impl Fn(RedeemProgress) + Send + Sync,
     ) -> CommandResult<RedemptionOutcome> {
         let connected = self.0.connection.connected().await?;
-        self.0.redemptions.redeem_package(&connected, &self.0.workstation, request, progress).await
+        self.0.redemptions.redeem_package(&connected, &self.0.workstation, &self.0.hub, request, progress).await
     }
 
     async fn guest_packages(

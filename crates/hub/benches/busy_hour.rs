@@ -251,6 +251,9 @@ struct Record {
     gave_up: [u64; 3],
     errors: [u64; 3],
     payment_waits: Vec<Duration>,
+    /// Per payment call (the reads before the POST, and the POST): time waiting for a token
+    /// (the desk's own limiter, pauses after 429s, and with the hub its budget's wait).
+    payment_token_waits: Vec<Duration>,
     redemptions_applied: u64,
     redemptions_refused: u64,
     redemptions_failed: u64,
@@ -288,8 +291,11 @@ impl Desk {
         let p = priority as usize;
         self.note(|r| r.calls[p] += 1);
         let attempts = if method == Method::GET { 4 } else { 10 };
+        let mut token_wait = Duration::ZERO;
         for attempt in 1..=attempts {
+            let asked = Instant::now();
             self.limiter.acquire().await;
+            token_wait += asked.elapsed();
             let mut request = self.http.request(method.clone(), format!("{}/{path}", self.base));
             request = match &self.hub {
                 Some((_, token)) => request
@@ -310,9 +316,20 @@ impl Desk {
             if self.hub.is_none() {
                 self.limiter.observe(&headers);
             }
+            let hub_wait = headers
+                .get("x-frontdesk-token-wait-ms")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.parse::<u64>().ok())
+                .unwrap_or(0);
+            token_wait += Duration::from_millis(hub_wait);
             let body: Value = response.json().await.unwrap_or(Value::Null);
             if status != 429 {
-                self.note(|r| r.answered[p] += 1);
+                self.note(|r| {
+                    r.answered[p] += 1;
+                    if priority == Priority::Payment {
+                        r.payment_token_waits.push(token_wait);
+                    }
+                });
                 return Some((status, body));
             }
             let by_hub = body["error"]["hub_code"] == "no_token";
@@ -330,6 +347,7 @@ impl Desk {
             }
             if attempt < attempts {
                 tokio::time::sleep(wait).await;
+                token_wait += wait;
             }
         }
         self.note(|r| r.gave_up[p] += 1);
@@ -634,6 +652,13 @@ async fn main() {
     show("payment wait p50 (start to POST answered)", &|o| at_pace(waits(o, 0.5)));
     show("payment wait p95", &|o| at_pace(waits(o, 0.95)));
     show("payment wait max", &|o| at_pace(waits(o, 1.0)));
+    let token_waits = |o: &Outcome, p: f64| {
+        let mut w = o.record.payment_token_waits.clone();
+        w.sort();
+        support::percentile(&w, p)
+    };
+    show("a payment call's wait for a token p50", &|o| at_pace(token_waits(o, 0.5)));
+    show("a payment call's wait for a token p95", &|o| at_pace(token_waits(o, 0.95)));
     show("redemptions applied / planned", &|o| format!("{} / {}", o.record.redemptions_applied, DESKS * REDEMPTIONS));
     show("  refused by Zenoti (not 429) / gave up", &|o| {
         format!("{} / {}", o.record.redemptions_refused, o.record.redemptions_failed + o.record.lease_conflicts)

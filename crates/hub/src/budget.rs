@@ -127,7 +127,7 @@ impl Bucket {
 /// What calibration learned from one Zenoti answer.
 #[derive(Debug, Default, PartialEq)]
 pub struct Observed {
-    /// `Organization-RateLimit-Limit: 60;w=60;b=60` → (60 calls, 60 s window, burst 60).
+    /// `Organization-RateLimit-Limit: 60;w=60;b=60` → (60 calls, 60,000 ms window, burst 60).
     pub policy: Option<(i64, i64, i64)>,
     pub remaining: Option<i64>,
     /// A 429's `Retry-After`, capped to ten minutes.
@@ -166,22 +166,25 @@ pub fn parse_budget(text: &str) -> Result<(i64, i64), HubError> {
     Ok((calls, window_ms))
 }
 
-/// `60;w=60;b=60` (calls; window in seconds; burst). A missing burst is the call count.
+/// `60;w=60;b=60` (calls; window in seconds, possibly fractional; burst) → (calls, window in
+/// ms, burst). A missing window is 60 s, a missing burst the call count; a part that does not
+/// read makes the whole policy unread (the budget keeps what it had).
 fn parse_policy(text: &str) -> Option<(i64, i64, i64)> {
     let mut parts = text.split(';').map(str::trim);
     let calls: i64 = parts.next()?.parse().ok()?;
-    let (mut window, mut burst) = (None, None);
+    let (mut window_ms, mut burst) = (60_000, calls);
     for part in parts {
-        match part.split_once('=') {
-            Some(("w", v)) => window = v.trim().parse::<i64>().ok(),
-            Some(("b", v)) => burst = v.trim().parse::<i64>().ok(),
+        match part.split_once('=').map(|(k, v)| (k.trim(), v.trim())) {
+            Some(("w", v)) => {
+                let secs = v.parse::<f64>().ok().filter(|s| s.is_finite() && *s > 0.0 && *s < 86_400.0)?;
+                window_ms = (secs * 1000.0).round() as i64;
+            }
+            Some(("b", v)) => burst = v.parse::<i64>().ok()?,
             _ => {}
         }
     }
-    let window = window.unwrap_or(60);
-    let burst = burst.unwrap_or(calls);
-    (calls > 0 && window > 0 && burst > 0 && calls < 1_000_000 && window < 86_400 && burst < 1_000_000)
-        .then_some((calls, window, burst))
+    (calls > 0 && window_ms > 0 && burst > 0 && calls < 1_000_000 && burst < 1_000_000)
+        .then_some((calls, window_ms, burst))
 }
 
 impl Budget {
@@ -311,9 +314,9 @@ impl Budget {
             let bucket = self.read().await?;
             let now = now_ms().max(bucket.updated_ms);
             let mut next = Bucket { tokens_milli: bucket.refilled(now), updated_ms: now, ..bucket };
-            if let Some((calls, window_s, burst)) = observed.policy {
+            if let Some((calls, window_ms, burst)) = observed.policy {
                 next.calls_per_window = calls;
-                next.window_ms = window_s * 1000;
+                next.window_ms = window_ms;
                 next.capacity = burst;
                 next.tokens_milli = next.tokens_milli.min(burst * 1000);
             }
@@ -362,12 +365,15 @@ mod tests {
 
     #[test]
     fn the_policy_header_reads_as_zenoti_writes_it() {
-        assert_eq!(parse_policy("60;w=60;b=60"), Some((60, 60, 60)));
-        assert_eq!(parse_policy("60; w=6; b=60"), Some((60, 6, 60)));
-        assert_eq!(parse_policy("120"), Some((120, 60, 120)));
+        assert_eq!(parse_policy("60;w=60;b=60"), Some((60, 60_000, 60)));
+        assert_eq!(parse_policy("60; w=6; b=60"), Some((60, 6000, 60)));
+        assert_eq!(parse_policy("10;w=0.5;b=5"), Some((10, 500, 5)), "a window under a second");
+        assert_eq!(parse_policy("120"), Some((120, 60_000, 120)));
         assert_eq!(parse_policy("0;w=60"), None);
         assert_eq!(parse_policy("lots"), None);
         assert_eq!(parse_policy("60;w=-1"), None);
+        assert_eq!(parse_policy("60;w=soon;b=60"), None, "not read as the 60 s default");
+        assert_eq!(parse_policy("60;w=60;b=x"), None);
     }
 
     #[test]

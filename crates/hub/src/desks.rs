@@ -176,6 +176,16 @@ pub async fn by_token(db: &Db, token: &str) -> Result<Option<Desk>, HubError> {
         .transpose()
 }
 
+/// Whether the desk is still enrolled (not revoked).
+pub async fn is_active(db: &Db, desk_id: &str) -> Result<bool, HubError> {
+    let row =
+        sqlx::query("SELECT 1 AS active FROM desks WHERE id = $1 AND token_hash IS NOT NULL AND revoked_ms IS NULL")
+            .bind(desk_id)
+            .fetch_optional(&db.pool)
+            .await?;
+    Ok(row.is_some())
+}
+
 /// The calling desk, from `Authorization: Desk <token>`; 401 otherwise.
 impl FromRequestParts<Arc<Hub>> for Desk {
     type Rejection = HubError;

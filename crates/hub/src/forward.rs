@@ -90,11 +90,13 @@ pub async fn forward(
             "A Zenoti call through the hub needs the desk's Zenoti authorization in X-Zenoti-Authorization.",
         ));
     };
-    if !path.starts_with("v1/") || path.split('/').any(|p| p == ".." || p == ".") {
+    // Only plain paths: an empty, `.` or `..` segment could make a redemption POST look like
+    // something else to the lease check below while Zenoti reads it as one.
+    if !path.starts_with("v1/") || path.split('/').any(|p| p.is_empty() || p == ".." || p == ".") {
         return Err(HubError::refused(
             StatusCode::NOT_FOUND,
             "not_found",
-            "The hub forwards Zenoti's /v1/ calls only.",
+            "The hub forwards Zenoti's /v1/ calls only, with plain paths.",
         ));
     }
     let mut priority: Priority =
@@ -137,12 +139,18 @@ impl Call {
 
 /// Takes a token and sends the call to Zenoti once.
 async fn send(hub: &Hub, call: &Call, priority: Priority) -> Result<Answer, HubError> {
-    if let Err(err) = hub.budget.take(priority).await {
-        if matches!(err, HubError::NoToken { .. }) {
-            hub.metrics.hub_429.fetch_add(1, Ordering::Relaxed);
+    let waited = match hub.budget.take(priority).await {
+        Ok(waited) => waited,
+        Err(err) => {
+            if matches!(err, HubError::NoToken { .. }) {
+                hub.metrics.hub_429.fetch_add(1, Ordering::Relaxed);
+            }
+            return Err(err);
         }
-        return Err(err);
-    }
+    };
+    let waited_ms = waited.as_millis() as u64;
+    hub.metrics.token_wait_ms[priority as usize].fetch_add(waited_ms, Ordering::Relaxed);
+    hub.metrics.token_waits[priority as usize].fetch_add(1, Ordering::Relaxed);
     let mut url = hub.config.zenoti.clone();
     url.set_path(&format!("{}/{}", url.path().trim_end_matches('/'), call.path));
     url.set_query(call.query.as_deref());
@@ -164,10 +172,12 @@ async fn send(hub: &Hub, call: &Call, priority: Priority) -> Result<Answer, HubE
     };
     let status = response.status();
     let observed = Observed::from_answer(status.as_u16(), response.headers());
-    let headers: Vec<(HeaderName, HeaderValue)> = ANSWER_HEADERS
+    let mut headers: Vec<(HeaderName, HeaderValue)> = ANSWER_HEADERS
         .iter()
         .filter_map(|name| response.headers().get(*name).map(|v| (HeaderName::from_static(name), v.clone())))
         .collect();
+    // How long the call waited for the organization's budget before it was sent.
+    headers.push((HeaderName::from_static("x-frontdesk-token-wait-ms"), HeaderValue::from(waited_ms)));
     let body = response.bytes().await.map_err(|_| no_answer())?;
     if status == StatusCode::TOO_MANY_REQUESTS {
         hub.metrics.zenoti_429.fetch_add(1, Ordering::Relaxed);

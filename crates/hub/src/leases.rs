@@ -33,6 +33,9 @@ pub enum Taken {
     Held(Holder),
 }
 
+/// How long an ended lease is kept, so the events about its invoice can name the desk.
+pub const KEPT_AFTER_END: Duration = Duration::from_secs(3600);
+
 fn time(ms: i64) -> DateTime<Utc> {
     DateTime::from_timestamp_millis(ms).unwrap_or_default()
 }

@@ -156,8 +156,12 @@ impl Hub {
             sqlx::query("DELETE FROM events WHERE received_ms < $1").bind(old).execute(pool).await?.rows_affected();
         removed +=
             sqlx::query("DELETE FROM quarantine WHERE received_ms < $1").bind(old).execute(pool).await?.rows_affected();
-        removed +=
-            sqlx::query("DELETE FROM leases WHERE expires_ms < $1").bind(now).execute(pool).await?.rows_affected();
+        // An ended lease is kept an hour: the events about its invoice name the desk that held it.
+        removed += sqlx::query("DELETE FROM leases WHERE expires_ms < $1")
+            .bind(now - leases::KEPT_AFTER_END.as_millis() as i64)
+            .execute(pool)
+            .await?
+            .rows_affected();
         removed += sqlx::query("DELETE FROM catalog_cache WHERE fetched_ms < $1")
             .bind(now - self.config.cache_ttl.as_millis() as i64)
             .execute(pool)
@@ -196,8 +200,11 @@ async fn listen_loop(hub: std::sync::Weak<Hub>, url: String) {
     loop {
         match PgListener::connect(&url).await {
             Ok(mut listener) => {
-                if listener.listen(webhooks::NOTIFY_CHANNEL).await.is_ok() {
-                    loop {
+                match listener.listen(webhooks::NOTIFY_CHANNEL).await {
+                    Err(err) => {
+                        tracing::warn!(error = %err, "cannot listen for other replicas' events; polling meanwhile")
+                    }
+                    Ok(()) => loop {
                         match listener.try_recv().await {
                             Ok(Some(notification)) => {
                                 let Some(hub) = hub.upgrade() else { return };
@@ -214,7 +221,7 @@ async fn listen_loop(hub: std::sync::Weak<Hub>, url: String) {
                                 break;
                             }
                         }
-                    }
+                    },
                 }
             }
             Err(err) => tracing::warn!(error = %err, "cannot listen for other replicas' events; polling meanwhile"),

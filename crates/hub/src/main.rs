@@ -203,7 +203,14 @@ async fn run(args: Args) -> Result<(), (u8, String)> {
                             )
                         })?;
                     println!("frontdesk-hub listening on https://{listen}");
+                    let handle = axum_server::Handle::new();
+                    let stopping = handle.clone();
+                    tokio::spawn(async move {
+                        stop_signal().await;
+                        stopping.graceful_shutdown(Some(Duration::from_secs(5)));
+                    });
                     axum_server::bind_rustls(listen, tls)
+                        .handle(handle)
                         .serve(app.into_make_service())
                         .await
                         .map_err(|err| (4, format!("cannot serve on {listen}: {err}")))

@@ -26,6 +26,9 @@ pub struct Metrics {
     pub webhooks_quarantined: AtomicU64,
     pub last_webhook_ms: AtomicI64,
     pub sse_clients: AtomicI64,
+    /// Milliseconds forwarded calls waited for a budget token, and how many, per priority.
+    pub token_wait_ms: [AtomicU64; 3],
+    pub token_waits: [AtomicU64; 3],
 }
 
 pub async fn healthz(State(hub): State<Arc<Hub>>) -> Response {
@@ -114,5 +117,25 @@ pub async fn metrics(State(hub): State<Arc<Hub>>) -> Response {
         "Desks listening to the event stream.",
         &[("", m.sse_clients.load(Ordering::Relaxed).to_string())],
     );
+    let per_priority = |values: &[AtomicU64; 3], scale: f64| -> Vec<(String, String)> {
+        Priority::ALL
+            .iter()
+            .map(|p| {
+                let v = values[*p as usize].load(Ordering::Relaxed) as f64 * scale;
+                (format!("{{priority=\"{}\"}}", p.as_str()), v.to_string())
+            })
+            .collect()
+    };
+    let (sum, count) = (per_priority(&m.token_wait_ms, 0.001), per_priority(&m.token_waits, 1.0));
+    let _ = writeln!(
+        out,
+        "# HELP frontdesk_hub_token_wait_seconds How long forwarded calls waited for a budget token, per priority.\n# TYPE frontdesk_hub_token_wait_seconds summary"
+    );
+    for ((labels, s), (_, c)) in sum.iter().zip(&count) {
+        let _ = writeln!(
+            out,
+            "frontdesk_hub_token_wait_seconds_sum{labels} {s}\nfrontdesk_hub_token_wait_seconds_count{labels} {c}"
+        );
+    }
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], out).into_response()
 }

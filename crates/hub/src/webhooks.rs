@@ -53,6 +53,14 @@ pub async fn store(hub: &Hub, body: &[u8]) -> Result<Stored, HubError> {
     let decoded = std::str::from_utf8(body)
         .map_err(|err| format!("the body is not UTF-8 text: {err}"))
         .and_then(|text| zenoti::decode_webhook(text).map(|w| (text, w)).map_err(|err| err.to_string()));
+    let decoded = decoded.and_then(|(text, webhook)| {
+        // Without an envelope id a repeat could not be told from a new event.
+        if webhook.summary().envelope_id.trim().is_empty() {
+            Err("the envelope's id is empty".to_owned())
+        } else {
+            Ok((text, webhook))
+        }
+    });
     let (text, webhook) = match decoded {
         Ok(ok) => ok,
         Err(problem) => {

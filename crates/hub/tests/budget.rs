@@ -122,3 +122,53 @@ async fn a_429_from_zenoti_freezes_the_budget_for_every_call_until_retry_after()
         assert_eq!(r.json::<Value>().await.unwrap()["error"]["hub_code"], "no_token");
     }
 }
+
+/// A hub started with a budget far above the organization's learns the real one from Zenoti's
+/// headers on the first answers: the policy (`Organization-RateLimit-Limit`) and what is left
+/// (`RateLimit-Remaining`, which another integration of the organization spends too).
+#[tokio::test(flavor = "multi_thread")]
+async fn zenotis_headers_correct_a_budget_started_too_high() {
+    for make in TestDb::both() {
+        let db = make();
+        let logs = tempfile::tempdir().unwrap();
+        let limit: RateLimit = "20/2s".parse().unwrap();
+        let sandbox = Sandbox::start_local(Config { rate_limit: Some(limit), ..Config::default() }).await.unwrap();
+        let hub = HubProcess::start(&db.url(), &sandbox.base_url(), &["--budget", "600/60s"], logs.path());
+        let token = enroll(&hub.url(), &add_desk(&db.url(), "desk", None)).await;
+        let center = sandbox.center_ids()[1].clone();
+        let path = format!("v1/centers/{center}");
+        // Another integration spends 12 of the 20 straight from Zenoti.
+        let http = reqwest::Client::new();
+        for _ in 0..12 {
+            let r = http
+                .get(format!("{}/{path}", sandbox.base_url()))
+                .header("authorization", "apikey demo-frontdesk-key")
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 200);
+        }
+        // 60 calls through the hub, 4 at a time (a hub that kept 600 a minute would send them
+        // all within a second, and Zenoti would refuse most).
+        let mut statuses = Vec::new();
+        let url = hub.url();
+        for _ in 0..15 {
+            let four = (0..4).map(|_| call(&url, &token, &path, "interactive"));
+            statuses.extend(futures_util::future::join_all(four).await.into_iter().map(|(s, code, _)| (s, code)));
+        }
+        let stats = sandbox.stats();
+        let metrics = reqwest::get(format!("{}/metrics", hub.url())).await.unwrap().text().await.unwrap();
+        eprintln!(
+            "{}: Zenoti allowed {} (12 of them the other integration's) and refused {}; through the hub: {} answered, {} refused by the hub",
+            db.name(),
+            stats.allowed,
+            stats.rate_limited,
+            statuses.iter().filter(|(s, _)| *s == 200).count(),
+            statuses.iter().filter(|(s, _)| *s == 429).count()
+        );
+        assert_eq!(stats.rate_limited, 0, "Zenoti never refused a call ({})", db.name());
+        assert!(statuses.iter().all(|(s, code)| *s == 200 || (*s == 429 && code == "no_token")), "{statuses:?}");
+        assert!(metrics.contains("frontdesk_hub_budget_capacity 20\n"), "the policy learned: {metrics}");
+        assert!(metrics.contains("frontdesk_hub_token_wait_seconds_count{priority=\"interactive\"} "), "{metrics}");
+    }
+}

@@ -41,7 +41,8 @@ async fn desks_enroll_once_and_a_revoked_token_stops_at_once() {
     for make in TestDb::both() {
         let db = make();
         let logs = tempfile::tempdir().unwrap();
-        let hub = HubProcess::start(&db.url(), &sandbox.base_url(), &[], logs.path());
+        let quick = ["--keep-alive-ms", "200", "--poll-ms", "300"];
+        let hub = HubProcess::start(&db.url(), &sandbox.base_url(), &quick, logs.path());
         let code = add_desk(&db.url(), "Downtown · desk 1", Some("C-1"));
         let token = enroll(&hub.url(), &code).await;
         let whoami = |token: String| {
@@ -92,10 +93,13 @@ async fn desks_enroll_once_and_a_revoked_token_stops_at_once() {
         assert!(list.contains("Downtown · desk 1\tC-1\tenrolled"), "{list}");
         assert!(list.contains("Uptown · desk 1\tall centers\twaiting for enrollment"), "{list}");
 
-        // Revoked: refused on the very next call.
+        // Revoked: refused on the very next call, and its open event stream ends.
+        let mut listening = SseClient::connect(&hub.url(), &token, None).await.unwrap();
+        assert!(!listening.ends_within(Duration::from_millis(500)).await, "the stream stays open while enrolled");
         let (exit, out, _) = cli(&db.url(), &["desks", "revoke", "Downtown · desk 1"]);
         assert_eq!(exit, 0, "{out}");
         assert_eq!(hub_code(whoami(token.clone()).await).await, (401, "desk_token_unknown".into()));
+        assert!(listening.ends_within(Duration::from_secs(5)).await, "a revoked desk's stream ends ({})", db.name());
         let (exit, _, err) = cli(&db.url(), &["desks", "revoke", "Nobody"]);
         assert_eq!(exit, 1);
         assert!(err.contains("no active desk"), "{err}");
@@ -266,6 +270,23 @@ async fn leases_hold_one_desk_per_invoice_and_redemptions_need_one() {
             .await
             .unwrap();
         assert_eq!(hub_code(packages).await, (409, "lease_required".into()));
+        // Nor by a path with an empty segment, which the lease check would not recognise.
+        for odd in [
+            format!("v1//invoices/{}/payments/loyalty_points", invoice.id),
+            format!("v1/invoices/{}//payments/loyalty_points", invoice.id),
+            format!("v1/invoices/{}/payments/loyalty_points/", invoice.id),
+        ] {
+            let refused = http()
+                .post(format!("{}/zenoti/{odd}", hub.url()))
+                .header("authorization", format!("Desk {b}"))
+                .header("x-zenoti-authorization", KEY)
+                .json(&json!({}))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(hub_code(refused).await.0, 404, "{odd}");
+        }
+        assert!(sandbox.stats().requests.iter().all(|r| r.method != "POST"), "no POST reached Zenoti");
         // The holder's POST goes through, once.
         let sent = post(&a).await;
         assert_ne!(sent.status(), 409);
@@ -365,6 +386,14 @@ async fn webhooks_are_stored_once_quarantined_when_unreadable_and_streamed_per_c
             vec![0xff, 0xfe, 0x00],
             serde_json::to_vec(&json!({"id":"g","event_id":"g","event_type":"Guest.Created","data":{"id":"G"}}))
                 .unwrap(),
+            // No envelope id: a repeat could not be told from a new event.
+            event("  ", "C-DOWN"),
+            // An id of another type: the problem kept says which kind of value, never the value.
+            {
+                let mut odd = package_event("E-odd", "C-DOWN");
+                odd["data"]["user_package_id"] = json!(5550100123u64);
+                serde_json::to_vec(&odd).unwrap()
+            },
         ] {
             let quarantined = post(webhook.clone(), body).await;
             assert_eq!(quarantined.status(), 202);
@@ -424,14 +453,26 @@ async fn webhooks_are_stored_once_quarantined_when_unreadable_and_streamed_per_c
         let no_token = http().get(format!("{}/hub/v1/events", hub.url())).send().await.unwrap();
         assert_eq!(no_token.status(), 401);
 
-        // What was stored: four events, four bodies in quarantine, each exactly as posted.
+        // What was stored: four events, six bodies in quarantine, each exactly as posted.
         let store = frontdesk_hub::db::Db::open(&db.url()).await.unwrap();
         let count = |sql: &'static str| {
             let pool = store.pool.clone();
             async move { sqlx::Row::get::<i64, _>(&sqlx::query(sql).fetch_one(&pool).await.unwrap(), 0) }
         };
         assert_eq!(count("SELECT COUNT(*) FROM events").await, 4);
-        assert_eq!(count("SELECT COUNT(*) FROM quarantine").await, 4);
+        assert_eq!(count("SELECT COUNT(*) FROM quarantine").await, 6);
+        let problems: Vec<String> = sqlx::query("SELECT problem FROM quarantine")
+            .fetch_all(&store.pool)
+            .await
+            .unwrap()
+            .iter()
+            .map(|row| sqlx::Row::get(row, 0))
+            .collect();
+        assert!(problems.iter().any(|p| p.contains("envelope's id is empty")), "{problems:?}");
+        assert!(problems.iter().any(|p| p.contains("data.user_package_id") && p.contains("integer")), "{problems:?}");
+        assert!(problems.iter().all(|p| !p.contains("5550100123")), "no value in a problem: {problems:?}");
+        let log = std::fs::read_to_string(&hub.log).unwrap();
+        assert!(!log.contains("5550100123"), "no value in the log");
         let body: String = sqlx::Row::get(
             &sqlx::query("SELECT body FROM events WHERE envelope_id = 'E2'").fetch_one(&store.pool).await.unwrap(),
             0,
@@ -440,9 +481,9 @@ async fn webhooks_are_stored_once_quarantined_when_unreadable_and_streamed_per_c
 
         let metrics = http().get(format!("{}/metrics", hub.url())).send().await.unwrap().text().await.unwrap();
         for line in [
-            "frontdesk_hub_webhooks_total{result=\"received\"} 9",
+            "frontdesk_hub_webhooks_total{result=\"received\"} 11",
             "frontdesk_hub_webhooks_total{result=\"duplicate\"} 1",
-            "frontdesk_hub_webhooks_total{result=\"quarantined\"} 4",
+            "frontdesk_hub_webhooks_total{result=\"quarantined\"} 6",
             "frontdesk_hub_sse_clients 3",
         ] {
             assert!(metrics.contains(line), "{line} in\n{metrics}");
@@ -452,7 +493,12 @@ async fn webhooks_are_stored_once_quarantined_when_unreadable_and_streamed_per_c
 
 #[tokio::test(flavor = "multi_thread")]
 async fn what_the_sandbox_delivers_like_zenoti_is_read_with_our_models_and_streamed() {
-    let db = TestDb::sqlite();
+    for make in TestDb::both() {
+        delivered_like_zenoti_on(make()).await;
+    }
+}
+
+async fn delivered_like_zenoti_on(db: TestDb) {
     let logs = tempfile::tempdir().unwrap();
     let hub = HubProcess::start(&db.url(), "http://127.0.0.1:9", &[], logs.path());
     let mut delivery = zenoti_sandbox::WebhookDelivery::new(webhook_url(&db.url(), &hub.url()));

@@ -92,7 +92,12 @@ async fn a_database_lost_mid_run_gives_503s_and_the_hub_recovers_when_it_returns
 
 #[tokio::test(flavor = "multi_thread")]
 async fn zenoti_down_or_slow_gives_zenoti_like_errors_quickly() {
-    let db = TestDb::sqlite();
+    for make in TestDb::both() {
+        zenoti_down_or_slow_on(make()).await;
+    }
+}
+
+async fn zenoti_down_or_slow_on(db: TestDb) {
     let logs = tempfile::tempdir().unwrap();
     // Nothing listens there.
     let down = format!("http://127.0.0.1:{}", free_port());
@@ -204,6 +209,11 @@ async fn no_secret_reaches_the_logs_or_the_database() {
         let stored = db.dump();
         assert!(stored.contains("desk 1"), "the dump is the hub's database");
         let normalized = |code: &str| code.replace('-', "");
+        // The webhook URL's secret path authenticates Zenoti: it stays in the database only.
+        let webhook = webhook_url(&db.url(), "https://hub.example.com");
+        let webhook_secret = webhook.rsplit('/').next().unwrap().to_owned();
+        assert!(webhook_secret.len() >= 32, "{webhook}");
+        assert!(!log.contains(&webhook_secret), "the webhook secret found in the hub's log ({})", db.name());
         let mut secrets = vec![API_KEY.to_owned(), auth.clone()];
         secrets.extend(tokens.iter().cloned());
         for code in codes.iter().chain([&unused_code]) {
@@ -219,20 +229,22 @@ async fn no_secret_reaches_the_logs_or_the_database() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn sigterm_stops_the_hub_even_with_desks_listening() {
-    let db = TestDb::sqlite();
-    let logs = tempfile::tempdir().unwrap();
-    let mut hub = HubProcess::start(&db.url(), "http://127.0.0.1:9", &[], logs.path());
-    let token = enroll(&hub.url(), &add_desk(&db.url(), "desk", None)).await;
-    let _stream = SseClient::connect(&hub.url(), &token, None).await.unwrap();
-    let status = Command::new("kill").args(["-TERM", &hub.child.id().to_string()]).status().unwrap();
-    assert!(status.success());
-    let started = Instant::now();
-    loop {
-        if let Some(exit) = hub.child.try_wait().unwrap() {
-            assert!(exit.success(), "{exit:?}");
-            break;
+    for make in TestDb::both() {
+        let db = make();
+        let logs = tempfile::tempdir().unwrap();
+        let mut hub = HubProcess::start(&db.url(), "http://127.0.0.1:9", &[], logs.path());
+        let token = enroll(&hub.url(), &add_desk(&db.url(), "desk", None)).await;
+        let _stream = SseClient::connect(&hub.url(), &token, None).await.unwrap();
+        let status = Command::new("kill").args(["-TERM", &hub.child.id().to_string()]).status().unwrap();
+        assert!(status.success());
+        let started = Instant::now();
+        loop {
+            if let Some(exit) = hub.child.try_wait().unwrap() {
+                assert!(exit.success(), "{exit:?} ({})", db.name());
+                break;
+            }
+            assert!(started.elapsed() < Duration::from_secs(15), "the hub did not stop ({})", db.name());
+            tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        assert!(started.elapsed() < Duration::from_secs(15), "the hub did not stop");
-        tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }

@@ -22,8 +22,34 @@ use crate::unexpected::{bend_here, read_bending};
 pub fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T> {
     at_path(&mut serde_json::Deserializer::from_slice(body)).map_err(|(path, err)| Error::Decode {
         path: if path == "." { "(response body)".into() } else { path },
-        message: err.to_string(),
+        message: value_free(&err),
     })
+}
+
+/// serde_json's words for a decode error without the value they may quote (a guest's name, an
+/// amount): the kind of value found and what was expected, then the line and column. Every
+/// decode error of the crate is worded by it, so none carries a value into a log.
+pub(crate) fn value_free(err: &serde_json::Error) -> String {
+    let message = err.to_string();
+    let text = message.split(" at line ").next().unwrap_or("").trim();
+    let words = if let Some((prefix, rest)) =
+        ["invalid type: ", "invalid value: "].iter().find_map(|p| text.strip_prefix(p).map(|r| (*p, r)))
+    {
+        // "string \"Jane\", expected i64": the kind, up to the quoted value.
+        let found = rest.split(['"', '`', ',']).next().unwrap_or("").trim();
+        let expected = rest.rsplit_once(", expected ").map_or("something else", |(_, e)| e);
+        format!("{prefix}{found}, expected {expected}")
+    } else if let Some(rest) = text.strip_prefix("unknown variant ") {
+        let expected = rest.rsplit_once(", expected ").map_or("a known one", |(_, e)| e);
+        format!("unknown variant, expected {expected}")
+    } else {
+        text.to_owned()
+    };
+    if err.line() > 0 {
+        format!("{words} at line {} column {}", err.line(), err.column())
+    } else {
+        words
+    }
 }
 
 /// Decodes the whole input (nothing may follow the value); on failure, the JSON path where
@@ -152,6 +178,36 @@ pub(crate) fn parse_local_time(text: &str) -> Option<NaiveDateTime> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn decode_errors_name_the_kind_of_value_never_the_value() {
+        #[derive(Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Strict {
+            amount: i64,
+            kind: Option<Kind>,
+        }
+        #[derive(Deserialize, Debug)]
+        enum Kind {
+            Card,
+        }
+        let said = |body: &str| match decode::<Strict>(body.as_bytes()) {
+            Err(Error::Decode { path, message }) => format!("{path}: {message}"),
+            other => panic!("{other:?}"),
+        };
+        let said_text = said(r#"{"amount": "Jane Secret-Guest"}"#);
+        assert!(!said_text.contains("Jane"), "{said_text}");
+        assert!(said_text.starts_with("amount: invalid type: string, expected i64 at line 1"), "{said_text}");
+        let said_float = said(r#"{"amount": 123.45}"#);
+        assert!(!said_float.contains("123.45"), "{said_float}");
+        assert!(said_float.contains("invalid type: floating point, expected i64"), "{said_float}");
+        let said_variant = said(r#"{"amount": 1, "kind": "Gold 555-0100"}"#);
+        assert!(
+            !said_variant.contains("555-0100") && said_variant.contains("unknown variant, expected"),
+            "{said_variant}"
+        );
+        assert!(said("{").contains("EOF while parsing"), "syntax errors keep serde's words");
+    }
 
     #[derive(Deserialize, Debug)]
     struct Sample {

@@ -269,7 +269,7 @@ pub fn decode_noting<T: DeserializeOwned>(body: &[u8]) -> (Result<T>, Vec<Unexpe
     let result = result.map_err(|(path, err)| {
         let path = if path == "." { "(response body)".to_owned() } else { path };
         noted.push(undecodable(body, &path, &err));
-        Error::Decode { path, message: err.to_string() }
+        Error::Decode { path, message: crate::de::value_free(&err) }
     });
     (result, noted)
 }

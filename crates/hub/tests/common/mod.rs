@@ -336,6 +336,20 @@ impl SseClient {
     }
 }
 
+impl SseClient {
+    /// Whether the hub ends the stream within `wait` (what arrives meanwhile is dropped).
+    pub async fn ends_within(&mut self, wait: Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            match tokio::time::timeout_at(deadline, self.response.chunk()).await {
+                Ok(Ok(Some(_))) => continue,
+                Ok(Ok(None)) | Ok(Err(_)) => return true,
+                Err(_) => return false,
+            }
+        }
+    }
+}
+
 /// A load balancer in front of replicas: each connection goes to the first replica that accepts
 /// it, so when one dies its new connections go to the next.
 pub struct Balancer {
