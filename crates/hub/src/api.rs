@@ -19,7 +19,7 @@ pub struct EnrollRequest {
     code: String,
 }
 
-/// `POST /hub/v1/enroll {code}` → 201 `{token, desk: {name, center_id}}`.
+/// `POST /hub/v1/enroll {code}` → 201 `{token, desk: {name, center_id}, desks}`.
 pub async fn enroll(
     State(hub): State<Arc<Hub>>,
     body: Result<Json<EnrollRequest>, axum::extract::rejection::JsonRejection>,
@@ -29,9 +29,11 @@ pub async fn enroll(
     })?;
     let (desk, token) = desks::enroll(&hub.db, &request.code).await?;
     tracing::info!(desk = %desk.name, "desk enrolled");
+    // How many desks share the organization's limit: the desk's fair share when the hub is away.
+    let desks = desks::enrolled_count(&hub.db).await?;
     Ok((
         StatusCode::CREATED,
-        Json(json!({"token": token.secret, "desk": {"name": desk.name, "center_id": desk.center_id}})),
+        Json(json!({"token": token.secret, "desk": {"name": desk.name, "center_id": desk.center_id}, "desks": desks})),
     )
         .into_response())
 }

@@ -102,22 +102,36 @@ pub async fn forward(
     let mut priority: Priority =
         headers.get("x-frontdesk-priority").and_then(|v| v.to_str().ok()).unwrap_or("").parse()?;
     let call = Call { method, path, query, authorization, body };
-    if call.method == Method::POST {
-        if let Some(invoice) = redemption_invoice(&call.path) {
-            if !leases::holds(&hub.db, &desk, invoice).await? {
-                return Err(HubError::refused(
-                    StatusCode::CONFLICT,
-                    "lease_required",
-                    "This desk does not hold the hub's lease on this invoice: take the lease, then redeem. Nothing was sent to Zenoti.",
-                ));
-            }
-            priority = Priority::Payment;
+    let redemption = (call.method == Method::POST).then(|| redemption_invoice(&call.path)).flatten();
+    if let Some(invoice) = redemption {
+        if !leases::holds(&hub.db, &desk, invoice).await? {
+            return Err(HubError::refused(
+                StatusCode::CONFLICT,
+                "lease_required",
+                "This desk's hold on the invoice had ended, so the hub did not send the payment: nothing was sent to Zenoti. Press Redeem again.",
+            ));
         }
+        priority = Priority::Payment;
     }
     if call.method == Method::GET && is_catalog(&call.path) {
         return cached(&hub, call, priority).await;
     }
-    Ok(send(&hub, &call, priority).await?.into_response(None))
+    let answer = send(&hub, &call, priority).await?;
+    if let Some(invoice) = redemption.filter(|_| call.path.to_ascii_lowercase().ends_with("/loyalty_points")) {
+        if accepted_without_error(&answer) {
+            let sent: Option<serde_json::Value> = serde_json::from_slice(&call.body).ok();
+            let center = sent.as_ref().and_then(|b| b["center_id"].as_str());
+            crate::webhooks::record_points_redeemed(&hub, &desk, invoice, center).await;
+        }
+    }
+    Ok(answer.into_response(None))
+}
+
+/// A 2xx whose body carries no error envelope (Zenoti also refuses with 200).
+fn accepted_without_error(answer: &Answer) -> bool {
+    answer.status.is_success()
+        && serde_json::from_slice::<serde_json::Value>(&answer.body)
+            .is_ok_and(|v| v.get("error").is_none_or(serde_json::Value::is_null))
 }
 
 struct Call {

@@ -15,9 +15,10 @@ use base64::Engine;
 use serde_json::json;
 use sqlx::Row;
 use subtle::ConstantTimeEq;
+use zenoti::WebhookSummary;
 
 use crate::db::{now_ms, Backend};
-use crate::desks::random_bytes;
+use crate::desks::{random_bytes, Desk};
 use crate::error::{error_body, HubError};
 use crate::Hub;
 
@@ -71,18 +72,37 @@ pub async fn store(hub: &Hub, body: &[u8]) -> Result<Stored, HubError> {
         }
     };
     let summary = webhook.summary();
+    let desk = match &summary.invoice_id {
+        Some(invoice) => crate::leases::last_holder(&hub.db, invoice).await?,
+        None => None,
+    };
+    match insert(hub, &summary, text, desk.as_deref()).await? {
+        Some(seq) => {
+            tracing::info!(seq, kind = summary.kind, "webhook stored");
+            Ok(Stored::New(seq))
+        }
+        None => {
+            metrics.webhooks_duplicate.fetch_add(1, Ordering::Relaxed);
+            Ok(Stored::Duplicate)
+        }
+    }
+}
+
+/// Stores one event (a webhook, or the hub's own) and wakes the streams; `None` when its
+/// envelope id was stored before.
+pub(crate) async fn insert(
+    hub: &Hub,
+    summary: &WebhookSummary,
+    body: &str,
+    desk: Option<&str>,
+) -> Result<Option<i64>, HubError> {
     let key = summary.envelope_id.trim().to_ascii_lowercase();
     let db = &hub.db;
     let seen =
         sqlx::query("SELECT seq FROM events WHERE envelope_key = $1").bind(&key).fetch_optional(&db.pool).await?;
     if seen.is_some() {
-        metrics.webhooks_duplicate.fetch_add(1, Ordering::Relaxed);
-        return Ok(Stored::Duplicate);
+        return Ok(None);
     }
-    let desk = match &summary.invoice_id {
-        Some(invoice) => crate::leases::last_holder(db, invoice).await?,
-        None => None,
-    };
     let mut tx = db.pool.begin().await?;
     // Taken first, inside the transaction: the next writer waits for this commit, so sequence
     // numbers become visible in order and a reader never skips one still being written.
@@ -108,24 +128,48 @@ pub async fn store(hub: &Hub, body: &[u8]) -> Result<Stored, HubError> {
     .bind(&summary.guest_id)
     .bind(&summary.invoice_id)
     .bind(&summary.user_package_id)
-    .bind(text)
-    .bind(&desk)
+    .bind(body)
+    .bind(desk)
     .execute(&mut *tx)
     .await?;
     if inserted.rows_affected() == 0 {
         // The same event reached another replica at the same moment.
         tx.rollback().await?;
-        metrics.webhooks_duplicate.fetch_add(1, Ordering::Relaxed);
-        return Ok(Stored::Duplicate);
+        return Ok(None);
     }
     if db.backend == Backend::Postgres {
         sqlx::query("SELECT pg_notify($1, $2)").bind(NOTIFY_CHANNEL).bind(seq.to_string()).execute(&mut *tx).await?;
     }
     tx.commit().await?;
     let _ = hub.new_events.send(seq);
-    tracing::info!(seq, kind = summary.kind, "webhook stored");
-    Ok(Stored::New(seq))
+    Ok(Some(seq))
 }
+
+/// The hub's own event after it forwarded a points redemption Zenoti accepted: Zenoti sends
+/// no webhook for a payment on an invoice that stays open, and the other desks showing the
+/// invoice should say so (they read it again; the event carries no amount).
+pub(crate) async fn record_points_redeemed(hub: &Hub, desk: &Desk, invoice_id: &str, center_id: Option<&str>) {
+    let id = format!("frontdesk-hub-{}", hex::encode(random_bytes::<16>()));
+    let summary = WebhookSummary {
+        envelope_id: id.clone(),
+        event_id: id.clone(),
+        event_type: Some(POINTS_REDEEMED.to_owned()),
+        kind: "points_redeemed",
+        center_id: center_id.map(str::to_owned),
+        guest_id: None,
+        invoice_id: Some(invoice_id.to_owned()),
+        user_package_id: None,
+    };
+    let body = json!({"id": id, "event_id": id, "event_type": POINTS_REDEEMED,
+        "data": {"invoice_id": invoice_id, "center_id": center_id}});
+    match insert(hub, &summary, &body.to_string(), Some(&desk.name)).await {
+        Ok(seq) => tracing::info!(seq, kind = summary.kind, desk = %desk.name, "points redeemed through the hub"),
+        Err(err) => tracing::warn!(error = %err, "the points redemption could not be told to the other desks"),
+    }
+}
+
+/// The event type of the hub's own event (not one of Zenoti's).
+pub const POINTS_REDEEMED: &str = "FrontDesk.LoyaltyPointsRedeemed";
 
 async fn quarantine(hub: &Hub, problem: &str, body: &[u8]) -> Result<(), HubError> {
     let problem: String = problem.chars().take(500).collect();

@@ -56,8 +56,18 @@ async fn desks_enroll_once_and_a_revoked_token_stops_at_once() {
                     .unwrap()
             }
         };
+        let second: Value = http()
+            .post(format!("{}/hub/v1/enroll", hub.url()))
+            .json(&json!({"code": add_desk(&db.url(), "Downtown · desk 2", Some("C-1"))}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(second["desks"], 2, "the enrollment says how many desks share the limit: {second}");
         let me: Value = whoami(token.clone()).await.json().await.unwrap();
-        assert_eq!(me, json!({"name": "Downtown · desk 1", "center_id": "C-1", "desks": 1}), "{}", db.name());
+        assert_eq!(me, json!({"name": "Downtown · desk 1", "center_id": "C-1", "desks": 2}), "{}", db.name());
 
         // The code works once; a typo or a used code is refused with what to do.
         let again =
@@ -245,15 +255,18 @@ async fn leases_hold_one_desk_per_invoice_and_redemptions_need_one() {
         assert!(held["since"].as_str().is_some());
 
         // A redemption POST without the lease is refused before anything reaches Zenoti.
+        let program_id = sandbox.with_books(|b| b.programs[0].id.clone());
         let post = |token: &str| {
             let (url, token, path) =
                 (hub.url(), token.to_owned(), format!("v1/invoices/{}/payments/loyalty_points", invoice.id));
+            let body = json!({"points": 10, "center_id": invoice.center_id, "program_id": program_id,
+                "cash_register_id": "register-1", "otp": "246810"});
             async move {
                 http()
                     .post(format!("{url}/zenoti/{path}"))
                     .header("authorization", format!("Desk {token}"))
                     .header("x-zenoti-authorization", KEY)
-                    .json(&json!({"points": 10}))
+                    .json(&body)
                     .send()
                     .await
                     .unwrap()
@@ -289,8 +302,9 @@ async fn leases_hold_one_desk_per_invoice_and_redemptions_need_one() {
         assert!(sandbox.stats().requests.iter().all(|r| r.method != "POST"), "no POST reached Zenoti");
         // The holder's POST goes through, once.
         let sent = post(&a).await;
-        assert_ne!(sent.status(), 409);
+        assert_eq!(sent.status(), 200, "{}", sent.text().await.unwrap());
         assert_eq!(sandbox.requests_to(&format!("/v1/invoices/{}/payments", invoice.id)).len(), 1);
+        assert_eq!(sandbox.ledger().len(), 1);
 
         // Renewed, it outlives its first second; the other desk cannot release it.
         for _ in 0..3 {
@@ -332,8 +346,15 @@ async fn leases_hold_one_desk_per_invoice_and_redemptions_need_one() {
             .unwrap();
         assert_eq!(stale.status(), 404);
         // An event about the invoice names the desk that held it (released or not); another
-        // invoice's says nothing (redeemed elsewhere, such as Zenoti's own POS).
-        let mut stream = SseClient::connect(&hub.url(), &b, None).await.unwrap();
+        // invoice's says nothing (redeemed elsewhere, such as Zenoti's own POS). Before them, the
+        // hub's own event of the points redeemed through it, naming the desk (no amount).
+        let mut stream = SseClient::connect(&hub.url(), &b, Some(0)).await.unwrap();
+        let (_, paid) = stream.next(Duration::from_secs(5), &mut 0).await.unwrap();
+        assert_eq!(paid["kind"], "points_redeemed", "{paid}");
+        assert_eq!(paid["invoice_id"].as_str().map(str::to_lowercase), Some(invoice.id.to_lowercase()));
+        assert_eq!(paid["center_id"].as_str(), Some(invoice.center_id.as_str()), "{paid}");
+        assert_eq!(paid["desk"], "Downtown · desk 1", "{paid}");
+        assert!(!paid.to_string().contains("\"points\""), "no amount in it: {paid}");
         let webhook = webhook_url(&db.url(), &hub.url());
         for (id, invoice_id) in [("L1", invoice.id.as_str()), ("L2", "elsewhere-1")] {
             let mut event = package_event(id, "C");
