@@ -55,6 +55,11 @@ pub enum ErrorCode {
     InvoiceLeased,
     /// The hub could not be reached or refused to enroll this desk.
     HubUnavailable,
+    /// The hub did not answer when a redemption asked it to hold the invoice: nothing was sent.
+    /// The confirmation shows again with the warning that no lease keeps other desks off it.
+    HubLeaseUnavailable,
+    /// The hub refused the enrollment code (mistyped, used, or expired).
+    EnrollmentRefused,
 }
 
 /// What a failed command returns to the UI. `message` says what happened and what to do next;
@@ -182,7 +187,7 @@ mod tests {
              server_unavailable,timeout,network,unexpected_response,keychain_unavailable,keychain_locked,\
              keychain_error,settings_error,demo_unavailable,internal,redemption_in_progress,redemption_refused,\
              otp_required,locked,unlock_refused,update_failed,audit_unavailable,already_applied,outcome_unchecked,\
-             invoice_leased,hub_unavailable"
+             invoice_leased,hub_unavailable,hub_lease_unavailable,enrollment_refused"
         );
     }
 

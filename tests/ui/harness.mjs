@@ -302,12 +302,13 @@ export function catalogEvents(packages, { fetchedAt = new Date().toISOString(), 
  * The hub as `hub_status` and the `hub-status` event report it: joined as "Downtown · desk 1"
  * (connected or offline), or none.
  * @param {import('./mocks').HubStatus['state']} state
+ * @param {import('./mocks').HubStatus['trouble']} [trouble]
  * @returns {import('./mocks').HubStatus}
  */
-export function hubStatus(state) {
+export function hubStatus(state, trouble = null) {
   return state === 'none'
-    ? { state, url: null, desk_name: null, center_id: null }
-    : { state, url: 'https://hub.serenity.example', desk_name: 'Downtown · desk 1', center_id: 'c-1' };
+    ? { state, url: null, desk_name: null, center_id: null, trouble: null }
+    : { state, url: 'https://hub.serenity.example', desk_name: 'Downtown · desk 1', center_id: 'c-1', trouble };
 }
 
 /**

@@ -143,10 +143,16 @@ async function openInvoice(page) {
 
 test('Settings → Hub: a refused code says what to do, a new one joins, and leaving asks first', async () => {
   /** @type {IpcError} */
-  const refused = { code: 'hub_unavailable', message: 'That enrollment code was used already or has expired. Ask IT for a new code, then join again.', detail: 'HTTP 403 from https://hub.serenity.example' };
+  const refused = { code: 'enrollment_refused', message: 'The hub did not accept this enrollment code: it may be mistyped, already used, or more than a day old. Check it, or ask IT for a new one.', detail: 'HTTP 401 from https://hub.serenity.example' };
+  /** @type {IpcError} */
+  const unreachable = { code: 'hub_unavailable', message: 'Front Desk could not reach the hub at https://hub.serenity.example. Check the address and that this computer can reach it, then try again.', detail: 'error sending request' };
   const app = await harness.open(backend({
     hub_status: () => hubStatus('none'),
-    join_hub: ({ code }) => { if (code !== 'FRESH-CODE') throw refused; return hubStatus('connected'); },
+    join_hub: ({ code }) => {
+      if (code === 'DOWN-CODE') throw unreachable;
+      if (code !== 'FRESH-CODE') throw refused;
+      return hubStatus('connected');
+    },
     leave_hub: () => hubStatus('none'),
   }));
   const { page } = app;
@@ -157,12 +163,18 @@ test('Settings → Hub: a refused code says what to do, a new one joins, and lea
   await card.getByText('Type the enrollment code IT gave you.').waitFor();
   assert.equal(app.named('join_hub').length, 0);
   assert.equal(await page.evaluate(() => document.activeElement?.id), 'hubCode');
-  await page.keyboard.type('USED-CODE');
+  await page.keyboard.type('DOWN-CODE');
   await page.keyboard.press('Enter');
   const banner = card.getByRole('alert');
-  await banner.getByText('This desk did not join the hub.').waitFor();
-  await banner.getByText('That enrollment code was used already or has expired. Ask IT for a new code, then join again.').waitFor();
+  await banner.getByText(unreachable.message).waitFor();
   assert.equal(await banner.getAttribute('data-code'), 'hub_unavailable');
+  await card.getByLabel('Enrollment code').fill('USED-CODE');
+  await card.getByLabel('Enrollment code').press('Enter');
+  await banner.getByText(refused.message).waitFor();
+  await banner.getByText('This desk did not join the hub.').waitFor();
+  assert.equal(await banner.getAttribute('data-code'), 'enrollment_refused');
+  // The code is what to look at again: it has the focus.
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'hubCode');
   assert.equal(await card.getByLabel('Hub address').inputValue(), 'https://hub.serenity.example', 'the address is kept');
   assert.equal(await topBar(page).innerText(), '', 'no hub in the top bar');
   await card.scrollIntoViewIfNeeded();
@@ -171,7 +183,7 @@ test('Settings → Hub: a refused code says what to do, a new one joins, and lea
   await card.getByLabel('Enrollment code').fill('FRESH-CODE');
   await card.getByRole('button', { name: 'Join hub' }).click();
   await card.getByRole('status').getByText('Joined the hub as Downtown · desk 1.').waitFor();
-  assert.deepEqual(app.named('join_hub').map((c) => c.args), [
+  assert.deepEqual(app.named('join_hub').map((c) => c.args), [{ url: 'https://hub.serenity.example', code: 'DOWN-CODE' },
     { url: 'https://hub.serenity.example', code: 'USED-CODE' }, { url: 'https://hub.serenity.example', code: 'FRESH-CODE' }]);
   const facts = await card.locator('dl').innerText();
   assert.match(facts, /Desk\s+Downtown · desk 1/);
@@ -437,5 +449,78 @@ test('while the hub is offline, both confirmations warn that another desk could 
   await session.waitFor();
   assert.equal(await session.getByTestId('hub-offline-warning').count(), 0);
   assert.equal(app.named('redeem_package').length + app.named('redeem_points').length, 0);
+  await page.close();
+});
+
+test('a desk the hub no longer knows: the top bar and Settings say to ask IT for a new code and join again', async () => {
+  const app = await harness.open(backend({ hub_status: () => hubStatus('offline', 'revoked') }));
+  const { page } = app;
+  const SAID = 'The hub no longer knows this desk. Ask IT for a new enrollment code, then Leave hub in Settings and join again.';
+  await topBar(page).getByText('Hub offline — working directly with Zenoti').waitFor();
+  assert.equal(await topBar(page).getByTestId('hub-trouble').innerText(), SAID);
+  const card = await openSettings(page);
+  assert.match(await card.getByTestId('hub-meaning').innerText(), /^Offline: working directly with Zenoti\. The hub no longer knows this desk/);
+  await card.getByRole('button', { name: 'Leave hub' }).waitFor();
+  await app.shot('hub-desk-revoked');
+  // Joined again (a hub-status event): the trouble is gone.
+  await emit(page, 'hub-status', hubStatus('connected'));
+  await topBar(page).getByText('Hub connected').waitFor();
+  assert.equal(await topBar(page).getByTestId('hub-trouble').count(), 0);
+  assert.deepEqual(app.errors, []);
+  await page.close();
+});
+
+test('Redeem points: points redeemed on the invoice at another desk are said as an alert and the invoice read again', async () => {
+  let invoice = INVOICE;
+  const app = await harness.open(backend({ get_invoice: () => invoice }));
+  const { page } = app;
+  await openInvoice(page);
+  const reads = app.named('get_invoice').length;
+  invoice = { ...INVOICE, invoice_dues: { total: '215', paid: '50', balance: '165' } };
+  await emit(page, 'hub-update', hubUpdate({ kind: 'points_redeemed', invoice_id: INVOICE.id, desk: 'Downtown · desk 2' }));
+  const notice = page.getByRole('alert').filter({ hasText: 'Points were redeemed on this invoice at Downtown · desk 2 just now' });
+  await notice.waitFor();
+  await notice.getByText(/read again at/).waitFor();
+  assert.equal(app.named('get_invoice').length, reads + 1, 'the invoice was read again');
+  // The balance shown is the fresh read's, never a figure from the event.
+  assert.equal(await page.getByTestId('balance-due').innerText(), '$165.00');
+  assert.equal(app.named('redeem_points').length, 0);
+  await app.shot('hub-points-redeemed-elsewhere');
+  assert.deepEqual(app.errors, []);
+  await page.close();
+});
+
+test('the hub does not answer when asked to hold the invoice: nothing sent, the confirmation shows again with the warning', async () => {
+  /** @type {IpcError} */
+  const unavailable = { code: 'hub_lease_unavailable',
+    message: 'The hub did not answer, so nothing was sent and no other desk is kept off this invoice. Check with the other desks, then confirm again to redeem directly with Zenoti.',
+    detail: 'HTTP 503' };
+  let first = true;
+  const app = await harness.open(backend({
+    redeem_points: ({ request }) => {
+      if (first) { first = false; throw unavailable; }
+      return paid({ points: request.points });
+    },
+  }));
+  const { page } = app;
+  await openInvoice(page);
+  await page.keyboard.press('Enter');
+  const dialog = page.getByRole('dialog', { name: 'Redeem 250 points?' });
+  await dialog.waitFor();
+  assert.equal(await dialog.getByTestId('hub-offline-warning').count(), 0, 'connected: no warning yet');
+  await page.keyboard.press('Enter');
+  // Asked again, now saying nothing was sent and that no lease keeps the other desks off.
+  const warning = dialog.getByTestId('hub-offline-warning');
+  await warning.getByText('Nothing was sent: the hub did not answer.').waitFor();
+  await warning.getByText(/check with the other desks, then press Redeem to redeem directly with Zenoti/).waitFor();
+  assert.equal(await page.getByTestId('redemption-applied').count(), 0);
+  await page.waitForFunction(() => document.activeElement?.closest('[role=dialog]') && document.activeElement?.textContent?.trim() === 'Redeem');
+  await app.shot('hub-lease-unavailable-confirm');
+  await page.keyboard.press('Enter');
+  await page.getByText('Paid $25.00 with 250 points').waitFor();
+  const sent = app.named('redeem_points').map((c) => c.args.request);
+  assert.equal(sent.length, 2);
+  assert.deepEqual(sent[1], sent[0], 'the same request, confirmed again');
+  assert.deepEqual(app.errors, []);
   await page.close();
 });

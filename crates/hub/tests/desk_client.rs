@@ -82,11 +82,84 @@ async fn a_hub_that_cannot_be_reached_sends_the_call_to_zenoti_directly_and_says
     assert_eq!(link.state(), HubState::Offline);
     assert!(states.has_changed().unwrap());
     assert_eq!(sandbox.requests_to("/v1/centers").len(), 1);
-    // A payment too: the connection to the hub failed, so nothing reached Zenoti through it.
+    // A payment too: the connection to the hub failed, so nothing reached Zenoti through it,
+    // and the payment goes to Zenoti directly, once.
     let invoice = sandbox.add_open_invoice_for("G10000", &["Swedish Massage"]);
     link.set_up(true);
-    let _ = zenoti.with_priority(Priority::Payment).get_invoice(&invoice.id).await.unwrap();
+    let program_id = sandbox.with_books(|b| b.programs[0].id.clone());
+    let request = zenoti::RedeemRequest {
+        points: 10.into(),
+        center_id: invoice.center_id.clone(),
+        program_id: Some(program_id),
+        cash_register_id: "r".into(),
+        redeem_across_programs: 0,
+        otp: Some("246810".into()),
+    };
+    zenoti.with_priority(Priority::Payment).redeem_points(&invoice.id, &request).await.unwrap();
     assert_eq!(link.state(), HubState::Offline);
+    assert_eq!(sandbox.requests_to(&format!("/v1/invoices/{}/payments", invoice.id)).len(), 1);
+    assert_eq!(sandbox.ledger().len(), 1, "applied once");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_hub_that_cannot_reach_zenoti_sends_a_read_directly_but_never_a_write() {
+    let sandbox = Sandbox::start_local(Config::default()).await.unwrap();
+    let unreachable = r#"{"error":{"code":503,"hub_code":"zenoti_unreachable","message":"The hub could not connect to Zenoti; nothing was sent."}}"#;
+    let (url, seen) = stand_in(503, unreachable, true).await;
+    let link = joined(&url, "t");
+    let zenoti = client(&sandbox, &link);
+    assert!(!zenoti.list_centers().await.unwrap().is_empty(), "read directly");
+    assert_eq!(link.state(), HubState::Offline);
+    assert_eq!(sandbox.requests_to("/v1/centers").len(), 1);
+    // A write gets the hub's answer (its caller settles it by reading), never a second send.
+    link.set_up(true);
+    let invoice = sandbox.add_open_invoice_for("G10000", &["Swedish Massage"]);
+    let request = zenoti::RedeemRequest {
+        points: 10.into(),
+        center_id: invoice.center_id.clone(),
+        program_id: None,
+        cash_register_id: "r".into(),
+        redeem_across_programs: 1,
+        otp: None,
+    };
+    assert!(zenoti.with_priority(Priority::Payment).redeem_points(&invoice.id, &request).await.is_err());
+    assert!(sandbox.requests_to(&format!("/v1/invoices/{}/payments", invoice.id)).is_empty());
+    assert_eq!(seen.lock().unwrap().len(), 2);
+    // Zenoti slow behind the hub (504 zenoti_no_answer) is Zenoti's answer: not sent again.
+    let slow =
+        r#"{"error":{"code":504,"hub_code":"zenoti_no_answer","message":"Zenoti did not answer the hub in time."}}"#;
+    let (url, _) = stand_in(504, slow, true).await;
+    let link = joined(&url, "t");
+    let zenoti = client(&sandbox, &link);
+    assert!(zenoti.list_centers().await.is_err());
+    assert_eq!(link.state(), HubState::Connected);
+    assert_eq!(sandbox.requests_to("/v1/centers").len(), 1, "not sent around the hub");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_hub_that_does_not_answer_a_read_in_time_is_bypassed() {
+    let sandbox = Sandbox::start_local(Config::default()).await.unwrap();
+    // Accepts connections and never answers.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((socket, _)) = listener.accept().await {
+            held.push(socket);
+        }
+    });
+    let link = joined(&url, "t");
+    let mut config = ClientConfig::new(
+        sandbox.base_url().parse().unwrap(),
+        Credentials::ApiKey(SecretString::from("demo-frontdesk-key")),
+    );
+    config.hub = Some(link.clone());
+    config.retry.max_retries = 0;
+    config.timeout = std::time::Duration::from_millis(500);
+    let zenoti = Client::new(config).unwrap();
+    assert!(!zenoti.list_centers().await.unwrap().is_empty());
+    assert_eq!(link.state(), HubState::Offline);
+    assert_eq!(sandbox.requests_to("/v1/centers").len(), 1);
 }
 
 #[tokio::test(flavor = "multi_thread")]

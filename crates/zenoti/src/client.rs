@@ -384,17 +384,34 @@ impl Client {
                 .header(AUTHORIZATION, desk)
                 .header("x-zenoti-authorization", authorization.clone())
                 .header("x-frontdesk-priority", self.priority.as_str());
+            let read = method == reqwest::Method::GET;
             match request.send().await {
                 // Nothing reached the hub: the call goes to Zenoti directly instead.
                 Err(err) if err.is_connect() => {
                     tracing::warn!(error = %err, "the hub cannot be reached; working directly with Zenoti");
                     link.set_up(false);
                 }
+                // No answer in time: a read goes to Zenoti directly; a write may have been
+                // forwarded, and its caller settles it by reading.
+                Err(err) if read && err.is_timeout() => {
+                    tracing::warn!("the hub did not answer a read in time; working directly with Zenoti");
+                    link.set_up(false);
+                }
                 Err(err) => return Err(Error::from_reqwest(err)),
                 Ok(response) => {
                     let status = response.status();
                     let headers = response.headers().clone();
-                    let body = response.bytes().await.map_err(Error::from_reqwest)?;
+                    let body = match response.bytes().await {
+                        Ok(body) => body,
+                        Err(err) if read => {
+                            tracing::warn!(error = %err, "the hub's answer to a read broke off; working directly with Zenoti");
+                            link.set_up(false);
+                            return self
+                                .send(build(url.clone()).header(AUTHORIZATION, authorization), &target.fair_share)
+                                .await;
+                        }
+                        Err(err) => return Err(Error::from_reqwest(err)),
+                    };
                     match hub_failure(status, &headers, &body) {
                         None => return Ok(Answer { status, headers, body }),
                         // The hub refused before forwarding: safe to send to Zenoti directly.
@@ -402,10 +419,12 @@ impl Client {
                             tracing::warn!(%status, "the hub cannot work; working directly with Zenoti");
                             link.set_up(false);
                         }
-                        // A proxy's 5xx: a write may have been forwarded; only a read goes again.
+                        // The hub itself failed after it may have forwarded (or could not reach
+                        // Zenoti), or a proxy's 5xx: a read goes again directly, never a write.
                         Some(HubFailure::Unknown) => {
+                            tracing::warn!(%status, "the hub failed; a read goes to Zenoti directly");
                             link.set_up(false);
-                            if method != reqwest::Method::GET {
+                            if !read {
                                 return Ok(Answer { status, headers, body });
                             }
                         }
@@ -506,23 +525,30 @@ impl Client {
 }
 
 enum HubFailure {
-    /// The hub's own refusal before forwarding (its database is away).
+    /// The hub's own refusal before forwarding (its database is away, or it is misconfigured).
     NotForwarded,
-    /// A 502/503/504 that is not the hub's: a proxy in front of it.
+    /// A 5xx that is not Zenoti's answer: the hub's own (it could not reach Zenoti) or a
+    /// proxy's in front of it.
     Unknown,
 }
 
 /// Whether an answer through the hub is the hub failing rather than Zenoti answering. Every
 /// answer the hub gives carries `X-FrontDesk-Hub` (Zenoti's own 502 business errors included);
-/// a 5xx without it came from a proxy with no hub behind it. The hub's own refusal when its
-/// database is away says `error.hub_code: database_unavailable`.
+/// a 5xx without it came from a proxy with no hub behind it. The hub's own answers carry an
+/// `error.hub_code`: `database_unavailable` and `config` are refusals before forwarding,
+/// `zenoti_unreachable` means the hub could not reach Zenoti (this desk may), and
+/// `zenoti_no_answer` is Zenoti's slowness, not the hub's (sending again would double the wait).
 fn hub_failure(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Option<HubFailure> {
     if !headers.contains_key("x-frontdesk-hub") {
         return status.is_server_error().then_some(HubFailure::Unknown);
     }
     let value: Option<Value> = serde_json::from_slice(body).ok();
     let code = value.as_ref().and_then(|v| v.pointer("/error/hub_code")).and_then(Value::as_str);
-    (code == Some("database_unavailable")).then_some(HubFailure::NotForwarded)
+    match code {
+        Some("database_unavailable" | "config") => Some(HubFailure::NotForwarded),
+        Some("zenoti_unreachable") => Some(HubFailure::Unknown),
+        _ => None,
+    }
 }
 
 fn header_value(scheme: &str, secret: &SecretString) -> Result<HeaderValue> {

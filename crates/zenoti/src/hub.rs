@@ -83,15 +83,30 @@ impl HubLink {
     /// Joins (`Some`) or leaves (`None`) a hub. `desks`: how many desks share the organization's
     /// limit while the hub is away. Starts offline until [`HubLink::set_up`] says otherwise.
     pub fn set_target(&self, target: Option<(Url, SecretString, u32)>) {
-        let target = target.map(|(base, token, desks)| {
-            let per_minute = (RateLimit::default().per_minute / desks.max(1)).max(1);
-            let share = RateLimit { per_minute, burst: per_minute.min(RateLimit::default().burst) };
-            Arc::new(Target { base, token, fair_share: Arc::new(RateLimiter::new(share, Duration::from_secs(30))) })
-        });
+        let target = target.map(|(base, token, desks)| Arc::new(Target { base, token, fair_share: fair_share(desks) }));
         let joined = target.is_some();
         *self.target.write().unwrap() = target;
         self.up.store(false, Ordering::SeqCst);
         self.publish(if joined { HubState::Offline } else { HubState::None });
+    }
+
+    /// The hub said how many desks are enrolled now: the share used while it is away follows.
+    pub fn set_desks(&self, desks: u32) {
+        let mut target = self.target.write().unwrap();
+        if let Some(current) = target.as_ref() {
+            if current.fair_share.limit() != share_of(desks) {
+                *target = Some(Arc::new(Target {
+                    base: current.base.clone(),
+                    token: current.token.clone(),
+                    fair_share: fair_share(desks),
+                }));
+            }
+        }
+    }
+
+    /// The limit this desk keeps to while the hub is away (`None` without a hub).
+    pub fn fair_share(&self) -> Option<RateLimit> {
+        self.target.read().unwrap().as_ref().map(|t| t.fair_share.limit())
     }
 
     /// The hub answered (its event stream is open) or could not be reached.
@@ -139,6 +154,19 @@ impl HubLink {
     }
 }
 
+/// The organization's documented limit divided among `desks` desks (at least one call a
+/// minute), with a burst of at least 5 so that a redemption's reads and its payment go at once
+/// (Zenoti's 429 and Retry-After still hold every call back if the desks together overspend).
+fn share_of(desks: u32) -> RateLimit {
+    let default = RateLimit::default();
+    let per_minute = (default.per_minute / desks.max(1)).max(1);
+    RateLimit { per_minute, burst: per_minute.max(5).min(default.burst) }
+}
+
+fn fair_share(desks: u32) -> Arc<RateLimiter> {
+    Arc::new(RateLimiter::new(share_of(desks), Duration::from_secs(30)))
+}
+
 /// The hub's URL for a Zenoti URL built on `zenoti_base`: `{hub}/zenoti/{path}?{query}`.
 pub(crate) fn hub_url(hub: &Url, zenoti_base: &Url, url: &Url) -> Url {
     let base_path = zenoti_base.path().trim_end_matches('/');
@@ -182,5 +210,19 @@ mod tests {
         assert_eq!(link.state(), HubState::Offline);
         link.set_target(None);
         assert_eq!(link.state(), HubState::None);
+    }
+
+    #[test]
+    fn away_from_the_hub_each_desk_keeps_to_its_share_of_the_limit() {
+        let link = HubLink::new();
+        assert_eq!(link.fair_share(), None);
+        link.set_target(Some(("http://127.0.0.1:1".parse().unwrap(), "t".to_owned().into(), 4)));
+        assert_eq!(link.fair_share(), Some(RateLimit { per_minute: 15, burst: 15 }));
+        link.set_desks(60);
+        assert_eq!(link.fair_share(), Some(RateLimit { per_minute: 1, burst: 5 }), "a redemption's calls at once");
+        link.set_desks(1);
+        assert_eq!(link.fair_share(), Some(RateLimit::default()));
+        link.set_desks(500);
+        assert_eq!(link.fair_share().unwrap().per_minute, 1, "never below one call a minute");
     }
 }

@@ -53,6 +53,10 @@ impl RateLimiter {
         }
     }
 
+    pub(crate) fn limit(&self) -> RateLimit {
+        self.limit
+    }
+
     fn per_second(&self) -> f64 {
         self.limit.per_minute.max(1) as f64 / 60.0
     }

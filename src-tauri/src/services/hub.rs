@@ -22,7 +22,9 @@ use crate::services::connection::Unlocked;
 use crate::settings::{HubSettings, SettingsStore};
 
 /// How long the stream may be silent (keep-alives come every 15 s) before it counts as lost.
-const SILENT_FOR: Duration = Duration::from_secs(40);
+const SILENT_FOR: Duration = Duration::from_secs(25);
+/// A stream that stays up this long starts the reconnection pause from 1 s again.
+const STEADY_FOR: Duration = Duration::from_secs(30);
 
 /// The hub as the top bar and Settings show it.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -33,6 +35,20 @@ pub struct HubStatus {
     pub url: Option<String>,
     pub desk_name: Option<String>,
     pub center_id: Option<String>,
+    /// Why the hub cannot be used until someone acts (`None` while it can, or it is only out
+    /// of reach and Front Desk reconnects by itself).
+    pub trouble: Option<HubTrouble>,
+}
+
+/// What keeps this desk off its hub until someone acts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum HubTrouble {
+    /// The hub no longer knows this desk (revoked, or the hub's database was replaced).
+    Revoked,
+    /// The desk token is not in this computer's keychain.
+    TokenMissing,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
@@ -50,8 +66,9 @@ pub enum HubConnection {
 #[ts(export)]
 pub struct HubUpdate {
     pub seq: i64,
-    /// `invoice_closed`, `package_redeemed`, `package_redemption_reversed`, `package_created`,
-    /// `package_status_updated`, `package_validity_updated`, `package_other`.
+    /// `invoice_closed`, `points_redeemed` (through the hub, at a desk), `package_redeemed`,
+    /// `package_redemption_reversed`, `package_created`, `package_status_updated`,
+    /// `package_validity_updated`, `package_other`.
     pub kind: String,
     pub center_id: Option<String>,
     pub invoice_id: Option<String>,
@@ -85,6 +102,7 @@ pub struct HubDesk {
     watcher: Mutex<Option<tokio::task::JoinHandle<()>>>,
     /// The last event seen (-1: none), for `Last-Event-ID`.
     last_event: Arc<AtomicI64>,
+    trouble: Mutex<Option<HubTrouble>>,
 }
 
 fn unreachable_hub(url: &str, err: &reqwest::Error) -> IpcError {
@@ -111,6 +129,7 @@ impl HubDesk {
             listener: Mutex::new(None),
             watcher: Mutex::new(None),
             last_event: Arc::new(AtomicI64::new(-1)),
+            trouble: Mutex::new(None),
         }
     }
 
@@ -127,6 +146,8 @@ impl HubDesk {
         let hub = self.settings.get().hub;
         HubStatus {
             state: match self.link.state() {
+                // Joined in the settings, but without its token: working directly.
+                HubState::None if hub.is_some() => HubConnection::Offline,
                 HubState::None => HubConnection::None,
                 HubState::Connected => HubConnection::Connected,
                 HubState::Offline => HubConnection::Offline,
@@ -134,6 +155,14 @@ impl HubDesk {
             url: hub.as_ref().map(|h| h.url.clone()),
             desk_name: hub.as_ref().map(|h| h.desk_name.clone()),
             center_id: hub.and_then(|h| h.center_id),
+            trouble: *self.trouble.lock().unwrap(),
+        }
+    }
+
+    fn set_trouble(&self, trouble: Option<HubTrouble>) {
+        let changed = std::mem::replace(&mut *self.trouble.lock().unwrap(), trouble) != trouble;
+        if changed {
+            let _ = self.notices.send(HubNotice::Status(self.status()));
         }
     }
 
@@ -143,7 +172,10 @@ impl HubDesk {
         let secrets = self.secrets.clone();
         match tokio::task::spawn_blocking(move || secrets.load_hub_token()).await {
             Ok(Ok(Some(token))) => self.connect(&hub, token),
-            Ok(Ok(None)) => tracing::warn!("a hub is set but its desk token is not in the keychain: join it again"),
+            Ok(Ok(None)) => {
+                tracing::warn!("a hub is set but its desk token is not in the keychain: join it again");
+                self.set_trouble(Some(HubTrouble::TokenMissing));
+            }
             Ok(Err(err)) => tracing::warn!(error = %err, "the hub's desk token could not be read from the keychain"),
             Err(err) => tracing::warn!(error = %err, "the keychain call stopped"),
         }
@@ -168,10 +200,22 @@ impl HubDesk {
             .map_err(|err| unreachable_hub(&shown, &err))?;
         let status = answer.status();
         let body: Value = answer.json().await.unwrap_or(Value::Null);
+        if status == reqwest::StatusCode::UNAUTHORIZED {
+            return Err(IpcError::new(
+                ErrorCode::EnrollmentRefused,
+                "The hub did not accept this enrollment code: it may be mistyped, already used, or more than a day old. Check it, or ask IT for a new one.",
+            )
+            .with_detail(format!("HTTP {status} from {shown}")));
+        }
         if status != reqwest::StatusCode::CREATED {
             let message = body["error"]["message"].as_str().unwrap_or("The hub refused to enroll this desk.");
-            return Err(IpcError::new(ErrorCode::HubUnavailable, format!("{message}"))
-                .with_detail(format!("HTTP {status} from {shown}")));
+            return Err(IpcError::new(
+                ErrorCode::HubUnavailable,
+                format!(
+                    "The hub at {shown} could not enroll this desk: {message} Try again, or ask IT to check the hub."
+                ),
+            )
+            .with_detail(format!("HTTP {status} from {shown}")));
         }
         let (Some(token), Some(name)) = (body["token"].as_str(), body["desk"]["name"].as_str()) else {
             return Err(IpcError::new(
@@ -193,7 +237,8 @@ impl HubDesk {
             desks: body["desks"].as_u64().unwrap_or(1).clamp(1, 10_000) as u32,
         };
         self.settings.update(|s| s.hub = Some(hub.clone()))?;
-        tracing::info!(hub = %hub.url, desk = %hub.desk_name, "joined the hub");
+        self.set_trouble(None);
+        tracing::info!(hub = %hub.url, desk = %hub.desk_name, desks = hub.desks, "joined the hub");
         self.connect(&hub, token);
         // Answer with the state the stream reaches (connected, usually within milliseconds),
         // not the moment before it.
@@ -215,6 +260,7 @@ impl HubDesk {
         self.link.set_target(None);
         self.settings.update(|s| s.hub = None)?;
         self.last_event.store(-1, Ordering::SeqCst);
+        *self.trouble.lock().unwrap() = None;
         tracing::info!("left the hub");
         let status = self.status();
         let _ = self.notices.send(HubNotice::Status(status.clone()));
@@ -272,25 +318,45 @@ impl HubDesk {
         let answer = match answer {
             Ok(answer) => answer,
             Err(err) => {
-                tracing::warn!(error = %err, "the hub did not answer the lease: redeeming without it");
+                tracing::warn!(error = %err, "the hub did not answer the lease: nothing sent");
                 self.set_up(false);
-                return Ok(None);
+                return Err(lease_unavailable(err.to_string()));
             }
         };
         let status = answer.status();
         let body: Value = answer.json().await.unwrap_or(Value::Null);
         match status.as_u16() {
-            201 => {
-                let lease = body["lease"].as_str().unwrap_or_default().to_owned();
-                Ok(Some(HeldLease::start(self.http.clone(), base, desk, lease)))
-            }
+            201 => match body["lease"].as_str().filter(|l| !l.is_empty()) {
+                Some(lease) => Ok(Some(HeldLease::start(self.http.clone(), base, desk, lease.to_owned()))),
+                None => {
+                    self.set_up(false);
+                    Err(lease_unavailable(format!("HTTP {status} without a lease")))
+                }
+            },
             409 => Err(leased(&body)),
-            _ => {
-                tracing::warn!(%status, "the hub refused the lease: redeeming without it");
-                Ok(None)
+            status => {
+                // The hub cannot hold the invoice for this desk now (its database is away, a
+                // proxy failed, or it no longer knows this desk): working directly, after the
+                // receptionist has seen the warning.
+                tracing::warn!(%status, "the hub refused the lease: nothing sent");
+                if status == 401 {
+                    self.set_trouble(Some(HubTrouble::Revoked));
+                }
+                self.set_up(false);
+                Err(lease_unavailable(format!("HTTP {status}: {}", body["error"]["message"].as_str().unwrap_or(""))))
             }
         }
     }
+}
+
+/// The hub could not hold the invoice for this desk: nothing was sent; the confirmation shows
+/// again, with the warning that no lease keeps other desks off the invoice.
+fn lease_unavailable(detail: String) -> IpcError {
+    IpcError::new(
+        ErrorCode::HubLeaseUnavailable,
+        "The hub did not answer, so nothing was sent and no other desk is kept off this invoice. Check with the other desks, then confirm again to redeem directly with Zenoti.",
+    )
+    .with_detail(detail)
 }
 
 /// "Maria at Downtown · desk 2 is redeeming on this invoice (since 10:02)".
@@ -352,10 +418,13 @@ impl Drop for HeldLease {
     }
 }
 
-/// The hub's event stream, reopened (with `Last-Event-ID`) whenever it ends.
+/// The hub's event stream, reopened (with `Last-Event-ID`) whenever it ends, or when a Zenoti
+/// call found the hub failing while the stream still looked open. After a spell in which the
+/// hub could not be reached, the window re-reads what is on screen (`Resync`).
 async fn listen(this: std::sync::Weak<HubDesk>, base: url::Url, token: SecretString) {
     let url = base.join("hub/v1/events").expect("a path");
-    let mut was_connected = false;
+    // The stream ended or an attempt failed since it was last open: the screen may be behind.
+    let mut missed = false;
     let mut pause = Duration::from_secs(1);
     loop {
         let Some(hub) = this.upgrade() else { return };
@@ -367,15 +436,28 @@ async fn listen(this: std::sync::Weak<HubDesk>, base: url::Url, token: SecretStr
         match request.send().await {
             Ok(response) if response.status() == reqwest::StatusCode::OK => {
                 hub.set_up(true);
-                pause = Duration::from_secs(1);
-                if was_connected || last >= 0 {
-                    // Missed nothing from the stream, but what is on screen may have changed
-                    // while the hub was away: the window re-reads it.
+                hub.set_trouble(None);
+                tokio::spawn(refresh_desk(this.clone(), base.clone(), token.clone()));
+                if std::mem::take(&mut missed) {
                     let _ = hub.notices.send(HubNotice::Resync(hub.status()));
                 }
-                was_connected = true;
+                let mut state = hub.link.watch();
                 drop(hub);
-                read_stream(&this, response).await;
+                let opened = tokio::time::Instant::now();
+                let ended = read_stream(&this, response, &mut state).await;
+                if opened.elapsed() >= STEADY_FOR {
+                    pause = Duration::from_secs(1);
+                }
+                match ended {
+                    // The hub (or the way to it) went away: Zenoti's deliveries to it may have
+                    // failed meanwhile and come late, so the screen is read again once back.
+                    StreamEnd::Closed => missed = true,
+                    // The stream was fine while a call failed (the hub's database or its way to
+                    // Zenoti): opened again to see. A failed attempt then says it was away.
+                    StreamEnd::LinkDown => {
+                        tracing::info!("a call found the hub failing: its event stream is opened again to see")
+                    }
+                }
             }
             Ok(response) if response.status() == reqwest::StatusCode::CONFLICT => {
                 // The hub's events start over (its database was restored): start from now.
@@ -385,32 +467,85 @@ async fn listen(this: std::sync::Weak<HubDesk>, base: url::Url, token: SecretStr
             }
             Ok(response) => {
                 tracing::warn!(status = %response.status(), "the hub refused the event stream");
+                missed = true;
                 if response.status() == reqwest::StatusCode::UNAUTHORIZED {
+                    hub.set_trouble(Some(HubTrouble::Revoked));
                     pause = Duration::from_secs(30);
                 }
             }
-            Err(err) => tracing::debug!(error = %err, "the hub's event stream is not reachable"),
+            Err(err) => {
+                tracing::debug!(error = %err, "the hub's event stream is not reachable");
+                missed = true;
+            }
         }
         let Some(hub) = this.upgrade() else { return };
         hub.set_up(false);
         drop(hub);
         tokio::time::sleep(pause).await;
-        pause = (pause * 2).min(Duration::from_secs(5));
+        pause = (pause * 2).min(Duration::from_secs(5)).max(pause);
     }
 }
 
-async fn read_stream(this: &std::sync::Weak<HubDesk>, mut response: reqwest::Response) {
-    let mut buffer = String::new();
+/// Asks the hub who this desk is and how many desks share the organization's limit (the share
+/// kept while the hub is away follows); a desk the hub no longer knows is told to join again.
+async fn refresh_desk(this: std::sync::Weak<HubDesk>, base: url::Url, token: SecretString) {
+    let Some(hub) = this.upgrade() else { return };
+    let answer = hub
+        .http
+        .get(base.join("hub/v1/desk").expect("a path"))
+        .timeout(Duration::from_secs(10))
+        .header("authorization", format!("Desk {}", token.expose_secret()))
+        .send()
+        .await;
+    let answer = match answer {
+        Ok(answer) => answer,
+        Err(err) => return tracing::debug!(error = %err, "the hub did not say how many desks share the limit"),
+    };
+    if answer.status() == reqwest::StatusCode::UNAUTHORIZED {
+        return hub.set_trouble(Some(HubTrouble::Revoked));
+    }
+    let Ok(body) = answer.json::<Value>().await else { return };
+    let Some(desks) = body["desks"].as_u64().map(|n| n.clamp(1, 10_000) as u32) else { return };
+    hub.link.set_desks(desks);
+    if hub.settings.get().hub.is_some_and(|h| h.desks != desks) {
+        if let Err(err) = hub.settings.update(|s| {
+            if let Some(h) = s.hub.as_mut() {
+                h.desks = desks;
+            }
+        }) {
+            tracing::warn!(error = %err.message, "the number of desks could not be saved");
+        }
+    }
+}
+
+#[derive(Debug, PartialEq)]
+enum StreamEnd {
+    /// The hub ended it, or it went silent.
+    Closed,
+    /// A Zenoti call found the hub failing while the stream was open.
+    LinkDown,
+}
+
+async fn read_stream(
+    this: &std::sync::Weak<HubDesk>,
+    mut response: reqwest::Response,
+    state: &mut tokio::sync::watch::Receiver<HubState>,
+) -> StreamEnd {
+    // Bytes until a whole event is in: a character may be split between two chunks.
+    let mut buffer: Vec<u8> = Vec::new();
     loop {
-        let chunk = match tokio::time::timeout(SILENT_FOR, response.chunk()).await {
-            Ok(Ok(Some(chunk))) => chunk,
-            _ => return,
+        let chunk = tokio::select! {
+            chunk = tokio::time::timeout(SILENT_FOR, response.chunk()) => match chunk {
+                Ok(Ok(Some(chunk))) => chunk,
+                _ => return StreamEnd::Closed,
+            },
+            _ = state.wait_for(|s| *s != HubState::Connected) => return StreamEnd::LinkDown,
         };
-        buffer.push_str(&String::from_utf8_lossy(&chunk));
-        while let Some(end) = buffer.find("\n\n") {
-            let block: String = buffer.drain(..end + 2).collect();
-            let Some(hub) = this.upgrade() else { return };
-            if let Some((seq, update)) = parse_event(&block) {
+        buffer.extend_from_slice(&chunk);
+        while let Some(end) = buffer.windows(2).position(|w| w == b"\n\n") {
+            let block: Vec<u8> = buffer.drain(..end + 2).collect();
+            let Some(hub) = this.upgrade() else { return StreamEnd::Closed };
+            if let Some((seq, update)) = parse_event(&String::from_utf8_lossy(&block)) {
                 hub.last_event.store(seq, Ordering::SeqCst);
                 if let Some(update) = update {
                     let _ = hub.notices.send(HubNotice::Update(update));

@@ -1,14 +1,16 @@
 //! Redemptions of points and package sessions through the one engine (`crate::redemption`),
 //! with the audit log of the real organization or of the demo.
 
+use std::collections::HashMap;
+use std::sync::Mutex;
 use std::time::Duration;
 
 use crate::error::CommandResult;
 use crate::redemption::package::RedeemPackageRequest;
 use crate::redemption::points::RedeemPointsRequest;
-use crate::redemption::{AuditEntry, Desk, RedeemProgress, Redeemer, RedemptionOutcome};
+use crate::redemption::{AuditEntry, Desk, RedeemProgress, RedeemStatus, Redeemer, RedemptionOutcome};
 use crate::services::connection::{Connected, Unlocked};
-use crate::services::hub::HubDesk;
+use crate::services::hub::{HeldLease, HubDesk};
 use crate::services::workstation::Workstation;
 
 /// The cash register the demo pays on when none is set.
@@ -18,11 +20,14 @@ pub struct Redemptions {
     redeemer: Redeemer,
     /// Overrides the workstation's payment check window (tests shorten it).
     check_window: Option<Duration>,
+    /// The hub's leases kept while their redemption is not seen yet, by attempt id: the payment
+    /// may still land, so no other desk may pay on the invoice until it is settled.
+    unsettled_leases: Mutex<HashMap<String, HeldLease>>,
 }
 
 impl Redemptions {
     pub fn new(data_dir: &std::path::Path, check_window: Option<Duration>) -> Self {
-        Redemptions { redeemer: Redeemer::new(data_dir), check_window }
+        Redemptions { redeemer: Redeemer::new(data_dir), check_window, unsettled_leases: Mutex::default() }
     }
 
     /// Who and where, for the audit log and the receipt.
@@ -47,9 +52,11 @@ impl Redemptions {
         request: RedeemPointsRequest,
         progress: impl Fn(RedeemProgress) + Send + Sync,
     ) -> CommandResult<RedemptionOutcome> {
-        let _lease = self.lease(c, hub, &request.invoice_id).await?;
+        let lease = self.lease(c, hub, &request.invoice_id).await?;
         let client = c.client().with_priority(zenoti::Priority::Payment);
-        self.redeemer.run(&client, &self.desk(c, workstation), request, progress).await
+        let outcome = self.redeemer.run(&client, &self.desk(c, workstation), request, progress).await;
+        self.keep_while_unsettled(&outcome, lease);
+        outcome
     }
 
     pub async fn redeem_package(
@@ -60,31 +67,56 @@ impl Redemptions {
         request: RedeemPackageRequest,
         progress: impl Fn(RedeemProgress) + Send + Sync,
     ) -> CommandResult<RedemptionOutcome> {
-        let _lease = self.lease(c, hub, &request.invoice_id).await?;
+        let lease = self.lease(c, hub, &request.invoice_id).await?;
         let client = c.client().with_priority(zenoti::Priority::Payment);
-        self.redeemer.run(&client, &self.desk(c, workstation), request, progress).await
+        let outcome = self.redeemer.run(&client, &self.desk(c, workstation), request, progress).await;
+        self.keep_while_unsettled(&outcome, lease);
+        outcome
     }
 
-    async fn lease(
-        &self,
-        c: &Connected,
-        hub: &HubDesk,
-        invoice_id: &str,
-    ) -> CommandResult<Option<crate::services::hub::HeldLease>> {
+    /// A redemption not seen yet keeps its lease (renewed) until Check again finds it or the
+    /// receptionist says it did not go through; any other end releases it (when dropped).
+    fn keep_while_unsettled(&self, outcome: &CommandResult<RedemptionOutcome>, lease: Option<HeldLease>) {
+        if let (Ok(o), Some(lease)) = (outcome, lease) {
+            if o.status == RedeemStatus::NotSeenYet {
+                self.unsettled_leases.lock().unwrap().insert(o.attempt_id.clone(), lease);
+            }
+        }
+    }
+
+    async fn lease(&self, c: &Connected, hub: &HubDesk, invoice_id: &str) -> CommandResult<Option<HeldLease>> {
         if c.is_demo() {
             return Ok(None);
         }
         hub.take_lease(invoice_id.trim(), &c.employee()).await
     }
 
-    /// Check again: reads Zenoti once more for a redemption whose answer was lost.
+    /// Check again: reads Zenoti once more for a redemption whose answer was lost (reads of a
+    /// payment: payment priority at the hub).
     pub async fn check_again(&self, c: &Connected, attempt_id: &str) -> CommandResult<RedemptionOutcome> {
-        self.redeemer.check_again(c.client(), attempt_id).await
+        let client = c.client().with_priority(zenoti::Priority::Payment);
+        let outcome = self.redeemer.check_again(&client, attempt_id).await;
+        let settled = match &outcome {
+            Ok(o) => o.status == RedeemStatus::Applied,
+            // No longer pending here (settled or forgotten): nothing to keep the invoice for.
+            Err(e) => e.code == crate::error::ErrorCode::InvalidInput,
+        };
+        if settled {
+            self.unsettled_leases.lock().unwrap().remove(attempt_id);
+        }
+        outcome
     }
 
     /// The receptionist checked in Zenoti that a redemption not seen yet did not go through.
     pub fn dismiss(&self, c: &Connected, workstation: &Workstation, attempt_id: &str) -> CommandResult<()> {
-        self.redeemer.dismiss(&self.desk(c, workstation), attempt_id)
+        self.redeemer.dismiss(&self.desk(c, workstation), attempt_id)?;
+        self.unsettled_leases.lock().unwrap().remove(attempt_id);
+        Ok(())
+    }
+
+    /// Leases this desk keeps for redemptions not seen yet.
+    pub fn leases_kept(&self) -> usize {
+        self.unsettled_leases.lock().unwrap().len()
     }
 
     /// The audit log of this session (the demo's own in the demo), oldest first.

@@ -6,8 +6,9 @@
  */
 export type HubUpdate = { seq: number, 
 /**
- * `invoice_closed`, `package_redeemed`, `package_redemption_reversed`, `package_created`,
- * `package_status_updated`, `package_validity_updated`, `package_other`.
+ * `invoice_closed`, `points_redeemed` (through the hub, at a desk), `package_redeemed`,
+ * `package_redemption_reversed`, `package_created`, `package_status_updated`,
+ * `package_validity_updated`, `package_other`.
  */
 kind: string, center_id: string | null, invoice_id: string | null, user_package_id: string | null, guest_id: string | null, 
 /**

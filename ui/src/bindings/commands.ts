@@ -124,4 +124,6 @@ export const ERROR_CODES = [
   'outcome_unchecked',
   'invoice_leased',
   'hub_unavailable',
+  'hub_lease_unavailable',
+  'enrollment_refused',
 ] as const satisfies readonly ErrorCode[];

@@ -4,7 +4,7 @@
 // once, from start-up.
 import { backend, onEvent, type HubStatus, type HubUpdate } from './backend';
 
-const NONE: HubStatus = { state: 'none', url: null, desk_name: null, center_id: null };
+const NONE: HubStatus = { state: 'none', url: null, desk_name: null, center_id: null, trouble: null };
 
 const current = $state<{ status: HubStatus | null }>({ status: null });
 /** A state was heard (an event, or a join or leave answered): a slower start-up read is older. */

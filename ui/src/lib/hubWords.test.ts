@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { HubStatus } from '../bindings/HubStatus';
 import type { HubUpdate } from '../bindings/HubUpdate';
-import { aboutGuest, hubStateMeaning, hubStateWords, invoiceNotice, packageNotice, sessionCount } from './hubWords';
+import {
+  aboutGuest, changesWhatCanBeRedeemed, hubStateMeaning, hubStateWords, hubTroubleWords, invoiceNotice, packageNotice, sessionCount,
+} from './hubWords';
 
-const status = (state: HubStatus['state']): HubStatus => ({ state, url: 'https://hub.example', desk_name: 'Downtown · desk 1', center_id: 'c-1' });
+const status = (state: HubStatus['state'], trouble: HubStatus['trouble'] = null): HubStatus =>
+  ({ state, url: 'https://hub.example', desk_name: 'Downtown · desk 1', center_id: 'c-1', trouble });
 const update = (fields: Partial<HubUpdate>): HubUpdate => ({
   seq: 1, kind: 'package_redeemed', center_id: 'c-1', invoice_id: null, user_package_id: 'up-01', guest_id: 'g-1', desk: null,
   package_name: 'Massage Series 10', sessions: 1, ...fields,
@@ -17,6 +20,14 @@ describe('the hub state', () => {
     expect(hubStateWords(status('connected'))).toBe('Hub connected');
     expect(hubStateWords(status('offline'))).toBe('Hub offline — working directly with Zenoti');
     expect(hubStateMeaning(status('offline'))).toMatch(/^Offline: working directly with Zenoti\./);
+  });
+
+  it('says what to do when the hub no longer knows this desk or its token is gone', () => {
+    expect(hubTroubleWords(status('connected'))).toBeNull();
+    expect(hubTroubleWords(status('offline', 'revoked'))).toBe(
+      'The hub no longer knows this desk. Ask IT for a new enrollment code, then Leave hub in Settings and join again.');
+    expect(hubTroubleWords(status('offline', 'token_missing'))).toMatch(/not in this computer's keychain\. Ask IT for a new enrollment code/);
+    expect(hubStateMeaning(status('offline', 'revoked'))).toMatch(/^Offline: working directly with Zenoti\. The hub no longer knows this desk/);
   });
 });
 
@@ -50,5 +61,14 @@ describe('a live update about the invoice on screen', () => {
     expect(invoiceNotice(update({ kind: 'invoice_closed', desk: OWN }), OWN)).toBe('This invoice was closed in Zenoti (at this desk)');
     expect(invoiceNotice(update({ desk: 'Downtown · desk 2' }), OWN)).toBe('A package session was redeemed on this invoice at Downtown · desk 2 just now');
     expect(invoiceNotice(update({ kind: 'package_other' }), OWN)).toBe('This invoice changed in Zenoti just now');
+  });
+
+  it('says points were redeemed on it at another desk, as an alert', () => {
+    const paid = update({ kind: 'points_redeemed', desk: 'Downtown · desk 2', package_name: null, sessions: 0 });
+    expect(invoiceNotice(paid, OWN)).toBe('Points were redeemed on this invoice at Downtown · desk 2 just now');
+    expect(invoiceNotice({ ...paid, desk: OWN }, OWN)).toBe('Points were redeemed on this invoice at this desk just now');
+    expect(changesWhatCanBeRedeemed(paid)).toBe(true);
+    expect(changesWhatCanBeRedeemed(update({ kind: 'invoice_closed' }))).toBe(true);
+    expect(changesWhatCanBeRedeemed(update({ kind: 'package_redeemed' }))).toBe(false);
   });
 });

@@ -25,8 +25,21 @@ export function hubStateWords(status: HubStatus | null): string {
   return '';
 }
 
+/** What keeps this desk off its hub until someone acts, and what to do; null when nothing does. */
+export function hubTroubleWords(status: HubStatus | null): string | null {
+  if (status?.trouble === 'revoked') {
+    return 'The hub no longer knows this desk. Ask IT for a new enrollment code, then Leave hub in Settings and join again.';
+  }
+  if (status?.trouble === 'token_missing') {
+    return "This desk's hub token is not in this computer's keychain. Ask IT for a new enrollment code, then Leave hub in Settings and join again.";
+  }
+  return null;
+}
+
 /** Settings' words for the hub's state: what it means for this desk. */
 export function hubStateMeaning(status: HubStatus): string {
+  const trouble = hubTroubleWords(status);
+  if (trouble) return `Offline: working directly with Zenoti. ${trouble}`;
   if (status.state === 'connected') {
     return 'Connected: this desk hears the other desks live, and two desks cannot redeem on the same invoice at once.';
   }
@@ -75,13 +88,16 @@ export function packageNotice(u: HubUpdate, shownName: string | null, ownDesk: s
 }
 
 /**
- * What an update about the invoice on the Redeem points screen says: closed (and where), or
- * changed by a redemption or reversal on it.
+ * What an update about the invoice on the Redeem points screen says: closed (and where), paid
+ * with points at a desk on the hub, or changed by a redemption or reversal on it.
  */
 export function invoiceNotice(u: HubUpdate, ownDesk: string | null): string {
   if (u.kind === 'invoice_closed') {
     const at = !u.desk ? 'elsewhere' : ownDesk && u.desk === ownDesk ? 'at this desk' : `at ${u.desk}`;
     return `This invoice was closed in Zenoti (${at})`;
+  }
+  if (u.kind === 'points_redeemed') {
+    return `Points were redeemed on this invoice ${where(u, ownDesk)} just now`;
   }
   const what = u.kind === 'package_redeemed' ? 'A package session was redeemed on this invoice'
     : u.kind === 'package_redemption_reversed' ? 'A package session on this invoice was reversed'
@@ -93,4 +109,9 @@ export function invoiceNotice(u: HubUpdate, ownDesk: string | null): string {
 export function aboutGuest(u: HubUpdate, guestId: string, userPackageIds: string[]): boolean {
   const same = (a: string | null, b: string) => !!a && a.toLowerCase() === b.toLowerCase();
   return same(u.guest_id, guestId) || userPackageIds.some((id) => same(u.user_package_id, id));
+}
+
+/** An update that changes what can be redeemed on the invoice: said as an alert. */
+export function changesWhatCanBeRedeemed(u: HubUpdate): boolean {
+  return u.kind === 'invoice_closed' || u.kind === 'points_redeemed';
 }

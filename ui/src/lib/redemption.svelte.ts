@@ -104,8 +104,16 @@ export class Redemption {
       return await this.send(invoiceId, start);
     } catch (e) {
       this.error = e as IpcError;
+      // The hub did not answer when asked to hold the invoice: nothing was sent. The
+      // confirmation shows again, warning that no lease keeps the other desks off the invoice.
+      if (this.error.code === 'hub_lease_unavailable') this.confirming = true;
       return null;
     }
+  }
+
+  /** The confirmation warns that no hub lease keeps other desks off the invoice. */
+  get unguarded(): boolean {
+    return this.error?.code === 'hub_lease_unavailable';
   }
 
   /**
@@ -237,6 +245,9 @@ export function kindOf(outcome: RedemptionOutcome): Kind {
 export function errorTitle(code: ErrorCode | undefined, kind: Kind): string | null {
   if (code === 'invoice_leased') {
     return 'Nothing was sent: another desk is redeeming on this invoice.';
+  }
+  if (code === 'hub_lease_unavailable') {
+    return 'Nothing was sent: the hub did not answer.';
   }
   if (code === 'redemption_refused') {
     return kind === 'points' ? 'Zenoti refused the payment: nothing was paid.' : 'Zenoti refused the redemption: nothing was redeemed.';
