@@ -72,6 +72,8 @@ impl DiagnosticsLog {
     }
 
     pub fn record(&self, found: &Unexpected) {
+        // `packages[3].type` and `packages[0].type` are one surprise: `packages[].type`.
+        let found = &Unexpected { path: without_indexes(&found.path), ..found.clone() };
         let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
         let mut entries = self.entries.lock().unwrap();
         match entries.iter_mut().find(|e| &e.unexpected == found) {
@@ -115,6 +117,27 @@ impl DiagnosticsLog {
     }
 }
 
+/// A JSON path without its list positions: `invoice.transactions[2].x` → `invoice.transactions[].x`.
+fn without_indexes(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut in_index = false;
+    for c in path.chars() {
+        match c {
+            '[' => {
+                in_index = true;
+                out.push('[');
+            }
+            ']' => {
+                in_index = false;
+                out.push(']');
+            }
+            c if in_index && c.is_ascii_digit() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 impl zenoti::Observer for DiagnosticsLog {
     fn unexpected(&self, found: &Unexpected) {
         self.record(found);
@@ -144,7 +167,7 @@ mod tests {
         log.record(&surprise("invoice.transactions[0].payment_option"));
         log.record(&surprise("invoice.transactions[0].payment_option"));
         for i in 0..MAX_ENTRIES + 5 {
-            log.record(&surprise(&format!("x[{i}]")));
+            log.record(&surprise(&format!("x{i}")));
         }
         let again = DiagnosticsLog::open(dir.path());
         assert_eq!(again.entries().len(), MAX_ENTRIES);
@@ -156,6 +179,21 @@ mod tests {
             (entries[0].count, entries[0].words.as_str()),
             (1, "`a`: expected struct PaymentOption, Zenoti sent text (read as absent)")
         );
+    }
+
+    #[test]
+    fn the_same_surprise_at_other_list_positions_is_one_entry() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = DiagnosticsLog::open(dir.path());
+        for i in 0..12 {
+            log.record(&surprise(&format!("invoice.transactions[{i}].payment_option")));
+        }
+        log.record(&surprise("invoice.items[3].lines[10].payment_option"));
+        let entries = log.entries();
+        let paths: Vec<(&str, u32)> = entries.iter().map(|e| (e.unexpected.path.as_str(), e.count)).collect();
+        assert!(paths.contains(&("invoice.transactions[].payment_option", 12)), "{paths:?}");
+        assert!(paths.contains(&("invoice.items[].lines[].payment_option", 1)), "{paths:?}");
+        assert_eq!(entries.len(), 2);
     }
 
     #[test]

@@ -114,7 +114,18 @@ pub async fn forward(
         priority = Priority::Payment;
     }
     if call.method == Method::GET && is_catalog(&call.path) {
-        return cached(&hub, call, priority).await;
+        // `Cache-Control: no-cache` (a desk's connection check): Zenoti's own answer, which
+        // refreshes the cache.
+        let no_cache = headers
+            .get("cache-control")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.to_ascii_lowercase().contains("no-cache"));
+        if !no_cache {
+            return cached(&hub, call, priority).await;
+        }
+        let answer = send(&hub, &call, priority).await?;
+        store(&hub, &call.cache_key(), &answer).await;
+        return Ok(answer.into_response(Some("bypass")));
     }
     let answer = send(&hub, &call, priority).await?;
     if let Some(invoice) = redemption.filter(|_| call.path.to_ascii_lowercase().ends_with("/loyalty_points")) {

@@ -126,6 +126,9 @@ pub enum Verdict {
     WorksWithDifferences,
     /// At least one call failed.
     Problems,
+    /// Nothing failed, but some calls could not be tried (no invoice today, a rate limit) or a
+    /// reading stays unconfirmed: run the check again later.
+    PartlyChecked,
 }
 
 impl Verdict {
@@ -137,6 +140,9 @@ impl Verdict {
                 "Everything works, but this organization's Zenoti differs from the documentation in places (below); Front Desk adapts to it."
             }
             Verdict::Problems => "Some calls failed: see the rows marked FAILED.",
+            Verdict::PartlyChecked => {
+                "What was checked works, but not everything could be checked (rows marked not run, readings not confirmed). Run the check again later, for example once the center has an invoice today."
+            }
         }
     }
 }
@@ -166,7 +172,7 @@ impl std::fmt::Display for ConnectionReport {
                 writeln!(f, "           {}", seen.join(", "))?;
             }
         }
-        writeln!(f, "Readings used from now on:")?;
+        writeln!(f, "Readings (a desk that runs this check reads by them from then on):")?;
         for c in &self.choices {
             writeln!(f, "  {}: {} ({})", c.question, c.answer, c.evidence)?;
         }
@@ -185,13 +191,16 @@ struct Check<'c> {
     client: &'c Client,
     options: CheckOptions,
     calls: u32,
+    /// The sign-in failed: nothing more is sent (each call would try the password again, and
+    /// an account can be locked after a few wrong ones).
+    signed_out: bool,
 }
 
 impl Client {
     /// Runs the connection check. The readings it settles are returned in the report, not
     /// applied: the caller keeps them ([`Client::set_readings`]).
     pub async fn check_connection(&self, options: CheckOptions) -> ConnectionReport {
-        let mut check = Check { client: self, options, calls: 0 };
+        let mut check = Check { client: self, options, calls: 0, signed_out: false };
         check.run().await
     }
 }
@@ -220,7 +229,7 @@ impl Check<'_> {
             None => centers.first().map(|c| (c.id.clone(), c.name.clone())),
         };
         let mut row = probed.row;
-        if row.outcome != ProbeOutcome::Failed {
+        if answered(&row) {
             row.words = format!("{} center(s) visible to these credentials.", centers.len());
         }
         probes.push(row);
@@ -257,7 +266,7 @@ impl Check<'_> {
             row.words = format!("{} package(s) on the first page of {}.", page.packages.len(), page.page_info.total);
         }
         let key = packages.keys.iter().find(|k| k.eq_ignore_ascii_case("page_info")).cloned();
-        if row.outcome != ProbeOutcome::Failed {
+        if answered(&row) {
             choices.push(match &key {
                 Some(k) => ReadingChoice {
                     question: "Paging key of lists".into(),
@@ -321,11 +330,11 @@ impl Check<'_> {
             .await;
         let mut row = today.row;
         let listed: Vec<InvoiceSummary> = today.value.map(InvoiceListResponse::into_list).unwrap_or_default();
-        if row.outcome != ProbeOutcome::Failed {
+        if answered(&row) {
             row.words = format!("{} invoice(s) today at {center_name}.", listed.len());
         }
 
-        let today_failed = row.outcome == ProbeOutcome::Failed;
+        let today_failed = !answered(&row);
         probes.push(row);
         let Some(first) = listed.first() else {
             let why = if today_failed {
@@ -425,7 +434,10 @@ impl Check<'_> {
                 .await;
             let mut row = probed.row;
             let not_found = row.status == Some(404);
-            if let Some(info) = &probed.value {
+            // Settled only by an answer that carries the points (an empty object would read
+            // as "no programs" and prove nothing).
+            let carries_points = probed.keys.iter().any(|k| k == "lp_redeemable");
+            if let Some(info) = probed.value.as_ref().filter(|_| carries_points) {
                 row.words = format!(
                     "{} loyalty program(s) on this invoice's guest.",
                     info.lp_redeemable.loyalty_programs.len()
@@ -464,14 +476,22 @@ impl Check<'_> {
     fn report(
         &self,
         center: Option<String>,
-        probes: Vec<ProbeRow>,
+        mut probes: Vec<ProbeRow>,
         choices: Vec<ReadingChoice>,
         readings: Readings,
     ) -> ConnectionReport {
+        // A slow answer says so first, whatever its row says of what it read.
+        for p in probes.iter_mut().filter(|p| answered(p)) {
+            if let Some(ms) = p.millis.filter(|ms| *ms > SLOW.as_millis() as u64) {
+                p.words = format!("Slow: {:.1} s. {}", ms as f64 / 1000.0, p.words);
+            }
+        }
         let verdict = if probes.iter().any(|p| p.outcome == ProbeOutcome::Failed)
             || !probes.iter().any(|p| p.outcome == ProbeOutcome::Ok)
         {
             Verdict::Problems
+        } else if probes.iter().any(|p| p.outcome == ProbeOutcome::Skipped) || choices.iter().any(|c| !c.settled) {
+            Verdict::PartlyChecked
         } else if probes.iter().any(|p| p.outcome == ProbeOutcome::Unexpected) {
             Verdict::WorksWithDifferences
         } else {
@@ -517,7 +537,13 @@ impl Check<'_> {
             row.words = format!("Not sent: the check sends at most {MAX_CHECK_CALLS} calls.");
             return nothing(row);
         }
+        if self.signed_out {
+            row.outcome = ProbeOutcome::Skipped;
+            row.words = "Not sent: the sign-in failed (above).".into();
+            return nothing(row);
+        }
         if let Some(wait) = self.client.held_back() {
+            row.outcome = ProbeOutcome::Skipped;
             row.words = format!(
                 "Not sent: Zenoti asked this organization to wait {} s before the next call (rate limit). Run the check again after that.",
                 wait.as_secs().max(1)
@@ -527,6 +553,9 @@ impl Check<'_> {
         let authorization = match self.client.authorization_header().await {
             Ok(a) => a,
             Err(err) => {
+                // A sign-in was tried (and counted): no other call tries the password again.
+                self.calls += 1;
+                self.signed_out = true;
                 row.words = format!("Not sent: could not sign in. {}", in_words(&err, self.options.timeout));
                 return nothing(row);
             }
@@ -590,20 +619,18 @@ impl Check<'_> {
                 } else {
                     "Answered, but not all as expected:".into()
                 };
-                if elapsed > SLOW {
-                    row.words = format!("Slow: {:.1} s. {}", elapsed.as_secs_f64(), row.words);
-                }
                 row.unexpected = unexpected;
                 Probed { row, value: Some(value), keys }
             }
         }
     }
 
-    /// The employee sign-in, timed (an API key needs none: the centers call proves it).
+    /// The employee sign-in with the password, now, timed (a token held already would prove
+    /// nothing about the password; an API key needs none: the centers call proves it).
     async fn sign_in(&mut self) -> ProbeRow {
         let started = Instant::now();
         self.calls += 1;
-        let result = self.client.sign_in().await;
+        let result = self.client.sign_in_afresh().await;
         let mut row = ProbeRow {
             step: "Sign-in (employee)".into(),
             call: "POST /v1/tokens".into(),
@@ -617,6 +644,7 @@ impl Check<'_> {
         if let Err(err) = result {
             row.outcome = ProbeOutcome::Failed;
             row.words = in_words(&err, self.options.timeout);
+            self.signed_out = true;
         }
         row
     }
@@ -637,7 +665,7 @@ impl Check<'_> {
             .value
             .map(InvoiceListResponse::into_list)
             .is_some_and(|list| list.iter().any(|i| i.invoice_id.eq_ignore_ascii_case(invoice_id)));
-        if row.outcome != ProbeOutcome::Failed {
+        if answered(&row) {
             row.words = if found {
                 format!("\"{text}\" found the invoice.")
             } else {
@@ -646,6 +674,11 @@ impl Check<'_> {
         }
         (row, found)
     }
+}
+
+/// The call was sent and its answer read (as expected or not).
+fn answered(row: &ProbeRow) -> bool {
+    matches!(row.outcome, ProbeOutcome::Ok | ProbeOutcome::Unexpected)
 }
 
 fn skipped(step: &str, why: &str) -> ProbeRow {

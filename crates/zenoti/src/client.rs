@@ -242,6 +242,16 @@ impl Client {
         self.authorization().await.map(|_| ())
     }
 
+    /// Signs in with the employee's password now, whatever token is held (the connection check
+    /// proves the password itself); the new token is kept. Nothing to do with an API key.
+    pub(crate) async fn sign_in_afresh(&self) -> Result<()> {
+        let Auth::Employee { login, token } = &self.inner.auth else { return Ok(()) };
+        let mut current = token.lock().await;
+        let fresh = self.request_token(&login.password_request()).await?;
+        *current = Some(fresh);
+        Ok(())
+    }
+
     /// The URL of an API path given as segments, each escaped.
     pub(crate) fn url(&self, segments: &[&str]) -> Url {
         let mut url = self.inner.base.clone();
@@ -350,7 +360,8 @@ impl Client {
     }
 
     /// Sends one call once: through the hub while it is reachable, else straight to Zenoti.
-    /// `timeout` shortens this call's own (the connection check's).
+    /// `timeout`: the connection check's call, with its own timeout (and, through a hub,
+    /// answered by Zenoti rather than the hub's cache).
     pub(crate) async fn exchange(
         &self,
         method: &reqwest::Method,
@@ -380,10 +391,14 @@ impl Client {
             let mut desk = HeaderValue::from_str(&format!("Desk {}", target.token.expose_secret()))
                 .map_err(|_| Error::InvalidInput("The hub's desk token has characters that cannot be sent.".into()))?;
             desk.set_sensitive(true);
-            let request = build(hub_url(&target.base, &self.inner.base, url))
+            let mut request = build(hub_url(&target.base, &self.inner.base, url))
                 .header(AUTHORIZATION, desk)
                 .header("x-zenoti-authorization", authorization.clone())
                 .header("x-frontdesk-priority", self.priority.as_str());
+            if timeout.is_some() {
+                // The connection check's call: Zenoti's own answer, never the hub's cache.
+                request = request.header("cache-control", "no-cache");
+            }
             let read = method == reqwest::Method::GET;
             match request.send().await {
                 // Nothing reached the hub: the call goes to Zenoti directly instead.

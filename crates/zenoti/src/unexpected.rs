@@ -17,7 +17,7 @@ use serde_json::Value;
 use crate::de::at_path;
 use crate::error::{Error, Result};
 
-/// The most surprises located (and kept) per answer.
+/// The most different surprises located (and kept) per answer.
 const MAX_NOTED: usize = 8;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -247,8 +247,19 @@ pub fn decode_noting<T: DeserializeOwned>(body: &[u8]) -> (Result<T>, Vec<Unexpe
         Mode::Note(bends) => bends,
         _ => Vec::new(),
     };
-    let mut noted = Vec::new();
-    for (target, bend) in bends.into_iter().enumerate().take(MAX_NOTED) {
+    let mut noted: Vec<Unexpected> = Vec::new();
+    for (target, bend) in bends.into_iter().enumerate() {
+        // The same surprise again (every package's `type`): located once; up to MAX_NOTED
+        // different ones are located, so a later, different one is not lost behind repeats.
+        let repeat = noted.iter().any(|n| {
+            n.kind == bend.kind && n.expected == bend.expected && n.found == bend.found && n.value == bend.value
+        });
+        if repeat {
+            continue;
+        }
+        if noted.len() >= MAX_NOTED {
+            break;
+        }
         let (again, left) =
             with_mode(Mode::Locate { target, seen: 0, fired: false, suffix: Vec::new() }, || decode_at::<T>(body));
         let path = match (again, left) {
@@ -424,6 +435,23 @@ mod tests {
         );
         assert!(!format!("{notes:?}").contains("Maria"));
         assert_eq!(Colour::Blue.code(), Some(2));
+    }
+
+    #[test]
+    fn a_surprise_repeated_down_a_list_is_noted_once_and_hides_no_other() {
+        // Twenty lines with an unknown colour, then a label of another type at the end.
+        let mut lines: Vec<Value> = (0..20).map(|_| json!({"colour": 9})).collect();
+        lines.push(json!({"label": 5}));
+        let (ok, notes) = noted(json!({ "lines": lines }));
+        assert!(ok);
+        use UnexpectedKind::*;
+        assert_eq!(
+            notes,
+            vec![
+                (UnknownValue, "lines[0].colour".into(), "a known Colour".into(), "a number".into(), Some("9".into())),
+                (Tolerated, "lines[20].label".into(), "a string".into(), "a number".into(), None),
+            ]
+        );
     }
 
     #[test]

@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use serde_json::json;
 use zenoti::{
-    CheckOptions, Client, ClientConfig, ConnectionReport, Credentials, InvoiceSearch, Observer, ProbeOutcome,
-    RedeemablePath, RetryPolicy, SecretString, Unexpected, UnexpectedKind, Verdict, MAX_CHECK_CALLS,
+    CheckOptions, Client, ClientConfig, ConnectionReport, Credentials, EmployeeLogin, InvoiceSearch, Observer,
+    ProbeOutcome, RedeemablePath, RetryPolicy, SecretString, Unexpected, UnexpectedKind, Verdict, MAX_CHECK_CALLS,
 };
 use zenoti_sandbox::{Config, Fault, FaultAction, RateLimit, Sandbox, DEMO_API_KEY};
 
@@ -22,7 +22,11 @@ impl Observer for Heard {
 }
 
 fn client_of(base: &str, key: &str, heard: Option<Arc<Heard>>) -> Client {
-    let mut config = ClientConfig::new(base.parse().unwrap(), Credentials::ApiKey(SecretString::from(key)));
+    client_with(base, Credentials::ApiKey(SecretString::from(key)), heard)
+}
+
+fn client_with(base: &str, credentials: Credentials, heard: Option<Arc<Heard>>) -> Client {
+    let mut config = ClientConfig::new(base.parse().unwrap(), credentials);
     config.retry = RetryPolicy {
         max_retries: 2,
         base_delay: Duration::from_millis(10),
@@ -260,12 +264,14 @@ async fn a_spent_budget_is_shown_and_the_rest_says_why_it_was_not_sent() {
     let (_sandbox, center, client, _) = setup(Config { rate_limit: Some(limit), ..Config::default() }).await;
     let report = client.check_connection(options(&center)).await;
     print("budget of 3 calls", &report);
-    assert_eq!(report.verdict, Verdict::Problems);
+    // Nothing failed: the rest could not be tried, and the verdict says to run it again later.
+    assert_eq!(report.verdict, Verdict::PartlyChecked);
     assert_eq!(report.calls, 3, "nothing is sent once Zenoti says the budget is spent");
     let last = &report.probes[2];
     assert!(last.rate_limit.iter().any(|h| h.name == "ratelimit-remaining" && h.value == "0"), "{last:?}");
     let held: Vec<_> = report.probes.iter().filter(|p| p.words.starts_with("Not sent: Zenoti asked")).collect();
     assert_eq!(held.len(), 2, "{report:#?}");
+    assert!(held.iter().all(|p| p.outcome == ProbeOutcome::Skipped), "not sent is not run: {held:?}");
     assert!(row(&report, "Redeemable").words.starts_with("Today's invoices could not be read"), "{report:#?}");
 }
 
@@ -302,4 +308,90 @@ async fn a_refused_key_gets_a_clear_row_and_the_rest_still_runs() {
         assert_eq!((r.outcome, r.status), (ProbeOutcome::Failed, Some(401)), "{step}");
         assert!(r.words.starts_with("Zenoti refused the credentials"), "{r:?}");
     }
+}
+
+fn employee_of(sandbox: &Sandbox, password: &str) -> Credentials {
+    let account = &sandbox.config().employee;
+    Credentials::Employee(EmployeeLogin {
+        account_name: account.account_name.clone(),
+        user_name: account.user_name.clone(),
+        password: SecretString::from(password.to_owned()),
+        app_id: account.app_id.clone(),
+        app_secret: SecretString::from(account.app_secret.clone()),
+        device_id: "desk-1".into(),
+    })
+}
+
+#[tokio::test]
+async fn an_employee_sign_in_is_proved_with_the_password_each_time_and_a_refused_one_is_tried_once() {
+    let (sandbox, center, _, _) = setup(Config::default()).await;
+    let password = sandbox.config().employee.password.clone();
+    let client = client_with(&sandbox.base_url(), employee_of(&sandbox, &password), None);
+    client.list_centers().await.unwrap();
+    let grants = sandbox.stats().password_grants;
+    // Signed in already: the check still proves the password, with one counted request.
+    let report = client.check_connection(options(&center)).await;
+    print("employee sign-in", &report);
+    assert_eq!(row(&report, "Sign-in").outcome, ProbeOutcome::Ok);
+    assert_eq!(sandbox.stats().password_grants, grants + 1, "the password was sent once, by the check");
+    assert_eq!(report.verdict, Verdict::AsExpected, "{report:#?}");
+    let before = sandbox.stats().requests.len();
+    let report = client.check_connection(options(&center)).await;
+    assert_eq!(sandbox.stats().requests.len() - before, report.calls as usize, "the sign-in is counted");
+
+    // A wrong password: refused once, and nothing else is sent (each call would try the
+    // password again, and an account may be locked after a few).
+    let wrong = client_with(&sandbox.base_url(), employee_of(&sandbox, "not-the-password"), None);
+    let before = sandbox.stats().requests.len();
+    let report = wrong.check_connection(options(&center)).await;
+    print("employee sign-in refused", &report);
+    let sign_in = row(&report, "Sign-in");
+    assert_eq!(sign_in.outcome, ProbeOutcome::Failed);
+    assert!(sign_in.words.starts_with("Zenoti refused the credentials"), "{sign_in:?}");
+    assert_eq!(sandbox.stats().requests.len() - before, 1, "one sign-in, nothing more");
+    assert_eq!(report.calls, 1);
+    for p in report.probes.iter().skip(1) {
+        assert_eq!(p.outcome, ProbeOutcome::Skipped, "{p:?}");
+        assert!(p.words == "Not sent: the sign-in failed (above)." || p.words.contains("not checked"), "{p:?}");
+    }
+    assert_eq!(report.verdict, Verdict::Problems);
+}
+
+#[tokio::test]
+async fn a_slow_answer_that_comes_is_called_slow() {
+    let (sandbox, center, client, _) = setup(Config::default()).await;
+    sandbox.inject(Fault::new("GET", &format!("/v1/centers/{center}/categories"), 1, FaultAction::Delay { ms: 3_300 }));
+    let report = client.check_connection(options(&center)).await;
+    let slow = row(&report, "Categories");
+    assert_eq!(slow.outcome, ProbeOutcome::Ok);
+    assert!(slow.words.starts_with("Slow: 3."), "{slow:?}");
+    assert!(slow.millis.unwrap() >= 3_300);
+}
+
+#[tokio::test]
+async fn redeemable_points_without_their_wrapper_settle_nothing() {
+    let (sandbox, center, client, _) = setup(Config::default()).await;
+    let invoice = client.find_invoices(&center, None).await.unwrap()[0].invoice_id.clone();
+    let documented = format!("/v1/guests/{invoice}/payments/loyalty_points/redeemable");
+    sandbox.inject(Fault::new("GET", &documented, 1, FaultAction::respond(200, r#"{"error":null}"#)));
+    let report = client.check_connection(options(&center)).await;
+    print("redeemable points without lp_redeemable", &report);
+    let redeemable = row(&report, "Redeemable");
+    assert_eq!(redeemable.outcome, ProbeOutcome::Unexpected, "{redeemable:?}");
+    assert!(redeemable.unexpected.iter().any(|u| u.path == "lp_redeemable"), "{redeemable:?}");
+    let choice = report.choices.iter().find(|c| c.question == "Redeemable points").unwrap();
+    assert!(!choice.settled, "{choice:?}");
+    assert_eq!(report.verdict, Verdict::PartlyChecked);
+}
+
+#[tokio::test]
+async fn a_center_without_invoices_today_is_partly_checked() {
+    let (sandbox, center, client, _) = setup(Config::default()).await;
+    let empty = FaultAction::respond(200, r#"{"invoices":[],"error":null}"#);
+    sandbox.inject(Fault::new("GET", &format!("/v1/centers/{center}/invoices"), 1, empty));
+    let report = client.check_connection(options(&center)).await;
+    print("no invoice today", &report);
+    assert_eq!(row(&report, "Redeemable").outcome, ProbeOutcome::Skipped);
+    assert_eq!(report.verdict, Verdict::PartlyChecked);
+    assert!(report.verdict.words().contains("Run the check again later"));
 }

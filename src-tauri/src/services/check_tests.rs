@@ -17,11 +17,21 @@ use crate::testing::{self, TestHost};
 const NAME: &str = "Rosalind Quarrington";
 const AMOUNT: &str = "987.65";
 const PHONE: &str = "555 123 4567";
+/// Digits where an id is read: a strict field of another type fails the call, and its error
+/// (logged) must not carry them.
+const DIGITS: u64 = 5_551_234_567;
 
 #[tokio::test]
 async fn the_check_settles_readings_the_app_then_uses_and_keeps_only_shapes() {
     let sandbox = Sandbox::start_local(Config::default()).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
+    // The app's log, as the support bundle carries it (this test's thread logs there).
+    let logs = dir.path().join("logs");
+    std::fs::create_dir_all(&logs).unwrap();
+    let log_file = std::fs::File::create(logs.join("frontdesk.log")).unwrap();
+    let _logging = tracing::subscriber::set_default(
+        tracing_subscriber::fmt().with_writer(std::sync::Mutex::new(log_file)).with_ansi(false).finish(),
+    );
     let app = TestHost::signed_in(&sandbox, dir.path(), Duration::from_secs(5), testing::CHECK_WINDOW).await;
     let center = sandbox.guest(1).1;
     app.select_center(CenterChoice { id: center.clone(), name: "Lakeside".into(), currency: None, culture: None })
@@ -83,11 +93,15 @@ async fn the_check_settles_readings_the_app_then_uses_and_keeps_only_shapes() {
     ));
     app.get_invoice(first.invoice_id.clone()).await.unwrap();
     app.open_catalog(center.clone()).await.unwrap();
+    // And one that fails the call: an id of another type (a number where text is read).
+    sandbox.inject(Fault::new("GET", &invoice, 1, FaultAction::set_value("/invoice/id", json!(DIGITS))));
+    assert!(app.get_invoice(first.invoice_id.clone()).await.is_err());
 
     let log = app.diagnostics();
     let seen =
         |path: &str| log.iter().find(|e| e.unexpected.path == path).unwrap_or_else(|| panic!("{path}: {log:#?}"));
-    let e = seen("packages[0].type");
+    // One entry per surprise wherever it sits in a list: `packages[].type`.
+    let e = seen("packages[].type");
     assert_eq!((e.unexpected.kind, e.unexpected.value.as_deref()), (UnexpectedKind::UnknownValue, Some("99")));
     assert_eq!(e.unexpected.endpoint, "GET /v1/centers/{id}/packages");
     let e = seen("invoice.guest.first_name");
@@ -97,11 +111,12 @@ async fn the_check_settles_readings_the_app_then_uses_and_keeps_only_shapes() {
     );
     assert_eq!(e.unexpected.endpoint, "GET /v1/invoices/{id}");
     assert_eq!(seen("invoice.guest.mobile_phone").unexpected.found, "a list");
-    assert_eq!(seen("packages[0].centers[0].sale_price").unexpected.found, "an object");
+    assert_eq!(seen("packages[].centers[].sale_price").unexpected.found, "an object");
+    let failed = seen("invoice.id");
+    assert_eq!((failed.unexpected.kind, failed.unexpected.found.as_str()), (UnexpectedKind::Undecodable, "a number"));
 
-    // The bundle carries the log; neither holds a planted value or the key.
-    let logs = dir.path().join("logs");
-    std::fs::create_dir_all(&logs).unwrap();
+    // The bundle carries the diagnostics and the app's log; nothing in it holds a planted
+    // value or the key.
     let about = crate::support::About {
         build: crate::support::BuildInfo::new("0.0.0"),
         base_url: None,
@@ -123,9 +138,20 @@ async fn the_check_settles_readings_the_app_then_uses_and_keeps_only_shapes() {
     let on_disk = std::fs::read_to_string(&diagnostics).unwrap();
     assert_eq!(in_bundle, on_disk);
     let settings = std::fs::read_to_string(dir.path().join("settings.json")).unwrap();
-    for text in [&on_disk, &settings] {
-        for secret in [NAME, AMOUNT, PHONE, DEMO_API_KEY] {
-            assert!(!text.contains(secret), "{secret} kept: {text}");
+    let app_log = std::fs::read_to_string(logs.join("frontdesk.log")).unwrap();
+    assert!(app_log.contains("invoice.id"), "the log says where the failed answer went wrong: {app_log}");
+    let mut whole_bundle = String::new();
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).unwrap();
+        let mut bytes = Vec::new();
+        entry.read_to_end(&mut bytes).unwrap();
+        whole_bundle.push_str(&String::from_utf8_lossy(&bytes));
+    }
+    assert!(whole_bundle.contains("invoice.id"), "the bundle carries the log");
+    let digits = DIGITS.to_string();
+    for (what, text) in [("diagnostics", &on_disk), ("settings", &settings), ("log", &app_log), ("bundle", &whole_bundle)] {
+        for secret in [NAME, AMOUNT, PHONE, digits.as_str(), DEMO_API_KEY] {
+            assert!(!text.contains(secret), "{secret} kept in the {what}: {text}");
         }
     }
     assert!(settings.contains("\"without_prefix\"") && settings.contains("\"invoices\""), "{settings}");

@@ -244,7 +244,7 @@ impl Connection {
 
     /// A client of the real organization: through the hub when one is joined.
     fn client(&self, base_url: &url::Url, credentials: Credentials) -> Result<Client, zenoti::Error> {
-        self.client_via(base_url, credentials, Some(self.hub.clone()))
+        self.client_via(base_url, credentials, Some(self.hub.clone()), &connection_key(base_url))
     }
 
     /// Keeps what the connection check found for this connection, and reads by it from now on.
@@ -256,11 +256,14 @@ impl Connection {
         Ok(())
     }
 
+    /// A client reading by what the connection check found for `connection` (a base URL, or
+    /// the demo's key).
     fn client_via(
         &self,
         base_url: &url::Url,
         credentials: Credentials,
         hub: Option<Arc<zenoti::HubLink>>,
+        connection: &str,
     ) -> Result<Client, zenoti::Error> {
         Client::new(ClientConfig {
             base_url: base_url.clone(),
@@ -270,7 +273,7 @@ impl Connection {
             retry: self.tuning.retry.clone(),
             rate_limit: self.tuning.rate_limit,
             hub,
-            readings: self.settings.get().readings.get(&connection_key(base_url)).cloned().unwrap_or_default(),
+            readings: self.settings.get().readings.get(connection).cloned().unwrap_or_default(),
             observer: Some(self.diagnostics.clone()),
         })
     }
@@ -405,7 +408,7 @@ impl Connection {
         let url: url::Url = sandbox.base_url().parse().expect("sandbox URL");
         let key = SecretString::from(sandbox.config().api_key.clone());
         // The demo's calls never go to the organization's hub.
-        let client = self.client_via(&url, Credentials::ApiKey(key), None)?;
+        let client = self.client_via(&url, Credentials::ApiKey(key), None, DEMO_CONNECTION)?;
         tracing::info!(base_url = %url, "demo started");
         let session = Session {
             client,

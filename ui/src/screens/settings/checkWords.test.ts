@@ -14,6 +14,7 @@ describe('the connection report', () => {
       "Everything works, but this organization's Zenoti differs from the documentation in places (below). Front Desk adapts to it.",
     );
     expect(verdictWords('problems')).toBe('Some calls failed: see the rows marked Failed.');
+    expect(verdictWords('partly_checked')).toMatch(/^What was checked works, but not everything could be checked .* Run the check again later/);
   });
 
   it('gives each outcome a word and a symbol', () => {

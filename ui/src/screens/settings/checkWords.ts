@@ -16,6 +16,8 @@ export function verdictWords(verdict: Verdict): string {
       return "Everything works, but this organization's Zenoti differs from the documentation in places (below). Front Desk adapts to it.";
     case 'problems':
       return 'Some calls failed: see the rows marked Failed.';
+    case 'partly_checked':
+      return 'What was checked works, but not everything could be checked (rows marked Not run, readings not confirmed). Run the check again later, for example once the center has an invoice today.';
   }
 }
 
