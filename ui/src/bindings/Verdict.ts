@@ -3,4 +3,4 @@
 /**
  * The report in one word.
  */
-export type Verdict = "as_expected" | "works_with_differences" | "problems";
+export type Verdict = "as_expected" | "works_with_differences" | "problems" | "partly_checked";
