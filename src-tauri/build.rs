@@ -38,6 +38,7 @@ const COMMANDS: &[&str] = &[
     "about",
     "export_support_bundle",
     "check_connection",
+    "check_connection_before_sign_in",
     "diagnostics",
     "clear_diagnostics",
     "hub_status",

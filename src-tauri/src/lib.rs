@@ -140,6 +140,7 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         commands::support::about,
         commands::support::export_support_bundle,
         commands::support::check_connection,
+        commands::support::check_connection_before_sign_in,
         commands::support::diagnostics,
         commands::support::clear_diagnostics,
         commands::hub::hub_status,

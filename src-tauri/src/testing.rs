@@ -245,6 +245,12 @@ mod host {
         pub(crate) async fn check_connection(&self) -> CommandResult<zenoti::ConnectionReport> {
             crate::commands::support::check_connection(self.s()).await
         }
+        pub(crate) async fn check_connection_before_sign_in(
+            &self,
+            request: SignInRequest,
+        ) -> CommandResult<zenoti::ConnectionReport> {
+            crate::commands::support::check_connection_before_sign_in(self.s(), request).await
+        }
         pub(crate) fn diagnostics(&self) -> Vec<crate::diagnostics::DiagnosticEntry> {
             crate::commands::support::diagnostics(self.s())
         }

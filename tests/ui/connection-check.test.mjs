@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startHarness, answering, signedIn } from './harness.mjs';
+import { startHarness, answering, signedIn, axeViolations, SETTINGS } from './harness.mjs';
 
 /** @typedef {import('./mocks').Mocks} Mocks */
 /** @typedef {import('./mocks').SessionInfo} SessionInfo */
@@ -332,5 +332,57 @@ test('the log that cannot be cleared says so and stays', async () => {
   await log.getByRole('alert').getByText('Not signed in: nothing was cleared.').waitFor();
   await log.getByRole('alert').getByText('Sign in first.').waitFor();
   assert.equal(await log.getByRole('listitem').count(), 2);
+  await page.close();
+});
+
+test('the sign-in screen checks the connection with what was typed, when signing in fails', async () => {
+  /** @type {ConnectionReport} */
+  const centersUnreadable = {
+    base_url: 'https://api.zenoti.com', center: null, calls: 1, verdict: 'problems', readings: READINGS,
+    probes: [
+      probe('Centers (proves the credentials)', 'GET /v1/centers', {
+        outcome: 'failed', words: 'The answer could not be read at `centers[0].id`: Front Desk\'s screens using it would fail. Send the support bundle.',
+        unexpected: [{ endpoint: 'GET /v1/centers', kind: 'undecodable', path: 'centers[0].id', expected: 'a string', found: 'a number', value: null }],
+      }),
+      notRun('Packages of the center', 'No center to read: the centers call gave none.'),
+    ],
+    choices: [],
+  };
+  const app = await harness.open(answering({
+    app_settings: () => SETTINGS,
+    restore_session: () => null,
+    sign_in: () => { throw { code: 'unexpected_response', message: 'Zenoti answered in a way Front Desk could not read. Send the support bundle to support.', detail: 'unexpected response from Zenoti at `centers[0].id`' }; },
+    check_connection_before_sign_in: async () => {
+      await new Promise((r) => setTimeout(r, 200));
+      return centersUnreadable;
+    },
+    export_support_bundle: () => '/home/desk/Downloads/front-desk-support.zip',
+  }));
+  const { page } = app;
+  await page.getByRole('heading', { name: 'Sign in to Zenoti' }).waitFor();
+  // Nothing typed: the same field errors as signing in, nothing asked.
+  await page.getByRole('button', { name: 'Check connection' }).click();
+  await page.getByText('Enter the API key.').waitFor();
+  assert.equal(app.named('check_connection_before_sign_in').length, 0);
+  await page.locator('#apiKey').fill('the-organizations-key');
+  await page.locator('#apiKey').press('Enter');
+  await page.getByRole('alert').getByText('Zenoti answered in a way Front Desk could not read.').waitFor();
+  await page.getByRole('button', { name: 'Check connection' }).click();
+  const card = page.getByRole('region', { name: 'Connection check' });
+  const report = card.getByTestId('connection-report');
+  await report.waitFor();
+  assert.deepEqual(app.named('check_connection_before_sign_in').map((c) => c.args.request),
+    [{ method: 'api_key', base_url: 'https://api.zenoti.com', api_key: 'the-organizations-key' }]);
+  assert.equal(await page.evaluate(() => document.activeElement?.classList.contains('headline')), true, 'the verdict has the focus');
+  await report.getByText('Some calls failed: see the rows marked Failed.').waitFor();
+  const notes = report.getByRole('list', { name: 'Not as expected in: Centers (proves the credentials)' });
+  assert.equal(await notes.innerText(), 'centers[0].id: expected a string, Zenoti sent a number');
+  assert.equal(await app.named('sign_in').length, 1, 'checking signs nothing in');
+  // The support bundle, for support, from here too.
+  await card.getByRole('button', { name: 'Save a support bundle' }).click();
+  await card.getByRole('status').getByText('Saved to /home/desk/Downloads/front-desk-support.zip').waitFor();
+  await page.screenshot({ path: join(SHOTS, 'check-before-sign-in.png'), fullPage: true });
+  assert.deepEqual(await axeViolations(page, 'sign-in with a connection check'), []);
+  assert.deepEqual(app.errors, []);
   await page.close();
 });

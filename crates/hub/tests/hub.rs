@@ -615,7 +615,11 @@ async fn the_check_command_reports_and_keeps_the_key_out() {
     .unwrap();
     assert_eq!(exit, 0, "{out}{err}");
     assert!(out.starts_with("Zenoti answers the way Front Desk expects."), "{out}");
-    assert!(out.contains("GET /v1/centers/{id}/packages") && out.contains("Readings (a desk that runs this check reads by them from then on):"), "{out}");
+    assert!(
+        out.contains("GET /v1/centers/{id}/packages")
+            && out.contains("Readings (a desk that runs this check reads by them from then on):"),
+        "{out}"
+    );
     assert!(!out.contains(key) && !err.contains(key));
 
     let (exit, out, err) = tokio::task::spawn_blocking({

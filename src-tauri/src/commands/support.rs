@@ -55,6 +55,16 @@ pub async fn check_connection(connection: State<'_, Connection>) -> CommandResul
     check::check_connection(&connection, &c, check::PROBE_TIMEOUT).await
 }
 
+/// Check connection on the sign-in screen, with the credentials typed there (nothing is kept
+/// but what the check finds out about the organization's answers).
+#[tauri::command]
+pub async fn check_connection_before_sign_in(
+    connection: State<'_, Connection>,
+    request: crate::services::connection::SignInRequest,
+) -> CommandResult<ConnectionReport> {
+    check::check_before_sign_in(&connection, request, check::PROBE_TIMEOUT).await
+}
+
 /// The answers from Zenoti that were not as expected, the most recent first.
 #[tauri::command]
 pub fn diagnostics(diagnostics: State<'_, Arc<DiagnosticsLog>>) -> Vec<DiagnosticEntry> {

@@ -149,7 +149,9 @@ async fn the_check_settles_readings_the_app_then_uses_and_keeps_only_shapes() {
     }
     assert!(whole_bundle.contains("invoice.id"), "the bundle carries the log");
     let digits = DIGITS.to_string();
-    for (what, text) in [("diagnostics", &on_disk), ("settings", &settings), ("log", &app_log), ("bundle", &whole_bundle)] {
+    for (what, text) in
+        [("diagnostics", &on_disk), ("settings", &settings), ("log", &app_log), ("bundle", &whole_bundle)]
+    {
         for secret in [NAME, AMOUNT, PHONE, digits.as_str(), DEMO_API_KEY] {
             assert!(!text.contains(secret), "{secret} kept in the {what}: {text}");
         }
@@ -182,4 +184,44 @@ async fn the_check_needs_a_session() {
     let dir = tempfile::tempdir().unwrap();
     let app = TestHost::new(dir.path(), testing::tuning(Duration::from_secs(5), None));
     assert_eq!(app.check_connection().await.unwrap_err().code, crate::error::ErrorCode::NotSignedIn);
+}
+
+/// A first contact that cannot sign in (the centers answer does not read, or the key is
+/// refused): the check runs from the sign-in screen with what was typed, says where, and keeps
+/// nothing but the shape of the surprise.
+#[tokio::test]
+async fn the_check_runs_before_sign_in_when_signing_in_fails() {
+    use crate::services::connection::SignInRequest;
+    let sandbox = Sandbox::start_local(Config::default()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let app = TestHost::new(dir.path(), testing::tuning(Duration::from_secs(5), None));
+    let request = || SignInRequest::ApiKey { base_url: sandbox.base_url(), api_key: DEMO_API_KEY.to_owned().into() };
+    sandbox.inject(Fault::new("GET", "/v1/centers", 2, FaultAction::set_value("/centers/0/id", json!(DIGITS))));
+    let refused = app.sign_in(request()).await.unwrap_err();
+    assert_eq!(refused.code, crate::error::ErrorCode::UnexpectedResponse);
+
+    let report = app.check_connection_before_sign_in(request()).await.unwrap();
+    assert_eq!(report.verdict, Verdict::Problems);
+    let centers = &report.probes[0];
+    assert_eq!(centers.outcome, zenoti::ProbeOutcome::Failed);
+    assert!(centers.words.contains("`centers[0].id`"), "{centers:?}");
+    assert_eq!(
+        (centers.unexpected[0].path.as_str(), centers.unexpected[0].found.as_str()),
+        ("centers[0].id", "a number")
+    );
+    assert!(app.diagnostics().iter().any(|e| e.unexpected.path == "centers[].id"));
+    // Nothing signed in, nothing in the keychain, no value kept.
+    assert_eq!(app.check_connection().await.unwrap_err().code, crate::error::ErrorCode::NotSignedIn);
+    assert!(app.connection().secrets().load().unwrap().is_none());
+    let settings = std::fs::read_to_string(dir.path().join("settings.json")).unwrap_or_default();
+    assert!(!settings.contains(DEMO_API_KEY) && !settings.contains(&DIGITS.to_string()), "{settings}");
+
+    // A refused key: a clear row each, and still nothing kept.
+    let wrong = SignInRequest::ApiKey { base_url: sandbox.base_url(), api_key: "not-the-key".to_owned().into() };
+    let report = app.check_connection_before_sign_in(wrong).await.unwrap();
+    assert!(report.probes[0].words.starts_with("Zenoti refused the credentials"), "{:?}", report.probes[0]);
+    assert!(app.connection().secrets().load().unwrap().is_none());
+    // An address that is not one is refused before anything is sent.
+    let bad = SignInRequest::ApiKey { base_url: "not a url".into(), api_key: "k".to_owned().into() };
+    assert_eq!(app.check_connection_before_sign_in(bad).await.unwrap_err().code, crate::error::ErrorCode::InvalidInput);
 }

@@ -336,8 +336,54 @@ impl Connection {
     /// Nothing is saved unless all of that succeeded.
     pub async fn sign_in(&self, request: SignInRequest) -> CommandResult<SessionInfo> {
         self.unlocked()?;
+        let (url, credentials, saved, hint) = self.read_request(request)?;
+        let (mode, user_name, unlock_with) = match &credentials {
+            Credentials::ApiKey(_) => (SessionMode::ApiKey, None, None),
+            Credentials::Employee(login) => {
+                (SessionMode::Employee, Some(login.user_name.clone()), Some(Unlock::Password(login.password.clone())))
+            }
+        };
+        let client = self.client(&url, credentials)?;
+        // Listing centers proves the credentials and the address in one call.
+        client.list_centers().await?;
+        self.keychain(move |s| s.save(&saved)).await?;
+        self.settings.update(|s| {
+            s.base_url = url.as_str().trim_end_matches('/').to_owned();
+            s.sign_in_hint = hint;
+        })?;
+        tracing::info!(mode = ?mode, base_url = %url, "signed in");
+        self.unlocked_in_memory();
+        let session = Session { client, mode, user_name, connection: connection_key(&url), demo: None, unlock_with };
+        let info = self.describe(&session);
+        *self.session.write().await = Some(session);
+        Ok(info)
+    }
+
+    /// A client of the sign-in form's Zenoti and credentials, signed in to nothing and kept
+    /// nowhere (the sign-in screen's connection check), with its connection's key.
+    pub fn client_before_sign_in(&self, request: SignInRequest) -> CommandResult<(Client, String)> {
+        self.unlocked()?;
+        let (url, credentials, _, _) = self.read_request(request)?;
+        // Straight to Zenoti: without a session the desk does not use its hub.
+        Ok((self.client_via(&url, credentials, None, &connection_key(&url))?, connection_key(&url)))
+    }
+
+    /// Keeps what a connection check found for a connection not signed in to yet.
+    pub fn remember_readings_for(&self, connection: &str, readings: zenoti::Readings) -> CommandResult<()> {
+        self.settings.update(|s| {
+            s.readings.insert(connection.to_owned(), readings);
+        })?;
+        Ok(())
+    }
+
+    /// The sign-in form read: the address, the credentials, what the keychain keeps, and the
+    /// hint the form is filled with next time.
+    fn read_request(
+        &self,
+        request: SignInRequest,
+    ) -> CommandResult<(url::Url, Credentials, SavedCredentials, SignInHint)> {
         let device_id = self.settings.get().device_id;
-        let (url, credentials, saved, hint) = match request {
+        Ok(match request {
             SignInRequest::ApiKey { base_url, api_key } => {
                 let url = zenoti::parse_base_url(&base_url)?;
                 let key = SecretString::from(api_key.expose_secret().trim().to_owned());
@@ -372,27 +418,7 @@ impl Connection {
                 };
                 (url, Credentials::Employee(login), saved, hint)
             }
-        };
-        let (mode, user_name, unlock_with) = match &credentials {
-            Credentials::ApiKey(_) => (SessionMode::ApiKey, None, None),
-            Credentials::Employee(login) => {
-                (SessionMode::Employee, Some(login.user_name.clone()), Some(Unlock::Password(login.password.clone())))
-            }
-        };
-        let client = self.client(&url, credentials)?;
-        // Listing centers proves the credentials and the address in one call.
-        client.list_centers().await?;
-        self.keychain(move |s| s.save(&saved)).await?;
-        self.settings.update(|s| {
-            s.base_url = url.as_str().trim_end_matches('/').to_owned();
-            s.sign_in_hint = hint;
-        })?;
-        tracing::info!(mode = ?mode, base_url = %url, "signed in");
-        self.unlocked_in_memory();
-        let session = Session { client, mode, user_name, connection: connection_key(&url), demo: None, unlock_with };
-        let info = self.describe(&session);
-        *self.session.write().await = Some(session);
-        Ok(info)
+        })
     }
 
     /// Starts the embedded sandbox on a free loopback port and signs in to it. Saves nothing.

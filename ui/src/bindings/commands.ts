@@ -37,6 +37,7 @@ export interface Commands {
   app_settings: { args: Record<string, never>; result: AppSettings; event: never };
   audit_log: { args: Record<string, never>; result: AuditEntry[]; event: never };
   check_connection: { args: Record<string, never>; result: ConnectionReport; event: never };
+  check_connection_before_sign_in: { args: { request: SignInRequest }; result: ConnectionReport; event: never };
   check_for_update: { args: Record<string, never>; result: UpdateStatus; event: never };
   check_redemption: { args: { attemptId: string }; result: RedemptionOutcome; event: never };
   clear_diagnostics: { args: Record<string, never>; result: void; event: never };

@@ -133,6 +133,8 @@ export const backend = {
   exportSupportBundle: () => call('export_support_bundle', none),
   /** Reads every call Front Desk uses once (writes nothing); the readings it settles are used from then on. */
   checkConnection: () => call('check_connection', none),
+  /** The same from the sign-in screen, with what was typed there: signs nothing in, keeps no credential. */
+  checkConnectionBeforeSignIn: (request: SignInRequest) => call('check_connection_before_sign_in', { request }),
   /** The answers from Zenoti that were not as expected, the most recent first. */
   diagnostics: () => call('diagnostics', none),
   clearDiagnostics: () => call('clear_diagnostics', none),
