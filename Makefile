@@ -50,6 +50,8 @@ lint:
 
 test-rust:
 	$(CARGO) test --workspace
+	# The benches build too (make bench runs them; nothing else would notice one that no longer does).
+	$(CARGO) build --workspace --benches --profile dev
 
 test-ui: ui
 	npm run --silent test:unit

@@ -6,24 +6,10 @@ mod common;
 
 use std::time::{Duration, Instant};
 
+use common::zenoti_get as call;
 use common::*;
 use serde_json::Value;
 use zenoti_sandbox::{Config, Fault, FaultAction, RateLimit, Sandbox};
-
-async fn call(hub: &str, token: &str, path: &str, priority: &str) -> (u16, String, Duration) {
-    let started = Instant::now();
-    let r = reqwest::Client::new()
-        .get(format!("{hub}/zenoti/{path}"))
-        .header("authorization", format!("Desk {token}"))
-        .header("x-zenoti-authorization", "apikey demo-frontdesk-key")
-        .header("x-frontdesk-priority", priority)
-        .send()
-        .await
-        .unwrap();
-    let status = r.status().as_u16();
-    let body: Value = r.json().await.unwrap_or(Value::Null);
-    (status, body["error"]["hub_code"].as_str().unwrap_or("").to_owned(), started.elapsed())
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn payments_go_first_background_waits_and_zenoti_never_says_429() {

@@ -199,22 +199,7 @@ async fn a_429_met_through_one_replica_holds_back_the_other() {
     let b = HubProcess::start(&pg.url(), &sandbox.base_url(), &[], logs.path());
     let ta = enroll(&a.url(), &add_desk(&pg.url(), "desk 1", None)).await;
     let tb = enroll(&b.url(), &add_desk(&pg.url(), "desk 2", None)).await;
-    let center = sandbox.center_ids()[1].clone();
-    let get = |url: String, token: String, priority: &'static str| {
-        let path = format!("v1/centers/{center}");
-        async move {
-            let started = Instant::now();
-            let r = reqwest::Client::new()
-                .get(format!("{url}/zenoti/{path}"))
-                .header("authorization", format!("Desk {token}"))
-                .header("x-zenoti-authorization", "apikey demo-frontdesk-key")
-                .header("x-frontdesk-priority", priority)
-                .send()
-                .await
-                .unwrap();
-            (r.status().as_u16(), started.elapsed())
-        }
-    };
+    let path = format!("v1/centers/{}", sandbox.center_ids()[1]);
     // Another integration spent the budget: Zenoti answers replica A 429, Retry-After 2.
     sandbox.inject(zenoti_sandbox::Fault::new(
         "GET",
@@ -223,9 +208,9 @@ async fn a_429_met_through_one_replica_holds_back_the_other() {
         zenoti_sandbox::FaultAction::respond(429, r#"{"error":{"code":429,"message":"API calls quota exceeded."}}"#)
             .with_header("retry-after", "2"),
     ));
-    assert_eq!(get(a.url(), ta, "interactive").await.0, 429);
+    assert_eq!(zenoti_get(&a.url(), &ta, &path, "interactive").await.0, 429);
     // Replica B's next call, even a payment, waits out the freeze rather than meeting a 429.
-    let (status, waited) = get(b.url(), tb, "payment").await;
+    let (status, _, waited) = zenoti_get(&b.url(), &tb, &path, "payment").await;
     assert_eq!(status, 200);
     assert!(waited >= Duration::from_millis(1500), "B held it back {waited:?} of the 2 s");
     assert_eq!(sandbox.stats().rate_limited, 0, "the sandbox's own limit was never hit");

@@ -70,6 +70,17 @@ async fn hub_to(zenoti: &str, dir: &std::path::Path) -> frontdesk_hub::RunningHu
     frontdesk_hub::RunningHub::start(config, "127.0.0.1:0".parse().unwrap()).await.unwrap()
 }
 
+/// 100 points on Lakeside's open invoice (which asks for no OTP).
+fn hundred_points_on(invoice: &zenoti_sandbox::loyalty::Invoice) -> RedeemPointsRequest {
+    RedeemPointsRequest {
+        invoice_id: invoice.id.clone(),
+        guest_id: invoice.guest_id.clone(),
+        program_id: None,
+        points: "100".into(),
+        otp: None,
+    }
+}
+
 /// Another desk of the organization, enrolled: its token.
 async fn other_desk(hub: &frontdesk_hub::RunningHub, name: &str) -> String {
     reqwest::Client::new()
@@ -189,13 +200,7 @@ async fn another_desks_lease_refuses_a_redemption_before_anything_is_sent() {
         .await
         .unwrap();
     assert_eq!(taken.status(), 201);
-    let request = RedeemPointsRequest {
-        invoice_id: invoice.id.clone(),
-        guest_id: invoice.guest_id.clone(),
-        program_id: None,
-        points: "100".into(),
-        otp: None,
-    };
+    let request = hundred_points_on(&invoice);
     let refused = host.redeem_points(request.clone(), |_| {}).await.unwrap_err();
     assert_eq!(refused.code, ErrorCode::InvoiceLeased);
     assert!(
@@ -373,13 +378,7 @@ async fn a_lease_the_hub_cannot_give_sends_nothing_and_the_confirmed_retry_goes_
     // IT revokes the desk while its stream is still open: the lease is refused (401).
     assert!(frontdesk_hub::desks::revoke(&hub.hub.db, "Downtown · desk 1").await.unwrap());
     let invoice = sandbox.with_books(|b| b.invoice_numbered("SMS16681").unwrap().clone());
-    let request = RedeemPointsRequest {
-        invoice_id: invoice.id.clone(),
-        guest_id: invoice.guest_id.clone(),
-        program_id: None,
-        points: "100".into(),
-        otp: None,
-    };
+    let request = hundred_points_on(&invoice);
     let refused = host.redeem_points(request.clone(), |_| {}).await.unwrap_err();
     assert_eq!(refused.code, ErrorCode::HubLeaseUnavailable);
     assert!(refused.message.contains("nothing was sent"), "{}", refused.message);
@@ -413,13 +412,7 @@ async fn a_payment_not_seen_yet_keeps_the_invoice_from_other_desks_until_settled
         1,
         zenoti_sandbox::FaultAction::DropBeforeApply,
     ));
-    let request = RedeemPointsRequest {
-        invoice_id: invoice.id.clone(),
-        guest_id: invoice.guest_id.clone(),
-        program_id: None,
-        points: "100".into(),
-        otp: None,
-    };
+    let request = hundred_points_on(&invoice);
     let unseen = host.redeem_points(request, |_| {}).await.unwrap();
     assert_eq!(unseen.status, crate::redemption::RedeemStatus::NotSeenYet);
     // It may still land: desk 2 is kept off the invoice, told who holds it.
@@ -489,4 +482,68 @@ async fn another_desks_lease_refuses_a_session_before_anything_is_sent_and_the_c
     assert!(!packages.is_empty());
     assert_eq!(sandbox.requests_to(&format!("/v1/centers/{center}/packages")).len(), asked, "from the hub's cache");
     assert!(hub.hub.metrics.cache_hits.load(std::sync::atomic::Ordering::Relaxed) > hits);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_hub_restored_from_an_older_backup_starts_the_stream_over_and_the_desk_reads_again() {
+    let sandbox = Sandbox::start_local(Config::default()).await.unwrap();
+    let hub_dir = tempfile::tempdir().unwrap();
+    let first = hub_on(&sandbox, hub_dir.path()).await;
+    let mut switch = Switch::start(first.addr).await;
+    let dir = tempfile::tempdir().unwrap();
+    let host = TestHost::signed_in(&sandbox, dir.path(), Duration::from_secs(5), Duration::from_secs(2)).await;
+    host.join_hub(switch.url(), code(&first, "Downtown · desk 1").await).await.unwrap();
+    wait_for(&host, HubConnection::Connected).await;
+    // The backup IT will restore: taken now, before the events below.
+    let backup = hub_dir.path().join("backup.db");
+    sqlx::query(&format!("VACUUM INTO '{}'", backup.display())).execute(&first.hub.db.pool).await.unwrap();
+    let post = |hub: &frontdesk_hub::RunningHub, id: &str| {
+        let url = format!("{}{}", hub.base_url(), hub.hub.webhook_path());
+        let body = json!({"id": id, "event_id": id, "event_type": "GuestPackage.Redeemed",
+            "data": {"user_package_id": format!("up-{id}"), "service_redemptions": [{"invoice": {"id": "inv-1"}}]}});
+        async move { reqwest::Client::new().post(url).json(&body).send().await.unwrap().status() }
+    };
+    let mut notices = desk(&host).subscribe();
+    for id in ["E1", "E2", "E3"] {
+        assert_eq!(post(&first, id).await, 200);
+    }
+    let heard = |notices: &mut tokio::sync::broadcast::Receiver<HubNotice>, want: &'static str| {
+        let mut notices = notices.resubscribe();
+        async move {
+            tokio::time::timeout(Duration::from_secs(10), async {
+                loop {
+                    match notices.recv().await {
+                        Ok(HubNotice::Update(u))
+                            if want.starts_with("up-") && u.user_package_id.as_deref() == Some(want) =>
+                        {
+                            return
+                        }
+                        Ok(HubNotice::Resync(_)) if want == "resync" => return,
+                        _ => {}
+                    }
+                }
+            })
+            .await
+            .unwrap_or_else(|_| panic!("never heard {want}"))
+        }
+    };
+    heard(&mut notices, "up-E3").await;
+
+    // The hub's machine is replaced: the same address, its database restored from the backup,
+    // whose newest event is older than the last the desk saw.
+    let resynced = heard(&mut notices, "resync");
+    switch.off();
+    drop(first);
+    let config =
+        frontdesk_hub::HubConfig::new(format!("sqlite://{}", backup.display()), sandbox.base_url().parse().unwrap());
+    let restored = frontdesk_hub::RunningHub::start(config, "127.0.0.1:0".parse().unwrap()).await.unwrap();
+    switch.target = restored.addr;
+    switch.on().await;
+    // The desk starts the stream over from now and reads what is on screen again…
+    resynced.await;
+    wait_for(&host, HubConnection::Connected).await;
+    // …and hears the restored hub's events (numbered from 1 again).
+    let next = heard(&mut notices, "up-E9");
+    assert_eq!(post(&restored, "E9").await, 200);
+    next.await;
 }

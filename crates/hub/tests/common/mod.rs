@@ -388,3 +388,20 @@ impl Drop for Balancer {
         self.task.abort();
     }
 }
+
+/// A Zenoti GET through the hub as a desk sends it (the demo's API key, `priority`): the
+/// status, the hub's own code if it refused, and how long the answer took.
+pub async fn zenoti_get(hub: &str, token: &str, path: &str, priority: &str) -> (u16, String, Duration) {
+    let started = Instant::now();
+    let r = reqwest::Client::new()
+        .get(format!("{hub}/zenoti/{path}"))
+        .header("authorization", format!("Desk {token}"))
+        .header("x-zenoti-authorization", "apikey demo-frontdesk-key")
+        .header("x-frontdesk-priority", priority)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    let body: Value = r.json().await.unwrap_or(Value::Null);
+    (status, body["error"]["hub_code"].as_str().unwrap_or("").to_owned(), started.elapsed())
+}
