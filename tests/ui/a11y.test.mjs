@@ -454,7 +454,8 @@ test('keyboard: the sign-in screen, every control reached by Tab with a visible 
   const { page } = app;
   await page.waitForFunction(() => document.activeElement?.id === 'apiKey');
   const stops = await tabThrough(page, 'sign-in');
-  assert.deepEqual(stops, ['button#tab-api_key "API key"', 'input#apiKey ""', 'select#dataCenter ""', 'button "Sign in"', 'button "Try the demo"']);
+  assert.deepEqual(stops, ['button#tab-api_key "API key"', 'input#apiKey ""', 'select#dataCenter ""', 'button "Sign in"',
+    'button#checkBeforeSignIn "Check connection"', 'button "Try the demo"']);
   // The tabs are one stop: the arrow keys choose between them.
   await page.focus('#tab-api_key');
   await page.keyboard.press('ArrowRight');

@@ -467,7 +467,7 @@ impl Check<'_> {
             unsettled(
                 "Redeemable points",
                 &readings.redeemable_points.describe(),
-                "No path answered the read: kept as it was.",
+                "No path answered with the points: kept as it was.",
             )
         }));
         self.report(Some(center_name), probes, choices, readings)
