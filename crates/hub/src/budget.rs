@@ -124,7 +124,11 @@ impl Bucket {
     }
 }
 
-/// What calibration learned from one Zenoti answer.
+/// What calibration learned from one Zenoti answer. `RateLimit-Reset` is not used: under the
+/// token bucket Zenoti documents, the policy's refill rate and `RateLimit-Remaining` already fix
+/// when the next token comes, and a 429's `Retry-After` freezes the budget. UNKNOWN: whether
+/// Zenoti's reset is the time to one token or to a full bucket (the sandbox sends the latter);
+/// honouring it as a freeze would hold payments back for up to a minute.
 #[derive(Debug, Default, PartialEq)]
 pub struct Observed {
     /// `Organization-RateLimit-Limit: 60;w=60;b=60` → (60 calls, 60,000 ms window, burst 60).
