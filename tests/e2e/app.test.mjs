@@ -383,9 +383,12 @@ test('the window comes back where it was, never off-screen', async () => {
   rmSync(stateFile);
 });
 
-/** Settings → Check connection, and the report once it is shown. */
+/** Settings → Check connection, and the report once it is shown. Settings is let settle first
+ * (its About card fills in as it is read, moving the cards below it): a click computed before
+ * that move could land beside the button. */
 async function checkConnection(expect) {
   await app.click('Settings');
+  await app.waitForText('Log files', 20_000);
   await app.click('Check connection');
   await app.waitForText(expect, 60_000);
 }
